@@ -1,0 +1,8 @@
+//! terrane's DSL: the HCL native syntax (lexer, parser, syntax tree with spans, formatter) and
+//! the diagnostics they report. It depends on no other terrane crate.
+
+pub mod diagnostic;
+pub mod format;
+pub mod syntax;
+
+pub use diagnostic::{Diagnostic, Severity};

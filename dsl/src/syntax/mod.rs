@@ -1,0 +1,39 @@
+//! The syntax boundary: source text in, tokens or a syntax tree plus every error found out.
+//! Nothing outside this module sees the grammar; users call [`lex`] and [`parse`].
+
+pub mod ast;
+pub mod token;
+
+pub use token::{Span, Token, TokenKind};
+
+use crate::diagnostic::Diagnostic;
+
+/// The result of parsing one file: the tree that could be recovered and every error found.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    pub body: ast::Body,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Splits `source` into tokens, ending with one [`TokenKind::Eof`]. Never fails: bytes that
+/// form no token become [`TokenKind::Invalid`] tokens.
+pub fn lex(source: &str) -> Vec<Token> {
+    let _ = source;
+    unimplemented_yet()
+}
+
+/// Parses a configuration file (or a variables file: the same syntax).
+pub fn parse(source: &str) -> Parsed {
+    let _ = source;
+    unimplemented_yet()
+}
+
+fn unimplemented_yet() -> ! {
+    panic!("the parser is being written")
+}

@@ -1,14 +1,29 @@
 //! The command-line interface: arguments -> resolved settings -> a command -> a view per output
-//! mode. The only place that prints.
+//! mode. The CLI (with `render`) is the only part of terrane that prints.
+
+mod args;
+mod fmt;
+mod validate;
 
 use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "terrane", version, about = "Infrastructure as code, Terraform-style")]
+#[command(
+    name = "terrane",
+    version,
+    about = "Infrastructure as code, Terraform-style",
+    // Terraform spells long flags with one dash (`-check`); `args::normalize` accepts both.
+    disable_help_subcommand = true
+)]
 struct Cli {
     /// Switch to this directory before running the command.
-    #[arg(long = "chdir", global = true)]
-    chdir: Option<std::path::PathBuf>,
+    #[arg(long = "chdir", global = true, value_name = "DIR")]
+    chdir: Option<PathBuf>,
+    /// Never use colour in the output.
+    #[arg(long = "no-color", global = true)]
+    no_color: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -16,14 +31,45 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check that the configuration is valid.
-    Validate,
+    Validate(validate::ValidateArgs),
     /// Rewrite configuration files in the canonical format.
-    Fmt,
+    Fmt(fmt::FmtArgs),
+}
+
+/// Settings every command shares, resolved from the global options and the environment.
+#[derive(Clone, Debug)]
+pub struct Global {
+    /// Colour is used only on a terminal and never with `-no-color`.
+    pub color: bool,
 }
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
-    let cli = Cli::parse();
-    let _ = cli;
-    0
+    let argv = args::normalize(std::env::args_os());
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 1 } else { 0 };
+            let _ = err.print();
+            return code;
+        }
+    };
+    if let Some(dir) = &cli.chdir {
+        if let Err(err) = std::env::set_current_dir(dir) {
+            eprintln!(
+                "Error: Invalid -chdir option: cannot change to {}: {err}",
+                dir.display()
+            );
+            return 1;
+        }
+    }
+    let global = Global {
+        color: !cli.no_color
+            && std::env::var_os("NO_COLOR").is_none()
+            && std::io::stderr().is_terminal(),
+    };
+    match cli.command {
+        Command::Validate(args) => validate::run(args, &global),
+        Command::Fmt(args) => fmt::run(args, &global),
+    }
 }

@@ -2,6 +2,7 @@
 //! Nothing outside this module sees the grammar; users call [`lex`] and [`parse`].
 
 pub mod ast;
+mod lexer;
 pub mod token;
 
 pub use token::{Span, Token, TokenKind};
@@ -24,8 +25,7 @@ impl Parsed {
 /// Splits `source` into tokens, ending with one [`TokenKind::Eof`]. Never fails: bytes that
 /// form no token become [`TokenKind::Invalid`] tokens.
 pub fn lex(source: &str) -> Vec<Token> {
-    let _ = source;
-    unimplemented_yet()
+    lexer::lex(source)
 }
 
 /// Parses a configuration file (or a variables file: the same syntax).

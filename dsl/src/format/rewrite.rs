@@ -2,7 +2,7 @@
 //! that are a lone `"${ ... }"`, normalizing `type` in `variable` blocks, and quoting block
 //! labels. The body structure (attributes, blocks, labels) is read from the token list itself.
 
-use super::labels::{decode_label, encode_label};
+use super::labels::{decode_label, encode_label, is_one_scanner_literal};
 use super::tokens::FTok;
 use crate::syntax::TokenKind::{self, *};
 use std::ops::Range;
@@ -110,9 +110,14 @@ fn walk_body<'a>(tokens: &[FTok<'a>], body: Body, edits: &mut Vec<Edit<'a>>, wor
             continue;
         }
         let close = matching_close(tokens, j, end);
-        if let Some(labels) = label_tokens(tokens, i + 1..j) {
+        // Comments between the labels go; those after the last label stay.
+        let labels_end = (i + 1..j)
+            .rev()
+            .find(|&k| tokens[k].kind != Comment)
+            .map_or(i + 1, |k| k + 1);
+        if let Some(labels) = label_tokens(tokens, i + 1..labels_end) {
             edits.push(Edit {
-                range: i + 1..j,
+                range: i + 1..labels_end,
                 tokens: labels,
             });
         }
@@ -279,7 +284,12 @@ fn label_tokens<'a>(tokens: &[FTok<'a>], range: Range<usize>) -> Option<Vec<FTok
                     && tokens[i + 1].kind == QuotedLit
                     && tokens[i + 2].kind == CQuote
                 {
-                    values.push(decode_label(&tokens[i + 1].text)?);
+                    // Terraform reads a label only when its text is one scanner token;
+                    // the others (`"a$b"`, `"$${x}"`) are dropped.
+                    let text = &tokens[i + 1].text;
+                    if is_one_scanner_literal(text) {
+                        values.push(decode_label(text)?);
+                    }
                     i += 3;
                 } else {
                     return None;

@@ -2,7 +2,10 @@
 //! Nothing outside this module sees the grammar; users call [`lex`] and [`parse`].
 
 pub mod ast;
+mod parser;
 pub mod token;
+
+pub use parser::MAX_NESTING;
 
 pub use token::{Span, Token, TokenKind};
 
@@ -29,9 +32,24 @@ pub fn lex(source: &str) -> Vec<Token> {
 }
 
 /// Parses a configuration file (or a variables file: the same syntax).
+/// Never fails: errors are reported in [`Parsed::diagnostics`] next to the tree that could be
+/// recovered. A byte order mark at the start is skipped.
 pub fn parse(source: &str) -> Parsed {
-    let _ = source;
-    unimplemented_yet()
+    const BOM: &str = "\u{feff}";
+    let tokens = match source.strip_prefix(BOM) {
+        Some(rest) => {
+            let shift = BOM.len();
+            lex(rest)
+                .into_iter()
+                .map(|t| Token {
+                    kind: t.kind,
+                    span: Span::new(t.span.start + shift, t.span.end + shift),
+                })
+                .collect()
+        }
+        None => lex(source),
+    };
+    parser::parse_tokens(source, &tokens)
 }
 
 fn unimplemented_yet() -> ! {

@@ -359,7 +359,8 @@ impl Parser<'_> {
             } else {
                 (
                     "Argument definition required",
-                    "A single-line block definition can contain only a single argument definition.".to_string(),
+                    "A single-line block definition can contain only a single argument definition."
+                        .to_string(),
                     format!("expected an argument name, found {}", self.describe(first)),
                     first.span,
                 )
@@ -444,7 +445,9 @@ impl Parser<'_> {
                         "A block definition must end with a newline.",
                         tok.span,
                     )
-                    .with_label(format!("expected a newline after the block's `}}`, found {found}"))
+                    .with_label(format!(
+                        "expected a newline after the block's `}}`, found {found}"
+                    ))
                     .with_help("put each block on its own lines"),
                 );
                 self.recover_after_body_item();

@@ -245,7 +245,9 @@ impl Parser<'_> {
                 "An attribute name is required after a dot.",
                 found.span,
             )
-            .with_label(format!("expected an attribute name after `.`, found {what}")),
+            .with_label(format!(
+                "expected an attribute name after `.`, found {what}"
+            )),
         );
     }
 

@@ -243,8 +243,7 @@ impl<'a> Parser<'a> {
         if self.aborted {
             return;
         }
-        if self.reported_invalid.contains(&diag.span.start) && self.is_invalid_at(diag.span.start)
-        {
+        if self.reported_invalid.contains(&diag.span.start) && self.is_invalid_at(diag.span.start) {
             return;
         }
         if self.diags.contains(&diag) {

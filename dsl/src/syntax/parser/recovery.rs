@@ -64,8 +64,8 @@ impl Parser<'_> {
                 kind if is_opener(kind) => open.push(kind),
                 TokenKind::CBrace if open.is_empty() && self.block_depth > 0 => return,
                 kind if opener_of(kind).is_some() || kind == TokenKind::TemplateSeqEnd => {
-                    if !close(&mut open, kind) && kind == TokenKind::CBrace && self.block_depth > 0
-                    {
+                    let closed = close(&mut open, kind);
+                    if !closed && kind == TokenKind::CBrace && self.block_depth > 0 {
                         return;
                     }
                 }

@@ -319,7 +319,9 @@ impl Parser<'_> {
         self.report(
             Diagnostic::error(summary, detail, tok.span)
                 .with_label(format!("expected `}}` to end the {what}, found {found}"))
-                .with_help("to write a literal `${` or `%{`, double the first character: `$${`, `%%{`"),
+                .with_help(
+                    "to write a literal `${` or `%{`, double the first character: `$${`, `%%{`",
+                ),
         );
         let close = self.recover_to(TokenKind::TemplateSeqEnd);
         (false, close.map_or(self.prev_end(), |t| t.span.end))
@@ -520,15 +522,35 @@ impl Parser<'_> {
                     });
                 }
                 Piece::Else { span, .. } if until == Until::EndIf => {
-                    return (parts, Some(Piece::Else { strip: Strip::default(), span }));
+                    return (
+                        parts,
+                        Some(Piece::Else {
+                            strip: Strip::default(),
+                            span,
+                        }),
+                    );
                 }
                 Piece::EndIf { span, .. } if until == Until::EndIf => {
-                    return (parts, Some(Piece::EndIf { strip: Strip::default(), span }));
+                    return (
+                        parts,
+                        Some(Piece::EndIf {
+                            strip: Strip::default(),
+                            span,
+                        }),
+                    );
                 }
                 Piece::EndFor { span, .. } if until == Until::EndFor => {
-                    return (parts, Some(Piece::EndFor { strip: Strip::default(), span }));
+                    return (
+                        parts,
+                        Some(Piece::EndFor {
+                            strip: Strip::default(),
+                            span,
+                        }),
+                    );
                 }
-                Piece::Else { span, .. } | Piece::EndIf { span, .. } | Piece::EndFor { span, .. } => {
+                Piece::Else { span, .. }
+                | Piece::EndIf { span, .. }
+                | Piece::EndFor { span, .. } => {
                     let word = self.src.get(span.range()).unwrap_or("");
                     let name = if word.contains("else") {
                         "else"
@@ -566,7 +588,9 @@ impl Parser<'_> {
                     ),
                     end,
                 )
-                .with_label(format!("expected `%{{ {closer} }}` before the end of the template"))
+                .with_label(format!(
+                    "expected `%{{ {closer} }}` before the end of the template"
+                ))
                 .with_help(format!("close the `%{{ {kind} }}` with `%{{ {closer} }}`")),
             );
         }
@@ -612,7 +636,8 @@ impl Parser<'_> {
                                     _ => break,
                                 }
                             }
-                            let decoded = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+                            let decoded =
+                                u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
                             match decoded {
                                 Some(ch) if hex.len() == want => out.push(ch),
                                 _ => {
@@ -672,7 +697,6 @@ fn error_piece(strip: Strip, span: Span) -> Piece {
     }
 }
 
-
 fn push_literal(parts: &mut Vec<TemplatePart>, text: String, span: Span) {
     if let Some(TemplatePart::Literal {
         text: prev,
@@ -703,7 +727,8 @@ fn remove_common_indent(pieces: &mut [Piece]) {
         if at_line_start {
             let indent = match piece {
                 Piece::Literal { text, .. } => {
-                    let trimmed = text.trim_start_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r');
+                    let trimmed = text
+                        .trim_start_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r');
                     if trimmed.trim().is_empty() && text.ends_with('\n') {
                         usize::MAX
                     } else {

@@ -2,6 +2,7 @@
 //! Nothing outside this module sees the grammar; users call [`lex`] and [`parse`].
 
 pub mod ast;
+mod lexer;
 mod parser;
 pub mod token;
 
@@ -27,29 +28,15 @@ impl Parsed {
 /// Splits `source` into tokens, ending with one [`TokenKind::Eof`]. Never fails: bytes that
 /// form no token become [`TokenKind::Invalid`] tokens.
 pub fn lex(source: &str) -> Vec<Token> {
-    let _ = source;
-    unimplemented_yet()
+    lexer::lex(source)
 }
 
 /// Parses a configuration file (or a variables file: the same syntax).
 /// Never fails: errors are reported in [`Parsed::diagnostics`] next to the tree that could be
 /// recovered. A byte order mark at the start is skipped.
 pub fn parse(source: &str) -> Parsed {
-    const BOM: &str = "\u{feff}";
-    let tokens = match source.strip_prefix(BOM) {
-        Some(rest) => {
-            let shift = BOM.len();
-            lex(rest)
-                .into_iter()
-                .map(|t| Token {
-                    kind: t.kind,
-                    span: Span::new(t.span.start + shift, t.span.end + shift),
-                })
-                .collect()
-        }
-        None => lex(source),
-    };
-    parser::parse_tokens(source, &tokens)
+    // The lexer skips a byte order mark at offset 0.
+    parser::parse_tokens(source, &lex(source))
 }
 
 fn unimplemented_yet() -> ! {

@@ -38,7 +38,3 @@ pub fn parse(source: &str) -> Parsed {
     // The lexer skips a byte order mark at offset 0.
     parser::parse_tokens(source, &lex(source))
 }
-
-fn unimplemented_yet() -> ! {
-    panic!("the parser is being written")
-}

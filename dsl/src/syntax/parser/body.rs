@@ -265,10 +265,11 @@ impl Parser<'_> {
             return None;
         }
         self.block_depth += 1;
+        let errors_at_open = self.error_count();
         let (items, close) = match self.peek_kind() {
-            TokenKind::Newline | TokenKind::Eof => self.parse_multi_line_body(open),
+            TokenKind::Newline | TokenKind::Eof => self.parse_multi_line_body(open, errors_at_open),
             TokenKind::CBrace => (Vec::new(), Some(self.bump())),
-            _ => self.parse_one_line_body(open),
+            _ => self.parse_one_line_body(open, errors_at_open),
         };
         self.block_depth -= 1;
         self.leave();
@@ -320,7 +321,12 @@ impl Parser<'_> {
         }
     }
 
-    fn unclosed_block(&mut self, open: Token) {
+    /// Reports a block left open at the end of the file, unless an error inside it was
+    /// reported already (an unclosed string or bracket there explains the missing `}`).
+    fn unclosed_block(&mut self, open: Token, errors_at_open: usize) {
+        if self.error_count() > errors_at_open {
+            return;
+        }
         self.report(
             Diagnostic::error(
                 "Unclosed configuration block",
@@ -332,17 +338,17 @@ impl Parser<'_> {
         );
     }
 
-    fn parse_multi_line_body(&mut self, open: Token) -> (Vec<BodyItem>, Option<Token>) {
+    fn parse_multi_line_body(&mut self, open: Token, errors_at_open: usize) -> (Vec<BodyItem>, Option<Token>) {
         let items = self.parse_body_items(true);
         let close = self.eat(TokenKind::CBrace);
         if close.is_none() {
-            self.unclosed_block(open);
+            self.unclosed_block(open, errors_at_open);
         }
         (items, close)
     }
 
     /// `{ name = expr }` on one line.
-    fn parse_one_line_body(&mut self, open: Token) -> (Vec<BodyItem>, Option<Token>) {
+    fn parse_one_line_body(&mut self, open: Token, errors_at_open: usize) -> (Vec<BodyItem>, Option<Token>) {
         let first = self.peek();
         let second = self.peek_second();
         if first.kind != TokenKind::Ident || second.kind != TokenKind::Equal {
@@ -386,7 +392,7 @@ impl Parser<'_> {
         match tok.kind {
             TokenKind::CBrace => (items, Some(self.bump())),
             TokenKind::Eof => {
-                self.unclosed_block(open);
+                self.unclosed_block(open, errors_at_open);
                 (items, None)
             }
             TokenKind::Newline => {

@@ -719,20 +719,19 @@ fn unescape_heredoc(raw: &str) -> String {
 
 /// `<<-`: removes the smallest indentation of the lines from every line. Lines holding only
 /// whitespace do not count towards the smallest indentation; a line starting with an
-/// interpolation or directive has none.
+/// interpolation or directive has none. Indentation is counted in characters.
 fn remove_common_indent(pieces: &mut [Piece]) {
+    let is_indent = |c: char| c.is_whitespace() && c != '\n' && c != '\r';
     let mut min = usize::MAX;
     let mut at_line_start = true;
     for piece in pieces.iter() {
         if at_line_start {
             let indent = match piece {
                 Piece::Literal { text, .. } => {
-                    let trimmed = text
-                        .trim_start_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r');
-                    if trimmed.trim().is_empty() && text.ends_with('\n') {
+                    if text.trim().is_empty() && text.ends_with('\n') {
                         usize::MAX
                     } else {
-                        text.len() - trimmed.len()
+                        text.chars().take_while(|&c| is_indent(c)).count()
                     }
                 }
                 _ => 0,
@@ -751,11 +750,12 @@ fn remove_common_indent(pieces: &mut [Piece]) {
             ..
         } = piece
         {
-            let ws = text.len()
-                - text
-                    .trim_start_matches(|c: char| c.is_whitespace() && c != '\n' && c != '\r')
-                    .len();
-            let cut = ws.min(min);
+            let cut: usize = text
+                .chars()
+                .take_while(|&c| is_indent(c))
+                .take(min)
+                .map(char::len_utf8)
+                .sum();
             text.drain(..cut);
         }
     }

@@ -15,7 +15,10 @@ fn shared() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!("shared directory not found at {}: corpus not checked", dir.display());
+        println!(
+            "shared directory not found at {}: corpus not checked",
+            dir.display()
+        );
         None
     }
 }
@@ -47,7 +50,13 @@ fn errors(path: &Path, text: &str) -> Vec<(usize, String)> {
             let pos = index.position(text, d.span.start);
             (
                 pos.line,
-                format!("{}:{}:{}: {}", path.display(), pos.line, pos.column, d.summary),
+                format!(
+                    "{}:{}:{}: {}",
+                    path.display(),
+                    pos.line,
+                    pos.column,
+                    d.summary
+                ),
             )
         })
         .collect()
@@ -57,7 +66,11 @@ fn errors(path: &Path, text: &str) -> Vec<(usize, String)> {
 fn terraform_aws_modules_parse_without_errors() {
     let Some(shared) = shared() else { return };
     let mut files = Vec::new();
-    files_with_ext(&shared.join("corpus/terraform-aws-modules"), "tf", &mut files);
+    files_with_ext(
+        &shared.join("corpus/terraform-aws-modules"),
+        "tf",
+        &mut files,
+    );
     assert!(!files.is_empty(), "no .tf files found in the corpus");
     let mut failures = Vec::new();
     for path in &files {
@@ -76,7 +89,11 @@ fn terraform_aws_modules_parse_without_errors() {
 /// The `from` lines of the `diagnostics { error { from { line = N } } }` blocks of a `.t` file.
 fn expected_error_lines(t_file: &str) -> BTreeSet<usize> {
     let parsed = parse(t_file);
-    assert!(!parsed.has_errors(), "cannot parse .t file: {:?}", parsed.diagnostics);
+    assert!(
+        !parsed.has_errors(),
+        "cannot parse .t file: {:?}",
+        parsed.diagnostics
+    );
     let mut lines = BTreeSet::new();
     let blocks = |body: &Body, name: &str| -> Vec<Body> {
         body.blocks()
@@ -130,9 +147,74 @@ fn hcl_spec_suite_parses_as_expected() {
         }
         for line in &expected {
             if !found_lines.contains(line) {
-                failures.push(format!("{name}: expected an error on line {line}, found {found:?}"));
+                failures.push(format!(
+                    "{name}: expected an error on line {line}, found {found:?}"
+                ));
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `key -> literal text` for the items of the object attribute `outer.inner` (or the
+/// attributes named `inner` of an object), skipping values that are not plain text.
+fn literal_items(body: &Body, path: &[&str]) -> Vec<(String, String)> {
+    use terrane_dsl::syntax::ast::Expr;
+    fn object_field<'a>(expr: &'a Expr, name: &str) -> Option<&'a Expr> {
+        let ExprKind::Object(items) = &expr.kind else {
+            return None;
+        };
+        items.iter().find_map(|item| match &item.key.kind {
+            ExprKind::Variable(id) if id.name == name => Some(&item.value),
+            _ => None,
+        })
+    }
+    let Some(attr) = body.attributes().find(|a| a.name.name == path[0]) else {
+        return Vec::new();
+    };
+    let mut expr = &attr.expr;
+    for name in &path[1..] {
+        match object_field(expr, name) {
+            Some(e) => expr = e,
+            None => return Vec::new(),
+        }
+    }
+    let ExprKind::Object(items) = &expr.kind else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let ExprKind::Variable(key) = &item.key.kind else {
+                return None;
+            };
+            let ExprKind::Template(t) = &item.value.kind else {
+                return None;
+            };
+            Some((key.name.clone(), t.literal_text()?))
+        })
+        .collect()
+}
+
+#[test]
+fn hcl_spec_suite_heredoc_values() {
+    let Some(shared) = shared() else { return };
+    let dir = shared.join("corpus/hcl-specsuite/expressions");
+    let source = std::fs::read_to_string(dir.join("heredoc.hcl")).unwrap_or_default();
+    let expected = std::fs::read_to_string(dir.join("heredoc.t")).unwrap_or_default();
+    let parsed = parse(&source);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let want = parse(&expected);
+    let mut compared = 0;
+    for form in ["normal", "flush"] {
+        let got = literal_items(&parsed.body, &[form]);
+        let want = literal_items(&want.body, &["result", form]);
+        for (key, text) in &got {
+            if let Some((_, expected)) = want.iter().find(|(k, _)| k == key) {
+                assert_eq!(text, expected, "{form}.{key}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 10, "only {compared} heredocs compared");
 }

@@ -2,6 +2,7 @@
 //! Nothing outside this module sees the grammar; users call [`lex`] and [`parse`].
 
 pub mod ast;
+pub mod dump;
 mod lexer;
 mod parser;
 pub mod token;

@@ -338,7 +338,11 @@ impl Parser<'_> {
         );
     }
 
-    fn parse_multi_line_body(&mut self, open: Token, errors_at_open: usize) -> (Vec<BodyItem>, Option<Token>) {
+    fn parse_multi_line_body(
+        &mut self,
+        open: Token,
+        errors_at_open: usize,
+    ) -> (Vec<BodyItem>, Option<Token>) {
         let items = self.parse_body_items(true);
         let close = self.eat(TokenKind::CBrace);
         if close.is_none() {
@@ -348,7 +352,11 @@ impl Parser<'_> {
     }
 
     /// `{ name = expr }` on one line.
-    fn parse_one_line_body(&mut self, open: Token, errors_at_open: usize) -> (Vec<BodyItem>, Option<Token>) {
+    fn parse_one_line_body(
+        &mut self,
+        open: Token,
+        errors_at_open: usize,
+    ) -> (Vec<BodyItem>, Option<Token>) {
         let first = self.peek();
         let second = self.peek_second();
         if first.kind != TokenKind::Ident || second.kind != TokenKind::Equal {

@@ -12,15 +12,11 @@ impl Parser<'_> {
     pub(super) fn parse_tuple(&mut self) -> Expr {
         let open = self.bump();
         self.push_newlines(false);
-        if !self.enter(open.span) {
-            return error_expr(open.span);
-        }
         let expr = if self.at_keyword("for") {
             self.parse_for(open, TokenKind::CBrack)
         } else {
             self.parse_tuple_items(open)
         };
-        self.leave();
         self.pop_newlines();
         expr
     }
@@ -73,9 +69,6 @@ impl Parser<'_> {
     /// (except inside a `for`).
     pub(super) fn parse_object(&mut self) -> Expr {
         let open = self.bump();
-        if !self.enter(open.span) {
-            return error_expr(open.span);
-        }
         // Look past newlines for `for`.
         self.push_newlines(false);
         let is_for = self.at_keyword("for");
@@ -87,7 +80,6 @@ impl Parser<'_> {
             self.parse_object_items(open)
         };
         self.pop_newlines();
-        self.leave();
         expr
     }
 
@@ -353,11 +345,7 @@ impl Parser<'_> {
         }
         self.bump();
         self.push_newlines(false);
-        if !self.enter(open.span) {
-            return error_expr(open.span);
-        }
         let result = self.parse_call_args(open);
-        self.leave();
         self.pop_newlines();
         match result {
             Ok((args, expand_final, close)) => Expr {

@@ -80,31 +80,21 @@ impl Parser<'_> {
         }
     }
 
-    /// Operators of precedence `min` and above (precedence climbing; every level is left
-    /// associative, so recursion depth is bounded by the number of levels).
+    /// Operators of precedence `min` and above, by precedence climbing: every level is left
+    /// associative, and recursion happens only for an operator that binds tighter, so one
+    /// operand costs one stack frame.
     fn parse_binary(&mut self, min: u8) -> Expr {
-        let mut lhs = if min >= 6 {
-            self.parse_unary()
-        } else {
-            self.parse_binary(min + 1)
-        };
+        let mut lhs = self.parse_unary();
         loop {
             let tok = self.peek();
             let Some(op) = binary_op(tok.kind) else {
                 break;
             };
-            if op.precedence() != min {
-                break;
-            }
-            if matches!(lhs.kind, ExprKind::Error) {
+            if op.precedence() < min || matches!(lhs.kind, ExprKind::Error) {
                 break;
             }
             self.bump();
-            let rhs = if min >= 6 {
-                self.parse_unary()
-            } else {
-                self.parse_binary(min + 1)
-            };
+            let rhs = self.parse_binary(op.precedence() + 1);
             lhs = Expr {
                 span: lhs.span.to(rhs.span),
                 kind: ExprKind::Binary {

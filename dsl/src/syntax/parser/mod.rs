@@ -27,7 +27,7 @@ use std::collections::HashSet;
 /// How deeply brackets, blocks, templates and unary operators may nest. Checked before
 /// recursing, so that hostile input gets a diagnostic rather than a stack overflow even on a
 /// thread with the default 2 MiB stack.
-pub const MAX_NESTING: usize = 256;
+pub const MAX_NESTING: usize = 500;
 
 /// Parses `source`, already split into `tokens` (which must end with [`TokenKind::Eof`]).
 pub fn parse_tokens(source: &str, tokens: &[Token]) -> Parsed {

@@ -254,18 +254,9 @@ impl Parser<'_> {
         self.pos += 1;
         let strip_left = self.text(open).ends_with('~');
         self.push_newlines(false);
-        if !self.enter(open.span) {
-            self.pop_newlines();
-            return Piece::Interp {
-                expr: error_expr(open.span),
-                strip: Strip::default(),
-                span: open.span,
-            };
-        }
         let before = self.error_count();
         let expr = self.parse_expression();
         let (strip_right, end) = self.expect_seq_end(open, before, "interpolation");
-        self.leave();
         self.pop_newlines();
         Piece::Interp {
             expr,

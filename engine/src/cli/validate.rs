@@ -75,7 +75,7 @@ fn json_view(entries: &[Entry<'_>]) {
 fn human_view(entries: &[Entry<'_>], color: bool, has_errors: bool) {
     let mut err = std::io::stderr().lock();
     for entry in entries {
-        let _ = writeln!(err, "{}", diagnostics::human(*entry, color));
+        let _ = writeln!(err, "{}", diagnostics::human(entry.diag, entry.file, color));
     }
     if !has_errors {
         let mut out = std::io::stdout().lock();

@@ -68,7 +68,7 @@ impl miette::Diagnostic for Report<'_> {
 
 /// Renders one diagnostic for a person: the summary, `file:line:col` with the source line and
 /// the span underlined and labelled, the detail, and the help.
-pub fn human(entry: Entry<'_>, color: bool) -> String {
+pub fn human(diag: &Diagnostic, file: &SourceFile, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -76,20 +76,20 @@ pub fn human(entry: Entry<'_>, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let report = Report {
-        diag: entry.diag,
-        source: NamedSource::new(entry.file.name.clone(), entry.file.text.clone()),
+        diag,
+        source: NamedSource::new(file.name.clone(), file.text.clone()),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
-        let index = LineIndex::new(&entry.file.text);
-        let pos = index.position(&entry.file.text, entry.diag.span.start);
+        let index = LineIndex::new(&file.text);
+        let pos = index.position(&file.text, diag.span.start);
         out = format!(
             "Error: {}\n  at {}:{}:{}\n",
-            entry.diag.summary, entry.file.name, pos.line, pos.column
+            diag.summary, file.name, pos.line, pos.column
         );
     }
-    if !entry.diag.detail.is_empty() {
-        for line in entry.diag.detail.lines() {
+    if !diag.detail.is_empty() {
+        for line in diag.detail.lines() {
             if line.is_empty() {
                 out.push('\n');
             } else {

@@ -292,3 +292,18 @@ pub enum TemplatePart {
         span: Span,
     },
 }
+
+impl Template {
+    /// The text of a template made only of literal text (`None` if it has interpolations or
+    /// directives).
+    pub fn literal_text(&self) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                TemplatePart::Literal { text, .. } => out.push_str(text),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+}

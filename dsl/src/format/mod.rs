@@ -37,11 +37,17 @@ pub fn format_unchecked(source: &str) -> String {
     .render()
 }
 
-/// The syntax errors that stop formatting.
-///
-/// Until the parser lands this is a token-level check (stray characters, unbalanced brackets,
-/// unterminated strings, heredocs and comments); it is meant to become
-/// `syntax::parse(source).diagnostics` filtered to errors.
+/// The syntax errors that stop formatting: the parser's errors, plus the token-level ones
+/// (stray characters, unbalanced brackets, unterminated strings) should it recover from any.
 pub fn syntax_errors(source: &str) -> Vec<Diagnostic> {
+    let parsed = syntax::parse(source);
+    let errors: Vec<Diagnostic> = parsed
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    if !errors.is_empty() {
+        return errors;
+    }
     precheck::token_errors(source, &syntax::lex(source))
 }

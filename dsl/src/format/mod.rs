@@ -1,1 +1,53 @@
 //! The formatter: rewrites a file in the canonical layout, byte-identical to `terraform fmt`.
+//!
+//! Like Terraform (which uses hclwrite), it works on tokens, not on the syntax tree: lex, apply
+//! Terraform's rewrites ([`rewrite`]), then set the spaces before every token ([`layout`]). Only
+//! spaces change, apart from the rewrites. A file with syntax errors is not formatted.
+
+mod labels;
+mod layout;
+mod precheck;
+mod rewrite;
+mod tokens;
+
+use crate::diagnostic::Diagnostic;
+use crate::syntax;
+use tokens::TokenList;
+
+/// Formats `source`, or returns its syntax errors (a file that does not parse is never
+/// rewritten: the result could be far from what its author meant).
+pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
+    let errors = syntax_errors(source);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(format_unchecked(source))
+}
+
+/// Formats `source` without checking its syntax first. Never panics, whatever the input.
+pub fn format_unchecked(source: &str) -> String {
+    let lexed = syntax::lex(source);
+    let list = TokenList::from_lexed(source, &lexed);
+    let mut tokens = rewrite::rewrite(list.tokens);
+    layout::layout(&mut tokens);
+    TokenList {
+        tokens,
+        trailing_spaces: list.trailing_spaces,
+    }
+    .render()
+}
+
+/// The syntax errors that stop formatting: the parser's errors, plus the token-level ones
+/// (stray characters, unbalanced brackets, unterminated strings) should it recover from any.
+pub fn syntax_errors(source: &str) -> Vec<Diagnostic> {
+    let parsed = syntax::parse(source);
+    let errors: Vec<Diagnostic> = parsed
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    if !errors.is_empty() {
+        return errors;
+    }
+    precheck::token_errors(source, &syntax::lex(source))
+}

@@ -174,7 +174,10 @@ impl BinaryOp {
             BinaryOp::Or => 1,
             BinaryOp::And => 2,
             BinaryOp::Equal | BinaryOp::NotEqual => 3,
-            BinaryOp::Less | BinaryOp::LessOrEqual | BinaryOp::Greater | BinaryOp::GreaterOrEqual => 4,
+            BinaryOp::Less
+            | BinaryOp::LessOrEqual
+            | BinaryOp::Greater
+            | BinaryOp::GreaterOrEqual => 4,
             BinaryOp::Add | BinaryOp::Subtract => 5,
             BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo => 6,
         }
@@ -288,4 +291,19 @@ pub enum TemplatePart {
         body: Vec<TemplatePart>,
         span: Span,
     },
+}
+
+impl Template {
+    /// The text of a template made only of literal text (`None` if it has interpolations or
+    /// directives).
+    pub fn literal_text(&self) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                TemplatePart::Literal { text, .. } => out.push_str(text),
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
 }

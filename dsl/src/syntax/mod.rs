@@ -2,7 +2,12 @@
 //! Nothing outside this module sees the grammar; users call [`lex`] and [`parse`].
 
 pub mod ast;
+pub mod dump;
+mod lexer;
+mod parser;
 pub mod token;
+
+pub use parser::MAX_NESTING;
 
 pub use token::{Span, Token, TokenKind};
 
@@ -24,16 +29,13 @@ impl Parsed {
 /// Splits `source` into tokens, ending with one [`TokenKind::Eof`]. Never fails: bytes that
 /// form no token become [`TokenKind::Invalid`] tokens.
 pub fn lex(source: &str) -> Vec<Token> {
-    let _ = source;
-    unimplemented_yet()
+    lexer::lex(source)
 }
 
 /// Parses a configuration file (or a variables file: the same syntax).
+/// Never fails: errors are reported in [`Parsed::diagnostics`] next to the tree that could be
+/// recovered. A byte order mark at the start is skipped.
 pub fn parse(source: &str) -> Parsed {
-    let _ = source;
-    unimplemented_yet()
-}
-
-fn unimplemented_yet() -> ! {
-    panic!("the parser is being written")
+    // The lexer skips a byte order mark at offset 0.
+    parser::parse_tokens(source, &lex(source))
 }

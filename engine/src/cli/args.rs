@@ -33,7 +33,9 @@ fn is_single_dash_long(s: &str) -> bool {
     let name = rest.split('=').next().unwrap_or("");
     !rest.starts_with('-')
         && name.len() >= 2
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]
@@ -50,13 +52,32 @@ mod tests {
     #[test]
     fn single_dash_long_flags_become_double_dash() {
         assert_eq!(
-            norm(&["terrane", "fmt", "-check", "-list=false", "-", "--diff", "-x"]),
-            ["terrane", "fmt", "--check", "--list=false", "-", "--diff", "-x"]
+            norm(&[
+                "terrane",
+                "fmt",
+                "-check",
+                "-list=false",
+                "-",
+                "--diff",
+                "-x"
+            ]),
+            [
+                "terrane",
+                "fmt",
+                "--check",
+                "--list=false",
+                "-",
+                "--diff",
+                "-x"
+            ]
         );
     }
 
     #[test]
     fn arguments_after_double_dash_are_untouched() {
-        assert_eq!(norm(&["terrane", "--", "-check"]), ["terrane", "--", "-check"]);
+        assert_eq!(
+            norm(&["terrane", "--", "-check"]),
+            ["terrane", "--", "-check"]
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod fmt;
+mod fmt_files;
 mod validate;
 
 use clap::{Parser, Subcommand};

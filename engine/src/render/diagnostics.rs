@@ -2,6 +2,8 @@
 //! `validate -json` document).
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+use terrane_dsl::line_index::{LineIndex, Position};
 use terrane_dsl::{Diagnostic, Severity};
 
 /// A source file as the renderers need it: its name as shown to the user and its text.
@@ -9,6 +11,15 @@ use terrane_dsl::{Diagnostic, Severity};
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+}
+
+/// One diagnostic to render, with the file it is about and, when known, the header of the
+/// top-level block it is in (`resource "aws_instance" "web"`), which Terraform shows as context.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    pub file: &'a SourceFile,
+    pub diag: &'a Diagnostic,
+    pub context: Option<&'a str>,
 }
 
 #[derive(Debug)]
@@ -34,11 +45,10 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        let detail = self.diag.detail.as_str();
-        match (&self.diag.help, detail.is_empty()) {
-            (Some(help), _) => Some(Box::new(help)),
-            (None, _) => None,
-        }
+        self.diag
+            .help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -47,11 +57,7 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.diag.span;
-        let label = self
-            .diag
-            .label
-            .clone()
-            .or_else(|| (!self.diag.detail.is_empty()).then(|| self.diag.detail.clone()));
+        let label = self.diag.label.clone();
         Some(Box::new(std::iter::once(LabeledSpan::new(
             label,
             span.start,
@@ -60,21 +66,154 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
-/// Renders one diagnostic about `file` for a person.
+/// Renders one diagnostic for a person: the summary, `file:line:col` with the source line and
+/// the span underlined and labelled, the detail, and the help.
 pub fn human(diag: &Diagnostic, file: &SourceFile, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme);
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let report = Report {
         diag,
         source: NamedSource::new(file.name.clone(), file.text.clone()),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
-        out = format!("{}: {}\n", file.name, diag.summary);
+        let index = LineIndex::new(&file.text);
+        let pos = index.position(&file.text, diag.span.start);
+        out = format!(
+            "Error: {}\n  at {}:{}:{}\n",
+            diag.summary, file.name, pos.line, pos.column
+        );
     }
+    if !diag.detail.is_empty() {
+        for line in diag.detail.lines() {
+            if line.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str("  ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Terraform's `validate -json` document.
+#[derive(Serialize)]
+struct Document<'a> {
+    format_version: &'static str,
+    valid: bool,
+    error_count: usize,
+    warning_count: usize,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: &'static str,
+    summary: &'a str,
+    detail: &'a str,
+    range: JsonRange<'a>,
+    snippet: Snippet<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonRange<'a> {
+    filename: &'a str,
+    start: JsonPos,
+    end: JsonPos,
+}
+
+#[derive(Serialize)]
+struct JsonPos {
+    line: usize,
+    column: usize,
+    byte: usize,
+}
+
+impl From<Position> for JsonPos {
+    fn from(p: Position) -> JsonPos {
+        JsonPos {
+            line: p.line,
+            column: p.column,
+            byte: p.byte,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Snippet<'a> {
+    context: Option<&'a str>,
+    code: &'a str,
+    start_line: usize,
+    highlight_start_offset: usize,
+    highlight_end_offset: usize,
+    values: [(); 0],
+}
+
+/// Renders every diagnostic as Terraform's `validate -json` document (pretty-printed, as
+/// Terraform prints it), followed by a newline.
+pub fn json_document(entries: &[Entry<'_>]) -> String {
+    let error_count = entries.iter().filter(|e| e.diag.is_error()).count();
+    let warning_count = entries.len() - error_count;
+    let mut indexes: Vec<(&str, LineIndex)> = Vec::new();
+    let mut diagnostics = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let text = entry.file.text.as_str();
+        let index = match indexes
+            .iter()
+            .position(|(name, _)| *name == entry.file.name)
+        {
+            Some(i) => &indexes[i].1,
+            None => {
+                indexes.push((entry.file.name.as_str(), LineIndex::new(text)));
+                &indexes[indexes.len() - 1].1
+            }
+        };
+        let span = entry.diag.span;
+        let start = index.position(text, span.start);
+        let end = index.position(text, span.end.max(span.start));
+        let first = index.line_range(text, start.line);
+        let last = index.line_range(text, end.line);
+        let code_end = last.end.max(first.start);
+        let code = &text[first.start..code_end];
+        let clamp = |offset: usize| offset.saturating_sub(first.start).min(code.len());
+        diagnostics.push(JsonDiagnostic {
+            severity: match entry.diag.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            summary: &entry.diag.summary,
+            detail: &entry.diag.detail,
+            range: JsonRange {
+                filename: &entry.file.name,
+                start: start.into(),
+                end: end.into(),
+            },
+            snippet: Snippet {
+                context: entry.context,
+                code,
+                start_line: start.line,
+                highlight_start_offset: clamp(start.byte),
+                highlight_end_offset: clamp(end.byte),
+                values: [],
+            },
+        });
+    }
+    let doc = Document {
+        format_version: "1.0",
+        valid: error_count == 0,
+        error_count,
+        warning_count,
+        diagnostics,
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|err| {
+        format!("{{\"format_version\":\"1.0\",\"valid\":false,\"error\":\"{err}\"}}")
+    });
+    out.push('\n');
     out
 }

@@ -8,7 +8,10 @@ mod labels;
 mod layout;
 mod precheck;
 mod rewrite;
+mod roundtrip;
 mod tokens;
+
+pub use roundtrip::{check_roundtrip, normalized};
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax;

@@ -44,13 +44,6 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
 
-    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diag
-            .help
-            .as_ref()
-            .map(|help| Box::new(help) as Box<dyn std::fmt::Display>)
-    }
-
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
     }
@@ -67,7 +60,7 @@ impl miette::Diagnostic for Report<'_> {
 }
 
 /// Renders one diagnostic for a person: the summary, `file:line:col` with the source line and
-/// the span underlined and labelled, the detail, and the help.
+/// the span underlined and labelled (by miette), then the detail and the help.
 pub fn human(diag: &Diagnostic, file: &SourceFile, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
@@ -98,6 +91,11 @@ pub fn human(diag: &Diagnostic, file: &SourceFile, color: bool) -> String {
                 out.push('\n');
             }
         }
+    }
+    if let Some(help) = &diag.help {
+        out.push_str("  help: ");
+        out.push_str(help);
+        out.push('\n');
     }
     out
 }

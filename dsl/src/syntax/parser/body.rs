@@ -4,7 +4,9 @@
 
 use super::Parser;
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Attribute, Block, Body, BodyItem, Expr, ExprKind, Ident, Label, Span};
+use crate::syntax::ast::{
+    Attribute, Block, Body, BodyItem, Expr, ExprKind, Ident, Label, Span, TemplatePart,
+};
 use crate::syntax::token::{Token, TokenKind};
 use std::collections::HashMap;
 
@@ -241,6 +243,38 @@ impl Parser<'_> {
                         return None;
                     }
                 }
+                TokenKind::Newline => {
+                    self.report(
+                        Diagnostic::error(
+                            "Invalid block definition",
+                            "A block definition must have block content delimited by \"{\" and \"}\", starting on the same line as the block header.",
+                            tok.span,
+                        )
+                        .with_label(format!(
+                            "expected `{{` on this line to open the `{}` block",
+                            ident.name
+                        ))
+                        .with_help(match labels.as_slice() {
+                            [label] if label.quoted => format!(
+                                "to set an argument, write `{} = {}`; for a block, put `{{` at the end of this line",
+                                ident.name,
+                                self.src.get(label.span.range()).unwrap_or("")
+                            ),
+                            _ => "put the block's `{` at the end of its header line".to_string(),
+                        }),
+                    );
+                    // `{` on the next line: read the block anyway.
+                    let mut next = self.pos;
+                    while self.toks[next].kind == TokenKind::Newline {
+                        next += 1;
+                    }
+                    if self.toks[next].kind == TokenKind::OBrace {
+                        self.pos = next;
+                        break;
+                    }
+                    self.recover_after_body_item();
+                    return None;
+                }
                 _ => {
                     let found = self.describe(tok);
                     self.report(
@@ -308,13 +342,26 @@ impl Parser<'_> {
                 span,
             }),
             None => {
+                let at = template
+                    .parts
+                    .iter()
+                    .find_map(|part| match part {
+                        TemplatePart::Literal { .. } => None,
+                        TemplatePart::Interpolation { span, .. }
+                        | TemplatePart::If { span, .. }
+                        | TemplatePart::For { span, .. } => {
+                            Some(Span::new(span.start, span.start + 2))
+                        }
+                    })
+                    .unwrap_or(span);
                 self.report(
                     Diagnostic::error(
-                        "Invalid block label",
-                        "Template sequences are not allowed in a block label. To include a literal \"${\", write \"$${\".",
-                        span,
+                        "Invalid string literal",
+                        "Template sequences are not allowed in this string. To include a literal \"$\", double it (as \"$$\") to escape it.",
+                        at,
                     )
-                    .with_label("a block label must be a plain string"),
+                    .with_label("a block label must be a plain string")
+                    .with_help("write `$${` for a literal `${`"),
                 );
                 None
             }

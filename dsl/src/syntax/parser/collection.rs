@@ -242,10 +242,16 @@ impl Parser<'_> {
             let arrow = self.peek();
             if arrow.kind != TokenKind::FatArrow {
                 let found = self.describe(arrow);
-                self.for_error(
-                    "Key expression in 'for' expression must be followed by a '=>' symbol.",
-                    arrow,
-                    format!("expected `=>` after the key, found {found}"),
+                self.report(
+                    Diagnostic::error(
+                        "Invalid 'for' expression",
+                        "Key expression is required when building an object.",
+                        first_expr.span,
+                    )
+                    .with_label(format!("expected `key => value`, found {found} after this"))
+                    .with_help(
+                        "write `{for x in xs : key => value}`, or use `[for ...]` for a list",
+                    ),
                 );
                 return None;
             }
@@ -263,7 +269,7 @@ impl Parser<'_> {
         if let Some(ellipsis) = self.eat(TokenKind::Ellipsis) {
             if !object {
                 self.for_error(
-                    "Grouping ellipsis (...) can be used only in object 'for' expressions.",
+                    "Grouping ellipsis (...) cannot be used when building a tuple.",
                     ellipsis,
                     "`...` is not allowed in a tuple `for`".to_string(),
                 );

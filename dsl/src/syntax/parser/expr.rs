@@ -178,11 +178,12 @@ impl Parser<'_> {
                         let close = self.peek();
                         if close.kind != TokenKind::CBrack {
                             self.pop_newlines();
+                            let at = self.matching_bracket_or_eof();
                             self.report(
                                 Diagnostic::error(
                                     "Missing close bracket on splat index",
                                     "The star for a full splat operator must be immediately followed by a closing bracket (\"]\").",
-                                    close.span,
+                                    at,
                                 )
                                 .with_label("expected `]` after `[*`"),
                             );
@@ -255,11 +256,12 @@ impl Parser<'_> {
         let close = self.peek();
         if close.kind != TokenKind::CBrack {
             let found = self.describe(close);
+            let at = self.matching_bracket_or_eof();
             self.report(
                 Diagnostic::error(
                     "Missing close bracket on index",
                     "The index operator must end with a closing bracket (\"]\").",
-                    close.span,
+                    at,
                 )
                 .with_label(format!("expected `]`, found {found}")),
             );
@@ -384,6 +386,17 @@ impl Parser<'_> {
             TokenKind::OQuote => self.parse_quoted_template(),
             TokenKind::OHeredoc => self.parse_heredoc(),
             TokenKind::Minus | TokenKind::Bang => self.parse_unary(),
+            TokenKind::Eof => {
+                self.report(
+                    Diagnostic::error(
+                        "Missing expression",
+                        "Expected the start of an expression, but found the end of the file.",
+                        tok.span,
+                    )
+                    .with_label("expected an expression before the end of the file"),
+                );
+                error_expr(tok.span)
+            }
             _ => {
                 let found = self.describe(tok);
                 self.report(

@@ -101,4 +101,20 @@ impl Parser<'_> {
             self.pos += 1;
         }
     }
+
+    /// Where Terraform reports an index left open: the `]` that balances the brackets from
+    /// here (counting only `[` and `]`), or the end of the file.
+    pub(super) fn matching_bracket_or_eof(&self) -> crate::syntax::ast::Span {
+        let mut depth = 0usize;
+        for tok in &self.toks[self.pos..] {
+            match tok.kind {
+                TokenKind::OBrack => depth += 1,
+                TokenKind::CBrack if depth == 0 => return tok.span,
+                TokenKind::CBrack => depth -= 1,
+                TokenKind::Eof => return tok.span,
+                _ => {}
+            }
+        }
+        crate::syntax::ast::Span::empty(self.src.len())
+    }
 }

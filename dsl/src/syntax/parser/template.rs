@@ -90,6 +90,7 @@ impl Parser<'_> {
     pub(super) fn parse_quoted_template(&mut self) -> Expr {
         let open = self.bump();
         let mut pieces = Vec::new();
+        let errors_at_open = self.error_count();
         let mut unterminated_reported = false;
         let close = loop {
             let tok = self.toks[self.pos];
@@ -136,7 +137,7 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 _ => {
-                    if !unterminated_reported {
+                    if !unterminated_reported && self.error_count() == errors_at_open {
                         self.unterminated_string(tok);
                     }
                     break None;
@@ -179,6 +180,7 @@ impl Parser<'_> {
             .to_string();
         let mut pieces = Vec::new();
         let mut line_start = true;
+        let errors_at_open = self.error_count();
         let close = loop {
             let tok = self.toks[self.pos];
             match tok.kind {
@@ -213,6 +215,7 @@ impl Parser<'_> {
                     pieces.push(self.parse_directive(tok));
                     line_start = false;
                 }
+                _ if self.error_count() > errors_at_open => break None,
                 _ => {
                     self.report(
                         Diagnostic::error(
@@ -369,14 +372,23 @@ impl Parser<'_> {
             }
             _ => {
                 let found = self.describe(keyword);
-                self.report(
-                    Diagnostic::error(
-                        "Invalid template directive",
-                        "A template directive keyword (\"if\", \"for\", etc) is expected at the beginning of a %{ sequence.",
-                        keyword.span,
+                let (summary, detail) = if keyword.kind == TokenKind::Ident {
+                    (
+                        "Invalid template control keyword",
+                        format!("\"{word}\" is not a valid template control keyword."),
                     )
-                    .with_label(format!("expected `if`, `else`, `endif`, `for` or `endfor`, found {found}"))
-                    .with_help("to write a literal `%{`, write `%%{`"),
+                } else {
+                    (
+                        "Invalid template directive",
+                        "A template directive keyword (\"if\", \"for\", etc) is expected at the beginning of a %{ sequence.".to_string(),
+                    )
+                };
+                self.report(
+                    Diagnostic::error(summary, detail, keyword.span)
+                        .with_label(format!(
+                            "expected `if`, `else`, `endif`, `for` or `endfor`, found {found}"
+                        ))
+                        .with_help("to write a literal `%{`, write `%%{`"),
                 );
                 Box::new(error_piece)
             }

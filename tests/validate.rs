@@ -1,0 +1,199 @@
+//! End-to-end tests of `terrane validate`: the real binary in temporary directories, its exit
+//! codes, its human output without colour, and its `-json` document.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh directory under the target directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("terrane-validate-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("creating a temporary directory");
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: impl AsRef<[u8]>) -> &TempDir {
+        std::fs::write(self.0.join(name), text).expect("writing a file");
+        self
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn terrane(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_terrane"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("running terrane")
+}
+
+fn json(dir: &Path) -> (i32, serde_json::Value) {
+    let out = terrane(dir, &["validate", "-json"]);
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|err| {
+        panic!(
+            "stdout is not JSON ({err}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (out.status.code().unwrap_or(-1), doc)
+}
+
+#[test]
+fn valid_configuration_succeeds() {
+    let dir = TempDir::new("valid");
+    dir.write(
+        "main.tn",
+        "resource \"terraform_data\" \"x\" {\n  input = [for i in range(3) : \"${i}\"]\n}\n",
+    )
+    .write("vars.tf", "variable \"v\" {\n  default = { a = 1 }\n}\n");
+    let out = terrane(dir.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Success! The configuration is valid.\n"
+    );
+    let (code, doc) = json(dir.path());
+    assert_eq!(code, 0);
+    assert_eq!(
+        doc,
+        serde_json::json!({
+            "format_version": "1.0",
+            "valid": true,
+            "error_count": 0,
+            "warning_count": 0,
+            "diagnostics": []
+        })
+    );
+}
+
+#[test]
+fn json_document_has_terraform_shape() {
+    let dir = TempDir::new("json");
+    dir.write("main.tn", "locals {\n  a = \"bad \\q escape\"\n}\n");
+    let (code, doc) = json(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["error_count"], 1);
+    assert_eq!(doc["warning_count"], 0);
+    assert_eq!(
+        doc["diagnostics"][0],
+        serde_json::json!({
+            "severity": "error",
+            "summary": "Invalid escape sequence",
+            "detail": "The symbol \"q\" is not a valid escape sequence selector.",
+            "range": {
+                "filename": "main.tn",
+                "start": {"line": 2, "column": 12, "byte": 20},
+                "end": {"line": 2, "column": 14, "byte": 22}
+            },
+            "snippet": {
+                "context": "locals",
+                "code": "  a = \"bad \\q escape\"",
+                "start_line": 2,
+                "highlight_start_offset": 11,
+                "highlight_end_offset": 13,
+                "values": []
+            }
+        })
+    );
+}
+
+#[test]
+fn every_error_of_every_file_is_reported() {
+    let dir = TempDir::new("several");
+    dir.write("a.tn", "locals {\n  a = )\n  b = [1 2]\n}\n")
+        .write("b.tf", "x {\n  y = 1\n  y = 2\n}\n}\n")
+        .write("ignored.txt", "not { configuration")
+        .write("c.tn", "ok = 1\n");
+    let (code, doc) = json(dir.path());
+    assert_eq!(code, 1);
+    let found: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["range"]["filename"].as_str().unwrap_or(""),
+                d["range"]["start"]["line"],
+                d["summary"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "a.tn:2 Invalid expression",
+            "a.tn:3 Missing item separator",
+            "b.tf:3 Attribute redefined",
+            "b.tf:5 Argument or block definition required",
+        ]
+    );
+    assert_eq!(doc["error_count"], 4);
+}
+
+#[test]
+fn human_output_without_colour() {
+    let dir = TempDir::new("human");
+    dir.write(
+        "main.tn",
+        "resource \"terraform_data\" \"x\" {\n  input = 1\n  ami \"x\"\n}\n",
+    );
+    let out = terrane(dir.path(), &["validate", "-no-color"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains('\x1b'), "colour codes in {stderr:?}");
+    assert!(out.stdout.is_empty());
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn piped_output_has_no_colour() {
+    let dir = TempDir::new("piped");
+    dir.write("main.tn", "a = (\n");
+    let out = terrane(dir.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\x1b'));
+}
+
+#[test]
+fn invalid_utf8_is_a_diagnostic() {
+    let dir = TempDir::new("utf8");
+    dir.write("main.tn", b"a = \"\xff\"\n");
+    let (code, doc) = json(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        doc["diagnostics"][0]["summary"],
+        "Invalid character encoding"
+    );
+    assert_eq!(doc["diagnostics"][0]["range"]["start"]["byte"], 5);
+}
+
+#[test]
+fn chdir_selects_the_directory() {
+    let dir = TempDir::new("chdir");
+    dir.write("main.tn", "a = [\n");
+    let parent = dir.path().parent().unwrap_or(Path::new("/"));
+    let name = dir
+        .path()
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let out = terrane(parent, &[&format!("-chdir={name}"), "validate", "-json"]);
+    assert_eq!(out.status.code(), Some(1));
+}

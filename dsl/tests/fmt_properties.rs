@@ -181,7 +181,9 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn attribute(indent: String) -> impl Strategy<Value = String> {
-    (name(), gap(), gap(), value(), prop::option::of(Just(" # trailing")))
+    // A suffix keeps the names of one body distinct (a repeated argument is a syntax error).
+    let unique_name = (name(), 0..10_000u32).prop_map(|(n, i)| format!("{n}_{i}"));
+    (unique_name, gap(), gap(), value(), prop::option::of(Just(" # trailing")))
         .prop_map(move |(n, g1, g2, v, comment)| {
             // A heredoc's closing marker must be alone on its line: no comment after it.
             let comment = if v.starts_with("<<") { None } else { comment };
@@ -266,3 +268,4 @@ fn the_generator_produces_valid_configurations() {
     }
     assert!(valid >= 150, "only {valid} of 200 generated configurations parse");
 }
+

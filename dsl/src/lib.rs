@@ -4,5 +4,6 @@
 pub mod diagnostic;
 pub mod format;
 pub mod syntax;
+pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -456,6 +456,15 @@ impl Number {
 
     /// Go's `big.Float.String()` (`Text('g', 10)`), which cty uses to order set elements.
     pub fn to_text_g10(&self) -> String {
+        self.text_g(Some(10))
+    }
+
+    /// Go's `Text('g', -1)`, which Terraform uses for number keys in paths (`[0]`, `[1e+06]`).
+    pub fn to_text_g_shortest(&self) -> String {
+        self.text_g(None)
+    }
+
+    fn text_g(&self, digits: Option<usize>) -> String {
         let mut out = String::new();
         if self.neg {
             out.push('-');
@@ -471,23 +480,30 @@ impl Number {
             Kind::Zero => Decimal { digits: Vec::new(), point: 0 },
             Kind::Finite { mant, exp } => {
                 let mut d = Decimal::exact(mant, *exp);
-                d.round(10);
+                match digits {
+                    Some(n) => d.round(n.max(1)),
+                    None => round_shortest(&mut d, mant, *exp, self.prec),
+                }
                 d
             }
         };
-        let mut prec: i64 = 10;
+        let len = d.digits.len() as i64;
+        let mut prec = digits.map_or(len, |n| n.max(1) as i64);
         let mut eprec = prec;
-        if eprec > d.digits.len() as i64 && d.digits.len() as i64 >= d.point {
-            eprec = d.digits.len() as i64;
+        if eprec > len && len >= d.point {
+            eprec = len;
+        }
+        if digits.is_none() {
+            eprec = 6;
         }
         let exp = d.point - 1;
         if exp < -4 || exp >= eprec {
-            prec = prec.min(d.digits.len() as i64);
+            prec = prec.min(len);
             fmt_e(&mut out, &d, prec - 1);
             return out;
         }
         if prec > d.point {
-            prec = d.digits.len() as i64;
+            prec = len;
         }
         fmt_f(&mut out, &d, (prec - d.point).max(0));
         out

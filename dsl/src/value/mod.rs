@@ -1,15 +1,19 @@
 //! Terraform's value model (cty): types, values with marks, arbitrary-precision numbers,
 //! conversion, unification, type constraints and JSON.
 
+pub mod convert;
 pub mod marks;
 pub mod number;
 pub mod path;
 pub mod types;
+pub mod unify;
 #[allow(clippy::module_inception)]
 pub mod value;
 
+pub use convert::{convert, convert_safe, ConvertError};
 pub use marks::{Mark, Marks, PathMarks};
 pub use number::{Number, NumberError};
 pub use path::{Path, PathStep};
 pub use types::Type;
+pub use unify::{unify, unify_unsafe, unify_values};
 pub use value::{Value, ValueError, ValueKind};

@@ -2,6 +2,7 @@
 //! conversion, unification, type constraints and JSON.
 
 pub mod convert;
+pub mod json;
 pub mod marks;
 pub mod number;
 pub mod path;
@@ -11,6 +12,7 @@ pub mod unify;
 pub mod value;
 
 pub use convert::{convert, convert_safe, ConvertError};
+pub use json::{from_json, to_json, to_json_pretty, type_to_json, JsonError};
 pub use marks::{Mark, Marks, PathMarks};
 pub use number::{Number, NumberError};
 pub use path::{Path, PathStep};

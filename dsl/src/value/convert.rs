@@ -20,7 +20,10 @@ pub struct ConvertError {
 
 impl ConvertError {
     pub fn new(path: &Path, message: impl Into<String>) -> ConvertError {
-        ConvertError { path: path.clone(), message: message.into() }
+        ConvertError {
+            path: path.clone(),
+            message: message.into(),
+        }
     }
 }
 
@@ -47,7 +50,10 @@ pub fn convert_safe(value: &Value, want: &Type) -> Result<Value, ConvertError> {
 
 fn convert_with(value: &Value, want: &Type, unsafe_ok: bool) -> Result<Value, ConvertError> {
     if !conversion_exists(value.ty(), want, unsafe_ok) {
-        return Err(ConvertError::new(&Path::root(), mismatch_message(value.ty(), want)));
+        return Err(ConvertError::new(
+            &Path::root(),
+            mismatch_message(value.ty(), want),
+        ));
     }
     convert_at(value, want, &Path::root(), unsafe_ok)
 }
@@ -64,38 +70,63 @@ pub fn conversion_exists(from: &Type, to: &Type, unsafe_ok: bool) -> bool {
         (Type::String, Type::Number | Type::Bool) => unsafe_ok,
         (a, b) if a.is_primitive() && b.is_primitive() => false,
         (Type::Object(fa), Type::Object(ta)) => ta.iter().all(|(name, tt)| {
-            fa.get(name).is_some_and(|ft| conversion_exists(ft, tt, unsafe_ok))
+            fa.get(name)
+                .is_some_and(|ft| conversion_exists(ft, tt, unsafe_ok))
         }),
         (Type::Tuple(fe), Type::Tuple(te)) => {
-            fe.len() == te.len() && fe.iter().zip(te).all(|(f, t)| conversion_exists(f, t, unsafe_ok))
+            fe.len() == te.len()
+                && fe
+                    .iter()
+                    .zip(te)
+                    .all(|(f, t)| conversion_exists(f, t, unsafe_ok))
         }
-        (Type::List(fe), Type::List(te)) | (Type::Set(fe), Type::List(te)) | (Type::Set(fe), Type::Set(te)) => {
-            conversion_exists(fe, te, unsafe_ok)
-        }
+        (Type::List(fe), Type::List(te))
+        | (Type::Set(fe), Type::List(te))
+        | (Type::Set(fe), Type::Set(te)) => conversion_exists(fe, te, unsafe_ok),
         (Type::List(fe), Type::Set(te)) => unsafe_ok && conversion_exists(fe, te, unsafe_ok),
         (Type::Map(fe), Type::Map(te)) => conversion_exists(fe, te, unsafe_ok),
         (Type::Tuple(fe), Type::List(te)) | (Type::Tuple(fe), Type::Set(te)) => {
             structural_element_type(fe.iter(), te, unsafe_ok).is_some()
         }
-        (Type::Object(fa), Type::Map(te)) => structural_element_type(fa.values(), te, unsafe_ok).is_some(),
-        (Type::Map(fe), Type::Object(ta)) => unsafe_ok && ta.values().all(|t| conversion_exists(fe, t, unsafe_ok)),
+        (Type::Object(fa), Type::Map(te)) => {
+            structural_element_type(fa.values(), te, unsafe_ok).is_some()
+        }
+        (Type::Map(fe), Type::Object(ta)) => {
+            unsafe_ok && ta.values().all(|t| conversion_exists(fe, t, unsafe_ok))
+        }
         _ => false,
     }
 }
 
 /// The element type a tuple's or object's parts become in a collection of `want`: `want`
 /// itself, or, for `any`, the unification of the parts. `None` when some part cannot convert.
-fn structural_element_type<'a>(parts: impl Iterator<Item = &'a Type> + Clone, want: &Type, unsafe_ok: bool) -> Option<Type> {
+fn structural_element_type<'a>(
+    parts: impl Iterator<Item = &'a Type> + Clone,
+    want: &Type,
+    unsafe_ok: bool,
+) -> Option<Type> {
     let parts: Vec<Type> = parts.cloned().collect();
     if parts.is_empty() {
         return Some(want.clone());
     }
-    let ety = if want.is_dynamic() { unify_with(&parts, unsafe_ok)? } else { want.clone() };
-    parts.iter().all(|p| conversion_exists(p, &ety, unsafe_ok)).then_some(ety)
+    let ety = if want.is_dynamic() {
+        unify_with(&parts, unsafe_ok)?
+    } else {
+        want.clone()
+    };
+    parts
+        .iter()
+        .all(|p| conversion_exists(p, &ety, unsafe_ok))
+        .then_some(ety)
 }
 
 /// Converts a value for which a conversion to `want` exists at the type level.
-fn convert_at(value: &Value, want: &Type, path: &Path, unsafe_ok: bool) -> Result<Value, ConvertError> {
+fn convert_at(
+    value: &Value,
+    want: &Type,
+    path: &Path,
+    unsafe_ok: bool,
+) -> Result<Value, ConvertError> {
     if value.is_marked() {
         let (plain, marks) = value.clone().unmark();
         return Ok(convert_at(&plain, want, path, unsafe_ok)?.with_marks(marks));
@@ -125,7 +156,9 @@ fn convert_at(value: &Value, want: &Type, path: &Path, unsafe_ok: bool) -> Resul
                 path,
                 match other.to_lowercase().as_str() {
                     "true" => "a bool is required; to convert from string, use lowercase \"true\"",
-                    "false" => "a bool is required; to convert from string, use lowercase \"false\"",
+                    "false" => {
+                        "a bool is required; to convert from string, use lowercase \"false\""
+                    }
                     _ => "a bool is required",
                 },
             )),
@@ -137,7 +170,10 @@ fn convert_at(value: &Value, want: &Type, path: &Path, unsafe_ok: bool) -> Resul
             for (name, aty) in want_attrs {
                 let p = path.attr(name);
                 let Some(v) = attrs.get(name) else {
-                    return Err(ConvertError::new(path, format!("attribute {} is required", super::types::go_quote(name))));
+                    return Err(ConvertError::new(
+                        path,
+                        format!("attribute {} is required", super::types::go_quote(name)),
+                    ));
                 };
                 out.insert(name.clone(), convert_at(v, aty, &p, unsafe_ok)?);
             }
@@ -149,10 +185,16 @@ fn convert_at(value: &Value, want: &Type, path: &Path, unsafe_ok: bool) -> Resul
                 let Some(v) = entries.get(name) else {
                     return Err(ConvertError::new(
                         path,
-                        format!("map has no element for required attribute {}", super::types::go_quote(name)),
+                        format!(
+                            "map has no element for required attribute {}",
+                            super::types::go_quote(name)
+                        ),
                     ));
                 };
-                out.insert(name.clone(), convert_at(v, aty, &path.index_str(name), unsafe_ok)?);
+                out.insert(
+                    name.clone(),
+                    convert_at(v, aty, &path.index_str(name), unsafe_ok)?,
+                );
             }
             Ok(Value::object(out))
         }
@@ -165,13 +207,17 @@ fn convert_at(value: &Value, want: &Type, path: &Path, unsafe_ok: bool) -> Resul
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::tuple(out))
         }
-        (ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es), Type::List(ety) | Type::Set(ety)) => {
+        (
+            ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es),
+            Type::List(ety) | Type::Set(ety),
+        ) => {
             let in_ety = match value.ty() {
                 Type::List(e) | Type::Set(e) => Some(e.as_ref().clone()),
                 _ => None,
             };
             let target = match value.ty() {
-                Type::Tuple(parts) => structural_element_type(parts.iter(), ety, unsafe_ok).unwrap_or_else(|| ety.as_ref().clone()),
+                Type::Tuple(parts) => structural_element_type(parts.iter(), ety, unsafe_ok)
+                    .unwrap_or_else(|| ety.as_ref().clone()),
                 _ => ety.as_ref().clone(),
             };
             let converted = es
@@ -184,7 +230,13 @@ fn convert_at(value: &Value, want: &Type, path: &Path, unsafe_ok: bool) -> Resul
                 (Some(e), true) => e.clone(),
                 _ => target.clone(),
             };
-            let (ety, elems) = homogenize(converted, empty_ety, path, unsafe_ok, if is_list { "list" } else { "set" })?;
+            let (ety, elems) = homogenize(
+                converted,
+                empty_ety,
+                path,
+                unsafe_ok,
+                if is_list { "list" } else { "set" },
+            )?;
             if is_list {
                 Value::list(ety, elems).map_err(elem_err)
             } else {
@@ -193,7 +245,8 @@ fn convert_at(value: &Value, want: &Type, path: &Path, unsafe_ok: bool) -> Resul
         }
         (ValueKind::Map(entries) | ValueKind::Object(entries), Type::Map(ety)) => {
             let target = match value.ty() {
-                Type::Object(attrs) => structural_element_type(attrs.values(), ety, unsafe_ok).unwrap_or_else(|| ety.as_ref().clone()),
+                Type::Object(attrs) => structural_element_type(attrs.values(), ety, unsafe_ok)
+                    .unwrap_or_else(|| ety.as_ref().clone()),
                 _ => ety.as_ref().clone(),
             };
             let mut keys = Vec::new();
@@ -216,7 +269,13 @@ fn convert_at(value: &Value, want: &Type, path: &Path, unsafe_ok: bool) -> Resul
 
 /// Makes converted collection elements share one type, unifying them if the target element
 /// type left room (`any` somewhere inside).
-fn homogenize(elems: Vec<Value>, empty_ety: Type, path: &Path, unsafe_ok: bool, noun: &str) -> Result<(Type, Vec<Value>), ConvertError> {
+fn homogenize(
+    elems: Vec<Value>,
+    empty_ety: Type,
+    path: &Path,
+    unsafe_ok: bool,
+    noun: &str,
+) -> Result<(Type, Vec<Value>), ConvertError> {
     let Some(first) = elems.first() else {
         return Ok((empty_ety, elems));
     };
@@ -225,7 +284,12 @@ fn homogenize(elems: Vec<Value>, empty_ety: Type, path: &Path, unsafe_ok: bool, 
         return Ok((first_ty, elems));
     }
     let types: Vec<Type> = elems.iter().map(|e| e.ty().clone()).collect();
-    let fail = || ConvertError::new(path, format!("element types must all match for conversion to {noun}"));
+    let fail = || {
+        ConvertError::new(
+            path,
+            format!("element types must all match for conversion to {noun}"),
+        )
+    };
     let ety = unify_with(&types, unsafe_ok).ok_or_else(fail)?;
     let elems = elems
         .iter()
@@ -243,26 +307,45 @@ fn homogenize(elems: Vec<Value>, empty_ety: Type, path: &Path, unsafe_ok: bool, 
 pub fn dynamic_replace(have: &Type, want: &Type) -> Type {
     match (have, want) {
         (_, Type::Dynamic) => have.clone(),
-        (Type::List(h) | Type::Set(h) | Type::Map(h), Type::List(w)) => Type::list(dynamic_replace(h, w)),
-        (Type::List(h) | Type::Set(h) | Type::Map(h), Type::Set(w)) => Type::set(dynamic_replace(h, w)),
-        (Type::List(h) | Type::Set(h) | Type::Map(h), Type::Map(w)) => Type::map(dynamic_replace(h, w)),
+        (Type::List(h) | Type::Set(h) | Type::Map(h), Type::List(w)) => {
+            Type::list(dynamic_replace(h, w))
+        }
+        (Type::List(h) | Type::Set(h) | Type::Map(h), Type::Set(w)) => {
+            Type::set(dynamic_replace(h, w))
+        }
+        (Type::List(h) | Type::Set(h) | Type::Map(h), Type::Map(w)) => {
+            Type::map(dynamic_replace(h, w))
+        }
         (Type::Tuple(hs), Type::List(w) | Type::Set(w) | Type::Map(w)) if w.has_dynamic_types() => {
-            let ety = unify_with(hs, true).map_or_else(|| w.as_ref().clone(), |u| dynamic_replace(&u, w));
+            let ety =
+                unify_with(hs, true).map_or_else(|| w.as_ref().clone(), |u| dynamic_replace(&u, w));
             rewrap(want, ety)
         }
-        (Type::Object(ha), Type::List(w) | Type::Set(w) | Type::Map(w)) if w.has_dynamic_types() => {
+        (Type::Object(ha), Type::List(w) | Type::Set(w) | Type::Map(w))
+            if w.has_dynamic_types() =>
+        {
             let parts: Vec<Type> = ha.values().cloned().collect();
-            let ety = unify_with(&parts, true).map_or_else(|| w.as_ref().clone(), |u| dynamic_replace(&u, w));
+            let ety = unify_with(&parts, true)
+                .map_or_else(|| w.as_ref().clone(), |u| dynamic_replace(&u, w));
             rewrap(want, ety)
         }
         (Type::Object(ha), Type::Object(wa)) => Type::Object(
             wa.iter()
-                .map(|(k, w)| (k.clone(), ha.get(k).map_or_else(|| w.clone(), |h| dynamic_replace(h, w))))
+                .map(|(k, w)| {
+                    (
+                        k.clone(),
+                        ha.get(k)
+                            .map_or_else(|| w.clone(), |h| dynamic_replace(h, w)),
+                    )
+                })
                 .collect(),
         ),
-        (Type::Tuple(hs), Type::Tuple(ws)) if hs.len() == ws.len() => {
-            Type::Tuple(hs.iter().zip(ws).map(|(h, w)| dynamic_replace(h, w)).collect())
-        }
+        (Type::Tuple(hs), Type::Tuple(ws)) if hs.len() == ws.len() => Type::Tuple(
+            hs.iter()
+                .zip(ws)
+                .map(|(h, w)| dynamic_replace(h, w))
+                .collect(),
+        ),
         _ => want.clone(),
     }
 }
@@ -278,14 +361,28 @@ fn rewrap(collection: &Type, ety: Type) -> Type {
 /// cty's `MismatchMessage`: why no conversion from `got` to `want` exists, in Terraform's words
 /// ("string required, but have tuple", `attribute "a" is required`, ...).
 pub fn mismatch_message(got: &Type, want: &Type) -> String {
-    let required = || format!("{} required, but have {}", want.friendly_name_for_constraint(), got.friendly_name());
+    let required = || {
+        format!(
+            "{} required, but have {}",
+            want.friendly_name_for_constraint(),
+            got.friendly_name()
+        )
+    };
     match (got, want) {
         (Type::Object(ga), Type::Object(wa)) => mismatch_objects(ga, wa),
-        (Type::Tuple(_), Type::List(e)) if e.is_dynamic() => "all list elements must have the same type".into(),
-        (Type::Tuple(_), Type::Set(e)) if e.is_dynamic() => "all set elements must have the same type".into(),
-        (Type::Object(_), Type::Map(e)) if e.is_dynamic() => "all map element values must have the same type".into(),
+        (Type::Tuple(_), Type::List(e)) if e.is_dynamic() => {
+            "all list elements must have the same type".into()
+        }
+        (Type::Tuple(_), Type::Set(e)) if e.is_dynamic() => {
+            "all set elements must have the same type".into()
+        }
+        (Type::Object(_), Type::Map(e)) if e.is_dynamic() => {
+            "all map element values must have the same type".into()
+        }
         (Type::Tuple(_) | Type::Object(_), w) if w.is_collection() => {
-            let Some(wety) = w.element_type() else { return required() };
+            let Some(wety) = w.element_type() else {
+                return required();
+            };
             match (got, w) {
                 (Type::Tuple(parts), Type::List(_) | Type::Set(_)) => {
                     for (i, p) in parts.iter().enumerate() {
@@ -293,15 +390,25 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
                             return format!("element {i}: {}", mismatch_message(p, wety));
                         }
                     }
-                    format!("all elements must be {}", wety.friendly_name_for_constraint())
+                    format!(
+                        "all elements must be {}",
+                        wety.friendly_name_for_constraint()
+                    )
                 }
                 (Type::Object(attrs), Type::Map(_)) => {
                     for (name, p) in attrs {
                         if p != wety && !conversion_exists(p, wety, true) {
-                            return format!("element {}: {}", super::types::go_quote(name), mismatch_message(p, wety));
+                            return format!(
+                                "element {}: {}",
+                                super::types::go_quote(name),
+                                mismatch_message(p, wety)
+                            );
                         }
                     }
-                    format!("all attributes must be {}", wety.friendly_name_for_constraint())
+                    format!(
+                        "all attributes must be {}",
+                        wety.friendly_name_for_constraint()
+                    )
                 }
                 _ => required(),
             }
@@ -314,7 +421,9 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
             if !kinds_fit {
                 return required();
             }
-            let (Some(gety), Some(wety)) = (g.element_type(), w.element_type()) else { return required() };
+            let (Some(gety), Some(wety)) = (g.element_type(), w.element_type()) else {
+                return required();
+            };
             let noun = match w {
                 Type::List(_) => "list element type",
                 Type::Set(_) => "set element type",
@@ -340,18 +449,30 @@ fn mismatch_objects(got: &BTreeMap<String, Type>, want: &BTreeMap<String, Type>)
         }
         let quoted = super::types::go_quote(name);
         if unsafe_mismatch.is_none() && !conversion_exists(gty, wty, true) {
-            unsafe_mismatch = Some(format!("attribute {quoted}: {}", mismatch_message(gty, wty)));
+            unsafe_mismatch = Some(format!(
+                "attribute {quoted}: {}",
+                mismatch_message(gty, wty)
+            ));
         }
         if safe_mismatch.is_none() && !conversion_exists(gty, wty, false) {
-            safe_mismatch = Some(format!("attribute {quoted}: {}", mismatch_message(gty, wty)));
+            safe_mismatch = Some(format!(
+                "attribute {quoted}: {}",
+                mismatch_message(gty, wty)
+            ));
         }
     }
     let q: Vec<String> = missing.iter().map(|n| super::types::go_quote(n)).collect();
     match q.len() {
-        0 => unsafe_mismatch.or(safe_mismatch).unwrap_or_else(|| "incorrect object attributes".into()),
+        0 => unsafe_mismatch
+            .or(safe_mismatch)
+            .unwrap_or_else(|| "incorrect object attributes".into()),
         1 => format!("attribute {} is required", q[0]),
         2 => format!("attributes {} and {} are required", q[0], q[1]),
-        n => format!("attributes {}, and {} are required", q[..n - 1].join(", "), q[n - 1]),
+        n => format!(
+            "attributes {}, and {} are required",
+            q[..n - 1].join(", "),
+            q[n - 1]
+        ),
     }
 }
 

@@ -22,13 +22,25 @@ fn err(v: &Value, t: &Type) -> String {
 fn primitives() {
     assert_eq!(convert(&s("1.50"), &Type::Number).unwrap(), num("1.5"));
     assert_eq!(convert(&num("1.5"), &Type::String).unwrap(), s("1.5"));
-    assert_eq!(convert(&Value::bool(true), &Type::String).unwrap(), s("true"));
-    assert_eq!(convert(&s("false"), &Type::Bool).unwrap(), Value::bool(false));
+    assert_eq!(
+        convert(&Value::bool(true), &Type::String).unwrap(),
+        s("true")
+    );
+    assert_eq!(
+        convert(&s("false"), &Type::Bool).unwrap(),
+        Value::bool(false)
+    );
     assert_eq!(convert(&s("1"), &Type::Bool).unwrap(), Value::bool(true));
     assert_eq!(err(&s("abc"), &Type::Number), "a number is required");
     assert_eq!(err(&s("yes"), &Type::Bool), "a bool is required");
-    assert_eq!(err(&s("True"), &Type::Bool), "a bool is required; to convert from string, use lowercase \"true\"");
-    assert_eq!(err(&Value::bool(true), &Type::Number), "number required, but have bool");
+    assert_eq!(
+        err(&s("True"), &Type::Bool),
+        "a bool is required; to convert from string, use lowercase \"true\""
+    );
+    assert_eq!(
+        err(&Value::bool(true), &Type::Number),
+        "number required, but have bool"
+    );
     assert!(convert_safe(&s("1"), &Type::Number).is_err());
     assert!(convert_safe(&num("1"), &Type::String).is_ok());
 }
@@ -42,23 +54,64 @@ fn terraform_messages() {
         ("m", Type::map(Type::Bool)),
     ]);
     let m = |v: &str| Value::object_from([("k", s(v))]);
-    let v = obj(&[("a", Value::tuple(vec![num("1")])), ("b", Value::tuple(vec![num("1"), s("x")])), ("m", m("maybe"))]);
-    assert_eq!(err(&v, &want), "attribute \"a\": string required, but have tuple");
-    let v = obj(&[("a", s("s")), ("b", Value::tuple(vec![num("1"), s("x")])), ("m", m("maybe"))]);
+    let v = obj(&[
+        ("a", Value::tuple(vec![num("1")])),
+        ("b", Value::tuple(vec![num("1"), s("x")])),
+        ("m", m("maybe")),
+    ]);
+    assert_eq!(
+        err(&v, &want),
+        "attribute \"a\": string required, but have tuple"
+    );
+    let v = obj(&[
+        ("a", s("s")),
+        ("b", Value::tuple(vec![num("1"), s("x")])),
+        ("m", m("maybe")),
+    ]);
     assert_eq!(err(&v, &want), ".b[1]: a number is required");
-    let v = obj(&[("a", s("s")), ("b", Value::tuple(vec![num("1"), num("2")])), ("m", m("maybe"))]);
+    let v = obj(&[
+        ("a", s("s")),
+        ("b", Value::tuple(vec![num("1"), num("2")])),
+        ("m", m("maybe")),
+    ]);
     assert_eq!(err(&v, &want), ".m[\"k\"]: a bool is required");
-    let mapped = Value::map(Type::String, [("k".to_string(), s("maybe"))].into_iter().collect()).unwrap();
+    let mapped = Value::map(
+        Type::String,
+        [("k".to_string(), s("maybe"))].into_iter().collect(),
+    )
+    .unwrap();
     let v = obj(&[("a", s("s")), ("b", Value::tuple(vec![])), ("m", mapped)]);
     assert_eq!(err(&v, &want), ".m[\"k\"]: a bool is required");
-    assert_eq!(err(&obj(&[]), &Type::object([("a", Type::String)])), "attribute \"a\" is required");
-    assert_eq!(err(&s("x"), &Type::list(Type::String)), "list of string required, but have string");
-    assert_eq!(err(&obj(&[]), &Type::Number), "number required, but have object");
-    let three = Type::object([("a", Type::String), ("b", Type::String), ("c", Type::String)]);
-    assert_eq!(err(&obj(&[]), &three), "attributes \"a\", \"b\", and \"c\" are required");
+    assert_eq!(
+        err(&obj(&[]), &Type::object([("a", Type::String)])),
+        "attribute \"a\" is required"
+    );
+    assert_eq!(
+        err(&s("x"), &Type::list(Type::String)),
+        "list of string required, but have string"
+    );
+    assert_eq!(
+        err(&obj(&[]), &Type::Number),
+        "number required, but have object"
+    );
+    let three = Type::object([
+        ("a", Type::String),
+        ("b", Type::String),
+        ("c", Type::String),
+    ]);
+    assert_eq!(
+        err(&obj(&[]), &three),
+        "attributes \"a\", \"b\", and \"c\" are required"
+    );
     let tup = Value::tuple(vec![num("1"), obj(&[("a", num("1"))])]);
-    assert_eq!(err(&tup, &Type::list(Type::Dynamic)), "all list elements must have the same type");
-    assert_eq!(err(&tup, &Type::list(Type::String)), "element 1: string required, but have object");
+    assert_eq!(
+        err(&tup, &Type::list(Type::Dynamic)),
+        "all list elements must have the same type"
+    );
+    assert_eq!(
+        err(&tup, &Type::list(Type::String)),
+        "element 1: string required, but have object"
+    );
 }
 
 #[test]
@@ -84,15 +137,32 @@ fn collections() {
     assert_eq!(back.elements().unwrap()[0].as_str(), Some("a"));
     assert!(convert_safe(&l, &Type::set(Type::String)).is_err());
     // map -> object drops extra keys, requires the wanted ones.
-    let mp = Value::map(Type::String, [("a".to_string(), s("1")), ("z".to_string(), s("2"))].into_iter().collect()).unwrap();
+    let mp = Value::map(
+        Type::String,
+        [("a".to_string(), s("1")), ("z".to_string(), s("2"))]
+            .into_iter()
+            .collect(),
+    )
+    .unwrap();
     let o = convert(&mp, &Type::object([("a", Type::Number)])).unwrap();
     assert_eq!(o, obj(&[("a", num("1"))]));
-    assert_eq!(err(&mp, &Type::object([("q", Type::String)])), "map has no element for required attribute \"q\"");
+    assert_eq!(
+        err(&mp, &Type::object([("q", Type::String)])),
+        "map has no element for required attribute \"q\""
+    );
     // object -> object drops extra attributes.
-    let o = convert(&obj(&[("a", num("1")), ("b", s("x"))]), &Type::object([("a", Type::String)])).unwrap();
+    let o = convert(
+        &obj(&[("a", num("1")), ("b", s("x"))]),
+        &Type::object([("a", Type::String)]),
+    )
+    .unwrap();
     assert_eq!(o, obj(&[("a", s("1"))]));
     // tuple -> tuple elementwise, lengths must match.
-    let t = convert(&Value::tuple(vec![num("1")]), &Type::tuple(vec![Type::String])).unwrap();
+    let t = convert(
+        &Value::tuple(vec![num("1")]),
+        &Type::tuple(vec![Type::String]),
+    )
+    .unwrap();
     assert_eq!(t, Value::tuple(vec![s("1")]));
     assert!(convert(&Value::tuple(vec![]), &Type::tuple(vec![Type::String])).is_err());
     // Nested any: objects with different attribute types unify as maps.
@@ -109,7 +179,11 @@ fn null_unknown_marks() {
     let u = convert(&Value::dynamic(), &Type::Number).unwrap();
     assert!(!u.is_known());
     assert_eq!(u.ty(), &Type::Number);
-    let u = convert(&Value::unknown(Type::tuple(vec![Type::String])), &Type::list(Type::Dynamic)).unwrap();
+    let u = convert(
+        &Value::unknown(Type::tuple(vec![Type::String])),
+        &Type::list(Type::Dynamic),
+    )
+    .unwrap();
     assert_eq!(u.ty(), &Type::list(Type::String));
     let secret = num("2").mark(Mark::Sensitive);
     let out = convert(&secret, &Type::String).unwrap();
@@ -127,12 +201,21 @@ fn mismatch_messages() {
         mismatch_message(&Type::list(Type::Bool), &Type::list(Type::Number)),
         "incorrect list element type: number required, but have bool"
     );
-    assert_eq!(mismatch_message(&Type::map(Type::Bool), &Type::list(Type::Number)), "list of number required, but have map of bool");
+    assert_eq!(
+        mismatch_message(&Type::map(Type::Bool), &Type::list(Type::Number)),
+        "list of number required, but have map of bool"
+    );
     let got = Type::object([("a", Type::list(Type::String))]);
     let want = Type::object([("a", Type::String)]);
-    assert_eq!(mismatch_message(&got, &want), "attribute \"a\": string required, but have list of string");
+    assert_eq!(
+        mismatch_message(&got, &want),
+        "attribute \"a\": string required, but have list of string"
+    );
     let got = Type::object([("k", Type::list(Type::String))]);
-    assert_eq!(mismatch_message(&got, &Type::map(Type::String)), "element \"k\": string required, but have list of string");
+    assert_eq!(
+        mismatch_message(&got, &Type::map(Type::String)),
+        "element \"k\": string required, but have list of string"
+    );
 }
 
 proptest! {

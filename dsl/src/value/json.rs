@@ -78,7 +78,9 @@ fn value_json(value: &Value) -> Result<Json, JsonError> {
             Json::Array(es.iter().map(value_json).collect::<Result<_, _>>()?)
         }
         ValueKind::Map(m) | ValueKind::Object(m) => Json::Object(
-            m.iter().map(|(k, v)| Ok((k.clone(), value_json(v)?))).collect::<Result<_, JsonError>>()?,
+            m.iter()
+                .map(|(k, v)| Ok((k.clone(), value_json(v)?)))
+                .collect::<Result<_, JsonError>>()?,
         ),
     })
 }
@@ -93,10 +95,18 @@ fn type_json(ty: &Type) -> Json {
         Type::List(e) => Json::Array(vec![s("list"), type_json(e)]),
         Type::Set(e) => Json::Array(vec![s("set"), type_json(e)]),
         Type::Map(e) => Json::Array(vec![s("map"), type_json(e)]),
-        Type::Tuple(es) => Json::Array(vec![s("tuple"), Json::Array(es.iter().map(type_json).collect())]),
+        Type::Tuple(es) => Json::Array(vec![
+            s("tuple"),
+            Json::Array(es.iter().map(type_json).collect()),
+        ]),
         Type::Object(attrs) => Json::Array(vec![
             s("object"),
-            Json::Object(attrs.iter().map(|(k, t)| (k.clone(), type_json(t))).collect()),
+            Json::Object(
+                attrs
+                    .iter()
+                    .map(|(k, t)| (k.clone(), type_json(t)))
+                    .collect(),
+            ),
         ]),
     }
 }
@@ -183,7 +193,9 @@ fn write_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
@@ -194,7 +206,8 @@ fn write_string(s: &str, out: &mut String) {
 /// Decodes JSON as `jsondecode` does: objects become objects, arrays tuples, numbers exact
 /// (512-bit), `null` a null of unknown type.
 pub fn from_json(text: &str) -> Result<Value, JsonError> {
-    let parsed: serde_json::Value = serde_json::from_str(text).map_err(|e| JsonError::Syntax(e.to_string()))?;
+    let parsed: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| JsonError::Syntax(e.to_string()))?;
     json_value(&parsed)
 }
 
@@ -210,13 +223,19 @@ fn json_value(j: &serde_json::Value) -> Result<Value, JsonError> {
         serde_json::Value::Bool(b) => Value::bool(*b),
         serde_json::Value::Number(n) => {
             let text = n.to_string();
-            Value::number(Number::parse(&text).map_err(|e| JsonError::Syntax(format!("{e}: {text}")))?)
+            Value::number(
+                Number::parse(&text).map_err(|e| JsonError::Syntax(format!("{e}: {text}")))?,
+            )
         }
         serde_json::Value::String(s) => Value::string(s),
-        serde_json::Value::Array(es) => Value::tuple(es.iter().map(json_value).collect::<Result<_, _>>()?),
+        serde_json::Value::Array(es) => {
+            Value::tuple(es.iter().map(json_value).collect::<Result<_, _>>()?)
+        }
         serde_json::Value::Object(m) => {
-            let attrs: BTreeMap<String, Value> =
-                m.iter().map(|(k, v)| Ok((k.clone(), json_value(v)?))).collect::<Result<_, JsonError>>()?;
+            let attrs: BTreeMap<String, Value> = m
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), json_value(v)?)))
+                .collect::<Result<_, JsonError>>()?;
             Value::object(attrs)
         }
     })
@@ -224,7 +243,8 @@ fn json_value(j: &serde_json::Value) -> Result<Value, JsonError> {
 
 /// Reads a type in Terraform's JSON form.
 pub fn type_from_json(text: &str) -> Result<Type, JsonError> {
-    let parsed: serde_json::Value = serde_json::from_str(text).map_err(|e| JsonError::Syntax(e.to_string()))?;
+    let parsed: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| JsonError::Syntax(e.to_string()))?;
     json_type(&parsed)
 }
 
@@ -244,9 +264,14 @@ fn json_type(j: &serde_json::Value) -> Result<Type, JsonError> {
                 ("list", e) => Ok(Type::list(json_type(e)?)),
                 ("set", e) => Ok(Type::set(json_type(e)?)),
                 ("map", e) => Ok(Type::map(json_type(e)?)),
-                ("tuple", J::Array(es)) => Ok(Type::Tuple(es.iter().map(json_type).collect::<Result<_, _>>()?)),
+                ("tuple", J::Array(es)) => Ok(Type::Tuple(
+                    es.iter().map(json_type).collect::<Result<_, _>>()?,
+                )),
                 ("object", J::Object(attrs)) => Ok(Type::Object(
-                    attrs.iter().map(|(k, t)| Ok((k.clone(), json_type(t)?))).collect::<Result<_, JsonError>>()?,
+                    attrs
+                        .iter()
+                        .map(|(k, t)| Ok((k.clone(), json_type(t)?)))
+                        .collect::<Result<_, JsonError>>()?,
                 )),
                 _ => Err(bad()),
             },
@@ -263,7 +288,10 @@ mod tests {
     #[test]
     fn strings_escape_as_go() {
         let v = Value::string("<&> \u{2028} \t é \u{1} \"q\" \\ / ☃ 😀");
-        assert_eq!(to_json(&v).unwrap(), r#""\u003c\u0026\u003e \u2028 \t é \u0001 \"q\" \\ / ☃ 😀""#);
+        assert_eq!(
+            to_json(&v).unwrap(),
+            r#""\u003c\u0026\u003e \u2028 \t é \u0001 \"q\" \\ / ☃ 😀""#
+        );
     }
 
     #[test]
@@ -275,35 +303,57 @@ mod tests {
             Value::map(Type::Dynamic, BTreeMap::new()).unwrap(),
             Value::null(Type::Dynamic),
         ]);
-        assert_eq!(to_json_pretty(&v, 2).unwrap(), "[\n      [],\n      {},\n      [\n        []\n      ],\n      {},\n      null\n    ]");
+        assert_eq!(
+            to_json_pretty(&v, 2).unwrap(),
+            "[\n      [],\n      {},\n      [\n        []\n      ],\n      {},\n      null\n    ]"
+        );
         assert_eq!(
             type_to_json(v.ty()),
             r#"["tuple",[["tuple",[]],["object",{}],["tuple",[["tuple",[]]]],["map","dynamic"],"dynamic"]]"#
         );
         let t = Type::object([("b", Type::Number), ("a", Type::list(Type::String))]);
-        assert_eq!(type_to_json(&t), r#"["object",{"a":["list","string"],"b":"number"}]"#);
+        assert_eq!(
+            type_to_json(&t),
+            r#"["object",{"a":["list","string"],"b":"number"}]"#
+        );
         assert_eq!(type_from_json(&type_to_json(&t)).unwrap(), t);
-        assert_eq!(type_to_json_pretty(&Type::list(Type::String), 0), "[\n  \"list\",\n  \"string\"\n]");
+        assert_eq!(
+            type_to_json_pretty(&Type::list(Type::String), 0),
+            "[\n  \"list\",\n  \"string\"\n]"
+        );
     }
 
     #[test]
     fn numbers() {
         let n = |s: &str| Value::number(Number::parse(s).unwrap());
         assert_eq!(to_json(&n("-0")).unwrap(), "0");
-        assert_eq!(to_json(&n("1e30")).unwrap(), "1000000000000000000000000000000");
-        assert_eq!(to_json(&n("inf")).unwrap_err().to_string(), "cannot serialize infinity as JSON");
-        assert_eq!(to_json(&Value::unknown(Type::String)).unwrap_err(), JsonError::Unknown);
+        assert_eq!(
+            to_json(&n("1e30")).unwrap(),
+            "1000000000000000000000000000000"
+        );
+        assert_eq!(
+            to_json(&n("inf")).unwrap_err().to_string(),
+            "cannot serialize infinity as JSON"
+        );
+        assert_eq!(
+            to_json(&Value::unknown(Type::String)).unwrap_err(),
+            JsonError::Unknown
+        );
     }
 
     #[test]
     fn decode() {
-        let v = from_json(r#"{"b": [1, "x", true, null], "a": 12345678901234567890123.5}"#).unwrap();
+        let v =
+            from_json(r#"{"b": [1, "x", true, null], "a": 12345678901234567890123.5}"#).unwrap();
         let a = v.get_attr("a").unwrap().as_number().unwrap().to_text();
         assert_eq!(a, "12345678901234567890123.5");
         let b = v.get_attr("b").unwrap();
         assert!(b.ty().is_tuple());
         assert_eq!(b.length(), Some(4));
-        assert_eq!(to_json(&v).unwrap(), r#"{"a":12345678901234567890123.5,"b":[1,"x",true,null]}"#);
+        assert_eq!(
+            to_json(&v).unwrap(),
+            r#"{"a":12345678901234567890123.5,"b":[1,"x",true,null]}"#
+        );
         assert!(from_json("{").is_err());
         let typed = from_json_typed("[1, 2]", &Type::list(Type::String)).unwrap();
         assert_eq!(typed.ty(), &Type::list(Type::String));

@@ -1,6 +1,7 @@
 //! Terraform's value model (cty): types, values with marks, arbitrary-precision numbers,
 //! conversion, unification, type constraints and JSON.
 
+pub mod constraint;
 pub mod convert;
 pub mod json;
 pub mod marks;
@@ -11,6 +12,7 @@ pub mod unify;
 #[allow(clippy::module_inception)]
 pub mod value;
 
+pub use constraint::{convert_to_constraint, parse_constraint, Constraint};
 pub use convert::{convert, convert_safe, ConvertError};
 pub use json::{from_json, to_json, to_json_pretty, type_to_json, JsonError};
 pub use marks::{Mark, Marks, PathMarks};

@@ -51,7 +51,10 @@ pub enum NumberError {
 enum Kind {
     Zero,
     /// `mant * 2^exp`, `mant` odd and at most `prec` bits.
-    Finite { mant: BigUint, exp: i64 },
+    Finite {
+        mant: BigUint,
+        exp: i64,
+    },
     Inf,
 }
 
@@ -65,16 +68,30 @@ pub struct Number {
 
 impl Number {
     pub fn zero() -> Number {
-        Number { neg: false, kind: Kind::Zero, prec: INT_PRECISION }
+        Number {
+            neg: false,
+            kind: Kind::Zero,
+            prec: INT_PRECISION,
+        }
     }
 
     pub fn infinity(negative: bool) -> Number {
-        Number { neg: negative, kind: Kind::Inf, prec: PARSE_PRECISION }
+        Number {
+            neg: negative,
+            kind: Kind::Inf,
+            prec: PARSE_PRECISION,
+        }
     }
 
     pub fn from_i64(v: i64) -> Number {
         let neg = v < 0;
-        round(neg, BigUint::from(v.unsigned_abs()), 0, false, INT_PRECISION)
+        round(
+            neg,
+            BigUint::from(v.unsigned_abs()),
+            0,
+            false,
+            INT_PRECISION,
+        )
     }
 
     pub fn from_u64(v: u64) -> Number {
@@ -94,16 +111,28 @@ impl Number {
             return None;
         }
         if v.is_infinite() {
-            return Some(Number { neg: v < 0.0, kind: Kind::Inf, prec: F64_PRECISION });
+            return Some(Number {
+                neg: v < 0.0,
+                kind: Kind::Inf,
+                prec: F64_PRECISION,
+            });
         }
         let neg = v.is_sign_negative();
         if v == 0.0 {
-            return Some(Number { neg, kind: Kind::Zero, prec: F64_PRECISION });
+            return Some(Number {
+                neg,
+                kind: Kind::Zero,
+                prec: F64_PRECISION,
+            });
         }
         let bits = v.abs().to_bits();
         let raw_exp = ((bits >> 52) & 0x7ff) as i64;
         let frac = bits & ((1u64 << 52) - 1);
-        let (mant, exp) = if raw_exp == 0 { (frac, -1074) } else { (frac | (1u64 << 52), raw_exp - 1075) };
+        let (mant, exp) = if raw_exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), raw_exp - 1075)
+        };
         Some(round(neg, BigUint::from(mant), exp, false, F64_PRECISION))
     }
 
@@ -127,7 +156,11 @@ impl Number {
         }
         let rest = &s[i..];
         if rest == "Inf" || rest == "inf" {
-            return Ok(Number { neg, kind: Kind::Inf, prec });
+            return Ok(Number {
+                neg,
+                kind: Kind::Inf,
+                prec,
+            });
         }
         let mut digits = String::new();
         let mut frac_digits: i64 = 0;
@@ -174,7 +207,11 @@ impl Number {
         }
         let trimmed = digits.trim_start_matches('0');
         if trimmed.is_empty() {
-            return Ok(Number { neg, kind: Kind::Zero, prec });
+            return Ok(Number {
+                neg,
+                kind: Kind::Zero,
+                prec,
+            });
         }
         let int_digits = trimmed.len() as i64 - frac_digits;
         let magnitude = int_digits.saturating_add(exp10);
@@ -221,11 +258,17 @@ impl Number {
     }
 
     pub fn neg(&self) -> Number {
-        Number { neg: !self.neg, ..self.clone() }
+        Number {
+            neg: !self.neg,
+            ..self.clone()
+        }
     }
 
     pub fn abs(&self) -> Number {
-        Number { neg: false, ..self.clone() }
+        Number {
+            neg: false,
+            ..self.clone()
+        }
     }
 
     pub fn add(&self, other: &Number) -> Result<Number, NumberError> {
@@ -240,9 +283,19 @@ impl Number {
         let prec = self.prec.max(other.prec);
         let neg = self.neg != other.neg;
         match (&self.kind, &other.kind) {
-            (Kind::Inf, Kind::Zero) | (Kind::Zero, Kind::Inf) => Err(NumberError::ZeroTimesInfinity),
-            (Kind::Inf, _) | (_, Kind::Inf) => Ok(Number { neg, kind: Kind::Inf, prec }),
-            (Kind::Zero, _) | (_, Kind::Zero) => Ok(Number { neg, kind: Kind::Zero, prec }),
+            (Kind::Inf, Kind::Zero) | (Kind::Zero, Kind::Inf) => {
+                Err(NumberError::ZeroTimesInfinity)
+            }
+            (Kind::Inf, _) | (_, Kind::Inf) => Ok(Number {
+                neg,
+                kind: Kind::Inf,
+                prec,
+            }),
+            (Kind::Zero, _) | (_, Kind::Zero) => Ok(Number {
+                neg,
+                kind: Kind::Zero,
+                prec,
+            }),
             (Kind::Finite { mant: a, exp: ea }, Kind::Finite { mant: b, exp: eb }) => {
                 Ok(round(neg, a * b, ea + eb, false, prec))
             }
@@ -255,8 +308,16 @@ impl Number {
         let neg = self.neg != other.neg;
         match (&self.kind, &other.kind) {
             (Kind::Zero, Kind::Zero) | (Kind::Inf, Kind::Inf) => Err(NumberError::Indeterminate),
-            (Kind::Inf, _) | (_, Kind::Zero) => Ok(Number { neg, kind: Kind::Inf, prec }),
-            (Kind::Zero, _) | (_, Kind::Inf) => Ok(Number { neg, kind: Kind::Zero, prec }),
+            (Kind::Inf, _) | (_, Kind::Zero) => Ok(Number {
+                neg,
+                kind: Kind::Inf,
+                prec,
+            }),
+            (Kind::Zero, _) | (_, Kind::Inf) => Ok(Number {
+                neg,
+                kind: Kind::Zero,
+                prec,
+            }),
             (Kind::Finite { mant: a, exp: ea }, Kind::Finite { mant: b, exp: eb }) => {
                 Ok(divide_rounded(neg, a, b, ea - eb, prec))
             }
@@ -266,7 +327,9 @@ impl Number {
     /// Terraform's `%`: `a - b * trunc(a / b)`, so the result has the sign of `a`; `a % 0` is `a`.
     pub fn rem(&self, other: &Number) -> Result<Number, NumberError> {
         if self.is_infinite() || other.is_infinite() {
-            return self.mul(other).map_err(|_| NumberError::ModuloIndeterminate);
+            return self
+                .mul(other)
+                .map_err(|_| NumberError::ModuloIndeterminate);
         }
         if other.is_zero() {
             return Ok(self.clone());
@@ -277,7 +340,10 @@ impl Number {
     }
 
     fn with_min_precision(&self, prec: u32) -> Number {
-        Number { prec: self.prec.max(prec), ..self.clone() }
+        Number {
+            prec: self.prec.max(prec),
+            ..self.clone()
+        }
     }
 
     /// Rounds toward zero to an integer (infinities unchanged).
@@ -285,9 +351,17 @@ impl Number {
         match &self.kind {
             Kind::Finite { mant, exp } if *exp < 0 => {
                 let shift = exp.unsigned_abs();
-                let int = if shift >= mant.bits() { BigUint::zero() } else { mant >> shift };
+                let int = if shift >= mant.bits() {
+                    BigUint::zero()
+                } else {
+                    mant >> shift
+                };
                 if int.is_zero() {
-                    Number { neg: self.neg, kind: Kind::Zero, prec: self.prec }
+                    Number {
+                        neg: self.neg,
+                        kind: Kind::Zero,
+                        prec: self.prec,
+                    }
                 } else {
                     round(self.neg, int, 0, false, self.prec)
                 }
@@ -320,7 +394,10 @@ impl Number {
             Kind::Zero => Some(BigInt::zero()),
             Kind::Finite { mant, exp } => {
                 let mag = mant << exp.unsigned_abs();
-                Some(BigInt::from_biguint(if self.neg { Sign::Minus } else { Sign::Plus }, mag))
+                Some(BigInt::from_biguint(
+                    if self.neg { Sign::Minus } else { Sign::Plus },
+                    mag,
+                ))
             }
             Kind::Inf => None,
         }
@@ -348,7 +425,13 @@ impl Number {
             Kind::Zero => sign * 0.0,
             Kind::Inf => sign * f64::INFINITY,
             Kind::Finite { .. } => {
-                let r = round(self.neg, self.magnitude_mant(), self.magnitude_exp(), false, 53);
+                let r = round(
+                    self.neg,
+                    self.magnitude_mant(),
+                    self.magnitude_exp(),
+                    false,
+                    53,
+                );
                 match r.kind {
                     Kind::Finite { mant, exp } => {
                         let m = mant.to_f64().unwrap_or(f64::INFINITY);
@@ -477,7 +560,10 @@ impl Number {
                 out.push_str("Inf");
                 return out;
             }
-            Kind::Zero => Decimal { digits: Vec::new(), point: 0 },
+            Kind::Zero => Decimal {
+                digits: Vec::new(),
+                point: 0,
+            },
             Kind::Finite { mant, exp } => {
                 let mut d = Decimal::exact(mant, *exp);
                 match digits {
@@ -527,28 +613,60 @@ fn add_signed(a: &Number, b: &Number, b_neg: bool) -> Result<Number, ()> {
     let prec = a.prec.max(b.prec);
     match (&a.kind, &b.kind) {
         (Kind::Inf, Kind::Inf) if a.neg != b_neg => Err(()),
-        (Kind::Inf, _) => Ok(Number { neg: a.neg, kind: Kind::Inf, prec }),
-        (_, Kind::Inf) => Ok(Number { neg: b_neg, kind: Kind::Inf, prec }),
-        (Kind::Zero, Kind::Zero) => Ok(Number { neg: a.neg && b_neg, kind: Kind::Zero, prec }),
-        (Kind::Zero, _) => Ok(Number { neg: b_neg, kind: b.kind.clone(), prec }),
-        (_, Kind::Zero) => Ok(Number { neg: a.neg, kind: a.kind.clone(), prec }),
+        (Kind::Inf, _) => Ok(Number {
+            neg: a.neg,
+            kind: Kind::Inf,
+            prec,
+        }),
+        (_, Kind::Inf) => Ok(Number {
+            neg: b_neg,
+            kind: Kind::Inf,
+            prec,
+        }),
+        (Kind::Zero, Kind::Zero) => Ok(Number {
+            neg: a.neg && b_neg,
+            kind: Kind::Zero,
+            prec,
+        }),
+        (Kind::Zero, _) => Ok(Number {
+            neg: b_neg,
+            kind: b.kind.clone(),
+            prec,
+        }),
+        (_, Kind::Zero) => Ok(Number {
+            neg: a.neg,
+            kind: a.kind.clone(),
+            prec,
+        }),
         (Kind::Finite { mant: ma, exp: ea }, Kind::Finite { mant: mb, exp: eb }) => {
             let ta = *ea + ma.bits() as i64;
             let tb = *eb + mb.bits() as i64;
             let p = i64::from(prec);
             // An operand entirely below a quarter ulp of the other cannot change the rounded sum.
             if tb < ta - p - 2 {
-                return Ok(Number { neg: a.neg, kind: a.kind.clone(), prec });
+                return Ok(Number {
+                    neg: a.neg,
+                    kind: a.kind.clone(),
+                    prec,
+                });
             }
             if ta < tb - p - 2 {
-                return Ok(Number { neg: b_neg, kind: b.kind.clone(), prec });
+                return Ok(Number {
+                    neg: b_neg,
+                    kind: b.kind.clone(),
+                    prec,
+                });
             }
             let e = (*ea).min(*eb);
             let sa = signed(a.neg, ma << (*ea - e) as u64);
             let sb = signed(b_neg, mb << (*eb - e) as u64);
             let sum = sa + sb;
             if sum.is_zero() {
-                return Ok(Number { neg: false, kind: Kind::Zero, prec });
+                return Ok(Number {
+                    neg: false,
+                    kind: Kind::Zero,
+                    prec,
+                });
             }
             let (sign, mag) = sum.into_parts();
             Ok(round(sign == Sign::Minus, mag, e, false, prec))
@@ -573,7 +691,11 @@ fn divide_rounded(neg: bool, num: &BigUint, den: &BigUint, exp: i64, prec: u32) 
 fn round(neg: bool, mut mant: BigUint, mut exp: i64, sticky: bool, prec: u32) -> Number {
     let prec = prec.max(1);
     if mant.is_zero() {
-        return Number { neg, kind: Kind::Zero, prec };
+        return Number {
+            neg,
+            kind: Kind::Zero,
+            prec,
+        };
     }
     let p = u64::from(prec);
     if sticky && mant.bits() <= p + 1 {
@@ -603,12 +725,24 @@ fn round(neg: bool, mut mant: BigUint, mut exp: i64, sticky: bool, prec: u32) ->
     }
     let top = exp + mant.bits() as i64;
     if top > MAX_EXP {
-        return Number { neg, kind: Kind::Inf, prec };
+        return Number {
+            neg,
+            kind: Kind::Inf,
+            prec,
+        };
     }
     if top < MIN_EXP {
-        return Number { neg, kind: Kind::Zero, prec };
+        return Number {
+            neg,
+            kind: Kind::Zero,
+            prec,
+        };
     }
-    Number { neg, kind: Kind::Finite { mant, exp }, prec }
+    Number {
+        neg,
+        kind: Kind::Finite { mant, exp },
+        prec,
+    }
 }
 
 /// A decimal `0.d1d2d3... * 10^point`, digits without trailing zeros (Go's `decimal`).

@@ -49,7 +49,15 @@ fn arithmetic_matches_terraform() {
     for (a, op, b, want) in cases {
         assert_eq!(eval(a, *op, b), *want, "{a} {op} {b}");
     }
-    assert_eq!(n("100").div(&n("3")).unwrap().mul(&n("3")).unwrap().to_text(), "100");
+    assert_eq!(
+        n("100")
+            .div(&n("3"))
+            .unwrap()
+            .mul(&n("3"))
+            .unwrap()
+            .to_text(),
+        "100"
+    );
     assert!(n("0.1").add(&n("0.2")).unwrap().equals(&n("0.3")));
 }
 
@@ -60,10 +68,16 @@ fn literals_print_as_terraform() {
         ("12345678901234567890123", "12345678901234567890123"),
         ("1e-7", "0.0000001"),
         ("3.0", "3"),
-        ("100000000000000000000000000000000000000000", "100000000000000000000000000000000000000000"),
+        (
+            "100000000000000000000000000000000000000000",
+            "100000000000000000000000000000000000000000",
+        ),
         ("0.000001", "0.000001"),
         ("123.456e2", "12345.6"),
-        ("123456789012345678901234567890.5", "123456789012345678901234567890.5"),
+        (
+            "123456789012345678901234567890.5",
+            "123456789012345678901234567890.5",
+        ),
         ("1e-20", "0.00000000000000000001"),
         ("1e3", "1000"),
         (".5", "0.5"),
@@ -83,9 +97,20 @@ fn literals_print_as_terraform() {
 #[test]
 fn machine_precisions() {
     // pow(2, 64) and pow(10, 20) in Terraform are float64 results.
-    assert_eq!(Number::from_f64(2f64.powi(64)).unwrap().to_text(), "18446744073709550000");
-    assert_eq!(Number::from_f64(1e20).unwrap().to_text(), "100000000000000000000");
-    assert_eq!(Number::from_f64(std::f64::consts::SQRT_2).unwrap().to_text(), "1.4142135623730951");
+    assert_eq!(
+        Number::from_f64(2f64.powi(64)).unwrap().to_text(),
+        "18446744073709550000"
+    );
+    assert_eq!(
+        Number::from_f64(1e20).unwrap().to_text(),
+        "100000000000000000000"
+    );
+    assert_eq!(
+        Number::from_f64(std::f64::consts::SQRT_2)
+            .unwrap()
+            .to_text(),
+        "1.4142135623730951"
+    );
     // length(...) / 7: an int64 divided by a literal has the literal's precision.
     let r = Number::from_i64(3).div(&n("7")).unwrap().to_text();
     assert_eq!(r.len(), 157);
@@ -99,18 +124,45 @@ fn machine_precisions() {
 
 #[test]
 fn errors_and_specials() {
-    for bad in ["", "abc", "1e", "0x10", " 1", "1 ", "1.2.3", "--1", "1e+", "e5", "."] {
-        assert_eq!(Number::parse(bad).unwrap_err(), NumberError::Syntax, "{bad:?}");
+    for bad in [
+        "", "abc", "1e", "0x10", " 1", "1 ", "1.2.3", "--1", "1e+", "e5", ".",
+    ] {
+        assert_eq!(
+            Number::parse(bad).unwrap_err(),
+            NumberError::Syntax,
+            "{bad:?}"
+        );
     }
-    assert_eq!(Number::parse("1e999999999").unwrap_err(), NumberError::OutOfRange);
-    assert_eq!(Number::parse("1e-999999999").unwrap_err(), NumberError::OutOfRange);
-    assert_eq!(Number::parse("1e99999999999999999999999").unwrap_err(), NumberError::OutOfRange);
+    assert_eq!(
+        Number::parse("1e999999999").unwrap_err(),
+        NumberError::OutOfRange
+    );
+    assert_eq!(
+        Number::parse("1e-999999999").unwrap_err(),
+        NumberError::OutOfRange
+    );
+    assert_eq!(
+        Number::parse("1e99999999999999999999999").unwrap_err(),
+        NumberError::OutOfRange
+    );
     assert_eq!(n("1").div(&n("0")).unwrap().to_text(), "+Inf");
     assert_eq!(n("-1").div(&n("0")).unwrap().to_text(), "-Inf");
-    assert_eq!(n("0").div(&n("0")).unwrap_err().to_string(), "can't divide zero by zero or infinity by infinity");
-    assert_eq!(n("inf").add(&n("-inf")).unwrap_err().to_string(), "can't compute sum of opposing infinities");
-    assert_eq!(n("inf").sub(&n("inf")).unwrap_err().to_string(), "can't subtract infinity from itself");
-    assert_eq!(n("inf").mul(&n("0")).unwrap_err().to_string(), "can't multiply zero by infinity");
+    assert_eq!(
+        n("0").div(&n("0")).unwrap_err().to_string(),
+        "can't divide zero by zero or infinity by infinity"
+    );
+    assert_eq!(
+        n("inf").add(&n("-inf")).unwrap_err().to_string(),
+        "can't compute sum of opposing infinities"
+    );
+    assert_eq!(
+        n("inf").sub(&n("inf")).unwrap_err().to_string(),
+        "can't subtract infinity from itself"
+    );
+    assert_eq!(
+        n("inf").mul(&n("0")).unwrap_err().to_string(),
+        "can't multiply zero by infinity"
+    );
     // Overflow in arithmetic becomes infinity rather than a huge allocation.
     let mut x = n("1e19000");
     x = x.mul(&x).unwrap();

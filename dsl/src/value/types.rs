@@ -256,21 +256,39 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(Type::list(Type::String).friendly_name(), "list of string");
-        assert_eq!(Type::map(Type::list(Type::Number)).friendly_name(), "map of list of number");
+        assert_eq!(
+            Type::map(Type::list(Type::Number)).friendly_name(),
+            "map of list of number"
+        );
         assert_eq!(Type::empty_object().friendly_name(), "object");
         assert_eq!(Type::tuple(vec![]).friendly_name(), "tuple");
         assert_eq!(Type::Dynamic.friendly_name_for_constraint(), "any type");
-        assert_eq!(Type::list(Type::Dynamic).friendly_name_for_constraint(), "list of any single type");
-        assert_eq!(Type::map(Type::Dynamic).friendly_name_for_constraint(), "map of any single type");
+        assert_eq!(
+            Type::list(Type::Dynamic).friendly_name_for_constraint(),
+            "list of any single type"
+        );
+        assert_eq!(
+            Type::map(Type::Dynamic).friendly_name_for_constraint(),
+            "map of any single type"
+        );
     }
 
     #[test]
     fn type_strings() {
         let t = Type::object([("b", Type::list(Type::String)), ("a", Type::Number)]);
         assert_eq!(t.type_string(), "object({a=number,b=list(string)})");
-        assert_eq!(Type::tuple(vec![Type::Bool, Type::Dynamic]).to_string(), "tuple([bool,any])");
-        assert_eq!(Type::object([("a b", Type::Bool)]).to_string(), "object({\"a b\"=bool})");
-        assert_eq!(Type::set(Type::map(Type::Bool)).to_string(), "set(map(bool))");
+        assert_eq!(
+            Type::tuple(vec![Type::Bool, Type::Dynamic]).to_string(),
+            "tuple([bool,any])"
+        );
+        assert_eq!(
+            Type::object([("a b", Type::Bool)]).to_string(),
+            "object({\"a b\"=bool})"
+        );
+        assert_eq!(
+            Type::set(Type::map(Type::Bool)).to_string(),
+            "set(map(bool))"
+        );
     }
 
     #[test]

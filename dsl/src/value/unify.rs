@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-use super::convert::{convert, conversion_exists, ConvertError};
+use super::convert::{conversion_exists, convert, ConvertError};
 use super::types::Type;
 use super::value::Value;
 
@@ -24,9 +24,15 @@ pub fn unify_unsafe(types: &[Type]) -> Option<Type> {
 pub fn unify_values(values: &[Value]) -> Result<(Type, Vec<Value>), ConvertError> {
     let types: Vec<Type> = values.iter().map(|v| v.ty().clone()).collect();
     let Some(ty) = unify_unsafe(&types) else {
-        return Err(ConvertError::new(&super::Path::root(), "inconsistent types"));
+        return Err(ConvertError::new(
+            &super::Path::root(),
+            "inconsistent types",
+        ));
     };
-    let converted = values.iter().map(|v| convert(v, &ty)).collect::<Result<Vec<_>, _>>()?;
+    let converted = values
+        .iter()
+        .map(|v| convert(v, &ty))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((ty, converted))
 }
 
@@ -35,8 +41,16 @@ pub(crate) fn unify_with(types: &[Type], unsafe_ok: bool) -> Option<Type> {
         return None;
     }
     let count = |f: fn(&Type) -> bool| types.iter().filter(|t| f(t)).count();
-    let (maps, lists, sets) = (count(Type::is_map), count(Type::is_list), count(Type::is_set));
-    let (objects, tuples, dynamics) = (count(Type::is_object), count(Type::is_tuple), count(Type::is_dynamic));
+    let (maps, lists, sets) = (
+        count(Type::is_map),
+        count(Type::is_list),
+        count(Type::is_set),
+    );
+    let (objects, tuples, dynamics) = (
+        count(Type::is_object),
+        count(Type::is_tuple),
+        count(Type::is_dynamic),
+    );
     let n = types.len();
     if maps > 0 && maps + dynamics == n {
         return unify_collections(types, unsafe_ok, dynamics > 0, Type::map);
@@ -63,21 +77,35 @@ pub(crate) fn unify_with(types: &[Type], unsafe_ok: bool) -> Option<Type> {
 
     for want_idx in preference_order(types) {
         let want = &types[want_idx];
-        if types.iter().all(|t| t == want || conversion_exists(t, want, unsafe_ok)) {
+        if types
+            .iter()
+            .all(|t| t == want || conversion_exists(t, want, unsafe_ok))
+        {
             return Some(want.clone());
         }
     }
     None
 }
 
-fn unify_collections(types: &[Type], unsafe_ok: bool, has_dynamic: bool, make: fn(Type) -> Type) -> Option<Type> {
+fn unify_collections(
+    types: &[Type],
+    unsafe_ok: bool,
+    has_dynamic: bool,
+    make: fn(Type) -> Type,
+) -> Option<Type> {
     if has_dynamic {
         return Some(Type::Dynamic);
     }
-    let etys: Vec<Type> = types.iter().filter_map(|t| t.element_type().cloned()).collect();
+    let etys: Vec<Type> = types
+        .iter()
+        .filter_map(|t| t.element_type().cloned())
+        .collect();
     let ety = unify_with(&etys, unsafe_ok)?;
     let result = make(ety);
-    types.iter().all(|t| conversion_exists(t, &result, unsafe_ok)).then_some(result)
+    types
+        .iter()
+        .all(|t| conversion_exists(t, &result, unsafe_ok))
+        .then_some(result)
 }
 
 /// Objects mixed with maps (or tuples with lists): unify every element type into one collection.
@@ -91,18 +119,29 @@ fn unify_as_collection(types: &[Type], unsafe_ok: bool, make: fn(Type) -> Type) 
             _ => {}
         }
     }
-    let ety = if etys.is_empty() { Type::Dynamic } else { unify_with(&etys, unsafe_ok)? };
+    let ety = if etys.is_empty() {
+        Type::Dynamic
+    } else {
+        unify_with(&etys, unsafe_ok)?
+    };
     let result = make(ety);
-    types.iter().all(|t| conversion_exists(t, &result, unsafe_ok)).then_some(result)
+    types
+        .iter()
+        .all(|t| conversion_exists(t, &result, unsafe_ok))
+        .then_some(result)
 }
 
 fn unify_objects(types: &[Type], unsafe_ok: bool, has_dynamic: bool) -> Option<Type> {
     if has_dynamic {
         return Some(Type::Dynamic);
     }
-    let attrs: Vec<&BTreeMap<String, Type>> = types.iter().filter_map(Type::attribute_types).collect();
+    let attrs: Vec<&BTreeMap<String, Type>> =
+        types.iter().filter_map(Type::attribute_types).collect();
     let first = attrs[0];
-    if attrs.iter().any(|a| a.len() != first.len() || a.keys().ne(first.keys())) {
+    if attrs
+        .iter()
+        .any(|a| a.len() != first.len() || a.keys().ne(first.keys()))
+    {
         return unify_as_collection(types, unsafe_ok, Type::map);
     }
     let mut out = BTreeMap::new();
@@ -181,14 +220,17 @@ fn compare_types(a: &Type, b: &Type) -> Ordering {
         };
     }
     match (a, b) {
-        (Type::List(x), Type::List(y)) | (Type::Set(x), Type::Set(y)) | (Type::Map(x), Type::Map(y)) => {
-            return compare_types(x, y)
-        }
+        (Type::List(x), Type::List(y))
+        | (Type::Set(x), Type::Set(y))
+        | (Type::Map(x), Type::Map(y)) => return compare_types(x, y),
         _ => {}
     }
     let swapped = matches!(
         (a, b),
-        (Type::Tuple(_), Type::List(_)) | (Type::Object(_), Type::Map(_)) | (Type::Set(_), Type::Tuple(_)) | (Type::Set(_), Type::List(_))
+        (Type::Tuple(_), Type::List(_))
+            | (Type::Object(_), Type::Map(_))
+            | (Type::Set(_), Type::Tuple(_))
+            | (Type::Set(_), Type::List(_))
     );
     let (a, b, sign) = if swapped { (b, a, -1) } else { (a, b, 1) };
     let result = |v: i32| match (v * sign).cmp(&0) {
@@ -217,7 +259,9 @@ fn compare_types(a: &Type, b: &Type) -> Ordering {
         }
         _ => None,
     };
-    let Some(pairs) = pairs else { return Ordering::Equal };
+    let Some(pairs) = pairs else {
+        return Ordering::Equal;
+    };
     let (mut a_super, mut b_super) = (false, false);
     for (x, y) in pairs {
         match compare_types(x, y) {
@@ -245,10 +289,16 @@ mod tests {
     #[test]
     fn primitives() {
         assert_eq!(unify(&[Type::Number, Type::String]), Some(Type::String));
-        assert_eq!(unify(&[Type::Number, Type::String, Type::Bool]), Some(Type::String));
+        assert_eq!(
+            unify(&[Type::Number, Type::String, Type::Bool]),
+            Some(Type::String)
+        );
         assert_eq!(unify(&[Type::Number, Type::Bool]), None);
         assert_eq!(unify(&[Type::Number, Type::Number]), Some(Type::Number));
-        assert_eq!(unify_unsafe(&[Type::Dynamic, Type::String]), Some(Type::String));
+        assert_eq!(
+            unify_unsafe(&[Type::Dynamic, Type::String]),
+            Some(Type::String)
+        );
         assert_eq!(unify(&[Type::Dynamic, Type::String]), Some(Type::Dynamic));
         assert_eq!(unify(&[Type::Dynamic, Type::Dynamic]), Some(Type::Dynamic));
         assert_eq!(unify(&[]), None);
@@ -260,11 +310,17 @@ mod tests {
         let t = unify_unsafe(&[obj(&[("a", Type::Number)]), obj(&[("b", Type::Number)])]);
         assert_eq!(t, Some(Type::map(Type::Number)));
         // cond ? [1] : ["a", "b"] is a list of string.
-        let t = unify_unsafe(&[Type::tuple(vec![Type::Number]), Type::tuple(vec![Type::String, Type::String])]);
+        let t = unify_unsafe(&[
+            Type::tuple(vec![Type::Number]),
+            Type::tuple(vec![Type::String, Type::String]),
+        ]);
         assert_eq!(t, Some(Type::list(Type::String)));
         let t = unify(&[obj(&[("a", Type::Number)]), obj(&[("a", Type::String)])]);
         assert_eq!(t, Some(obj(&[("a", Type::String)])));
-        let t = unify(&[Type::tuple(vec![Type::Number, Type::Bool]), Type::tuple(vec![Type::String, Type::Bool])]);
+        let t = unify(&[
+            Type::tuple(vec![Type::Number, Type::Bool]),
+            Type::tuple(vec![Type::String, Type::Bool]),
+        ]);
         assert_eq!(t, Some(Type::tuple(vec![Type::String, Type::Bool])));
         assert_eq!(unify(&[obj(&[]), Type::tuple(vec![])]), None);
         let t = unify(&[Type::list(Type::Number), Type::tuple(vec![Type::String])]);
@@ -273,7 +329,10 @@ mod tests {
         assert_eq!(t, Some(Type::map(Type::String)));
         let t = unify(&[Type::list(Type::Number), Type::list(Type::String)]);
         assert_eq!(t, Some(Type::list(Type::String)));
-        assert_eq!(unify(&[Type::list(Type::Number), Type::Dynamic]), Some(Type::Dynamic));
+        assert_eq!(
+            unify(&[Type::list(Type::Number), Type::Dynamic]),
+            Some(Type::Dynamic)
+        );
     }
 
     #[test]
@@ -288,7 +347,12 @@ mod tests {
     }
 
     fn arb_type() -> impl Strategy<Value = Type> {
-        let leaf = prop_oneof![Just(Type::String), Just(Type::Number), Just(Type::Bool), Just(Type::Dynamic)];
+        let leaf = prop_oneof![
+            Just(Type::String),
+            Just(Type::Number),
+            Just(Type::Bool),
+            Just(Type::Dynamic)
+        ];
         leaf.prop_recursive(2, 8, 3, |inner| {
             prop_oneof![
                 inner.clone().prop_map(Type::list),

@@ -39,12 +39,20 @@ pub enum ValueKind {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
     #[error("element {index} has type {got}, but the collection's element type is {want}")]
-    ElementType { index: String, got: String, want: String },
+    ElementType {
+        index: String,
+        got: String,
+        want: String,
+    },
 }
 
 impl Value {
     fn new(ty: Type, kind: ValueKind) -> Value {
-        Value { ty, kind, marks: Marks::new() }
+        Value {
+            ty,
+            kind,
+            marks: Marks::new(),
+        }
     }
 
     pub fn null(ty: Type) -> Value {
@@ -79,14 +87,20 @@ impl Value {
 
     /// A list whose elements all have type `ety` exactly.
     pub fn list(ety: Type, elems: Vec<Value>) -> Result<Value, ValueError> {
-        check_elements(&ety, elems.iter().enumerate().map(|(i, v)| (i.to_string(), v)))?;
+        check_elements(
+            &ety,
+            elems.iter().enumerate().map(|(i, v)| (i.to_string(), v)),
+        )?;
         Ok(Value::new(Type::list(ety), ValueKind::List(elems)))
     }
 
     /// A set: duplicates removed, elements in cty's order. Marks of the elements move to the
     /// set itself, as in cty.
     pub fn set(ety: Type, elems: Vec<Value>) -> Result<Value, ValueError> {
-        check_elements(&ety, elems.iter().enumerate().map(|(i, v)| (i.to_string(), v)))?;
+        check_elements(
+            &ety,
+            elems.iter().enumerate().map(|(i, v)| (i.to_string(), v)),
+        )?;
         let mut marks = Marks::new();
         let mut out: Vec<Value> = Vec::with_capacity(elems.len());
         for e in elems {
@@ -113,7 +127,12 @@ impl Value {
     }
 
     pub fn object(attrs: BTreeMap<String, Value>) -> Value {
-        let ty = Type::Object(attrs.iter().map(|(k, v)| (k.clone(), v.ty.clone())).collect());
+        let ty = Type::Object(
+            attrs
+                .iter()
+                .map(|(k, v)| (k.clone(), v.ty.clone()))
+                .collect(),
+        );
         Value::new(ty, ValueKind::Object(attrs))
     }
 
@@ -146,7 +165,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match &self.kind {
             ValueKind::Unknown => false,
-            ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => es.iter().all(Value::is_wholly_known),
+            ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => {
+                es.iter().all(Value::is_wholly_known)
+            }
             ValueKind::Map(m) | ValueKind::Object(m) => m.values().all(Value::is_wholly_known),
             _ => true,
         }
@@ -191,7 +212,9 @@ impl Value {
 
     /// The number of elements of a known collection or structural value.
     pub fn length(&self) -> Option<usize> {
-        self.elements().map(<[Value]>::len).or_else(|| self.entries().map(BTreeMap::len))
+        self.elements()
+            .map(<[Value]>::len)
+            .or_else(|| self.entries().map(BTreeMap::len))
     }
 
     pub fn get_attr(&self, name: &str) -> Option<&Value> {
@@ -285,19 +308,22 @@ impl Value {
             return self.with_marks(marks.iter().cloned());
         };
         match (&mut self.kind, first) {
-            (ValueKind::Object(m), PathStep::GetAttr(name)) | (ValueKind::Map(m), PathStep::GetAttr(name)) => {
+            (ValueKind::Object(m), PathStep::GetAttr(name))
+            | (ValueKind::Map(m), PathStep::GetAttr(name)) => {
                 if let Some(child) = m.remove(name) {
                     m.insert(name.clone(), child.mark_at(rest, marks));
                 }
             }
-            (ValueKind::Map(m), PathStep::Index(k)) | (ValueKind::Object(m), PathStep::Index(k)) => {
+            (ValueKind::Map(m), PathStep::Index(k))
+            | (ValueKind::Object(m), PathStep::Index(k)) => {
                 if let Some(key) = k.as_str().map(str::to_string) {
                     if let Some(child) = m.remove(&key) {
                         m.insert(key, child.mark_at(rest, marks));
                     }
                 }
             }
-            (ValueKind::List(es), PathStep::Index(k)) | (ValueKind::Tuple(es), PathStep::Index(k)) => {
+            (ValueKind::List(es), PathStep::Index(k))
+            | (ValueKind::Tuple(es), PathStep::Index(k)) => {
                 if let Some(i) = k.as_number().and_then(Number::to_u64) {
                     if let Some(slot) = es.get_mut(i as usize) {
                         let child = std::mem::replace(slot, Value::dynamic());
@@ -315,43 +341,66 @@ impl Value {
     fn unmark_paths(self, path: Path, out: &mut Vec<PathMarks>) -> Value {
         let Value { ty, kind, marks } = self;
         if !marks.is_empty() {
-            out.push(PathMarks { path: path.clone(), marks });
+            out.push(PathMarks {
+                path: path.clone(),
+                marks,
+            });
         }
         let kind = match kind {
             ValueKind::List(es) => ValueKind::List(unmark_seq(es, &path, out)),
             ValueKind::Tuple(es) => ValueKind::Tuple(unmark_seq(es, &path, out)),
-            ValueKind::Set(es) => ValueKind::Set(es.into_iter().map(|e| e.unmark_deep().0).collect()),
+            ValueKind::Set(es) => {
+                ValueKind::Set(es.into_iter().map(|e| e.unmark_deep().0).collect())
+            }
             ValueKind::Map(m) => ValueKind::Map(
-                m.into_iter().map(|(k, v)| {
-                    let p = path.index_str(&k);
-                    (k, v.unmark_paths(p, out))
-                })
-                .collect(),
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let p = path.index_str(&k);
+                        (k, v.unmark_paths(p, out))
+                    })
+                    .collect(),
             ),
             ValueKind::Object(m) => ValueKind::Object(
-                m.into_iter().map(|(k, v)| {
-                    let p = path.attr(&k);
-                    (k, v.unmark_paths(p, out))
-                })
-                .collect(),
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let p = path.attr(&k);
+                        (k, v.unmark_paths(p, out))
+                    })
+                    .collect(),
             ),
             other => other,
         };
-        Value { ty, kind, marks: Marks::new() }
+        Value {
+            ty,
+            kind,
+            marks: Marks::new(),
+        }
     }
 
     fn map_marks(self, f: &mut dyn FnMut(Marks)) -> Value {
         let Value { ty, kind, marks } = self;
         f(marks);
         let kind = match kind {
-            ValueKind::List(es) => ValueKind::List(es.into_iter().map(|e| e.map_marks(f)).collect()),
+            ValueKind::List(es) => {
+                ValueKind::List(es.into_iter().map(|e| e.map_marks(f)).collect())
+            }
             ValueKind::Set(es) => ValueKind::Set(es.into_iter().map(|e| e.map_marks(f)).collect()),
-            ValueKind::Tuple(es) => ValueKind::Tuple(es.into_iter().map(|e| e.map_marks(f)).collect()),
-            ValueKind::Map(m) => ValueKind::Map(m.into_iter().map(|(k, v)| (k, v.map_marks(f))).collect()),
-            ValueKind::Object(m) => ValueKind::Object(m.into_iter().map(|(k, v)| (k, v.map_marks(f))).collect()),
+            ValueKind::Tuple(es) => {
+                ValueKind::Tuple(es.into_iter().map(|e| e.map_marks(f)).collect())
+            }
+            ValueKind::Map(m) => {
+                ValueKind::Map(m.into_iter().map(|(k, v)| (k, v.map_marks(f))).collect())
+            }
+            ValueKind::Object(m) => {
+                ValueKind::Object(m.into_iter().map(|(k, v)| (k, v.map_marks(f))).collect())
+            }
             other => other,
         };
-        Value { ty, kind, marks: Marks::new() }
+        Value {
+            ty,
+            kind,
+            marks: Marks::new(),
+        }
     }
 
     fn children(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
@@ -380,7 +429,11 @@ impl Value {
         match (self.is_known(), other.is_known()) {
             (false, false) => return None,
             (true, false) | (false, true) => {
-                let (known, unknown) = if self.is_known() { (self, other) } else { (other, self) };
+                let (known, unknown) = if self.is_known() {
+                    (self, other)
+                } else {
+                    (other, self)
+                };
                 if known.is_null() || unknown.ty.has_dynamic_types() || known.ty == unknown.ty {
                     return None;
                 }
@@ -408,7 +461,8 @@ impl Value {
             (ValueKind::Bool(a), ValueKind::Bool(b)) => Some(a == b),
             (ValueKind::Number(a), ValueKind::Number(b)) => Some(a.equals(b)),
             (ValueKind::String(a), ValueKind::String(b)) => Some(a == b),
-            (ValueKind::List(a), ValueKind::List(b)) | (ValueKind::Tuple(a), ValueKind::Tuple(b)) => {
+            (ValueKind::List(a), ValueKind::List(b))
+            | (ValueKind::Tuple(a), ValueKind::Tuple(b)) => {
                 if a.len() != b.len() {
                     return Some(false);
                 }
@@ -420,7 +474,8 @@ impl Value {
                 }
                 Some(true)
             }
-            (ValueKind::Map(a), ValueKind::Map(b)) | (ValueKind::Object(a), ValueKind::Object(b)) => {
+            (ValueKind::Map(a), ValueKind::Map(b))
+            | (ValueKind::Object(a), ValueKind::Object(b)) => {
                 if a.len() != b.len() || a.keys().ne(b.keys()) {
                     return Some(false);
                 }
@@ -459,8 +514,12 @@ impl Value {
             | (ValueKind::Tuple(a), ValueKind::Tuple(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.raw_equals(y))
             }
-            (ValueKind::Map(a), ValueKind::Map(b)) | (ValueKind::Object(a), ValueKind::Object(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && va.raw_equals(vb))
+            (ValueKind::Map(a), ValueKind::Map(b))
+            | (ValueKind::Object(a), ValueKind::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|((ka, va), (kb, vb))| ka == kb && va.raw_equals(vb))
             }
             _ => false,
         }
@@ -528,10 +587,16 @@ impl PartialEq for Value {
 }
 
 fn unmark_seq(es: Vec<Value>, path: &Path, out: &mut Vec<PathMarks>) -> Vec<Value> {
-    es.into_iter().enumerate().map(|(i, e)| e.unmark_paths(path.index_int(i), out)).collect()
+    es.into_iter()
+        .enumerate()
+        .map(|(i, e)| e.unmark_paths(path.index_int(i), out))
+        .collect()
 }
 
-fn check_elements<'a>(ety: &Type, elems: impl Iterator<Item = (String, &'a Value)>) -> Result<(), ValueError> {
+fn check_elements<'a>(
+    ety: &Type,
+    elems: impl Iterator<Item = (String, &'a Value)>,
+) -> Result<(), ValueError> {
     for (index, e) in elems {
         if e.ty() != ety {
             return Err(ValueError::ElementType {
@@ -548,12 +613,17 @@ fn check_elements<'a>(ety: &Type, elems: impl Iterator<Item = (String, &'a Value
 fn types_could_conform(a: &Type, b: &Type) -> bool {
     match (a, b) {
         (Type::Dynamic, _) | (_, Type::Dynamic) => true,
-        (Type::List(x), Type::List(y)) | (Type::Set(x), Type::Set(y)) | (Type::Map(x), Type::Map(y)) => {
-            types_could_conform(x, y)
+        (Type::List(x), Type::List(y))
+        | (Type::Set(x), Type::Set(y))
+        | (Type::Map(x), Type::Map(y)) => types_could_conform(x, y),
+        (Type::Tuple(x), Type::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| types_could_conform(p, q))
         }
-        (Type::Tuple(x), Type::Tuple(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| types_could_conform(p, q)),
         (Type::Object(x), Type::Object(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((ka, ta), (kb, tb))| ka == kb && types_could_conform(ta, tb))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, ta), (kb, tb))| ka == kb && types_could_conform(ta, tb))
         }
         _ => a == b,
     }
@@ -578,7 +648,10 @@ pub fn set_order(a: &Value, b: &Value) -> Ordering {
         (ValueKind::String(x), ValueKind::String(y)) => x.as_bytes().cmp(y.as_bytes()),
         (ValueKind::Number(x), ValueKind::Number(y)) => x.cmp_num(y),
         (ValueKind::Bool(x), ValueKind::Bool(y)) => x.cmp(y),
-        _ => a.set_hash_string().as_bytes().cmp(b.set_hash_string().as_bytes()),
+        _ => a
+            .set_hash_string()
+            .as_bytes()
+            .cmp(b.set_hash_string().as_bytes()),
     }
 }
 

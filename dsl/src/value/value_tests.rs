@@ -11,7 +11,11 @@ fn s(x: &str) -> Value {
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.elements().unwrap().iter().map(|e| e.as_str().unwrap().to_string()).collect()
+    v.elements()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn obj(pairs: &[(&str, Value)]) -> Value {
@@ -21,21 +25,46 @@ fn obj(pairs: &[(&str, Value)]) -> Value {
 /// Orders printed by Terraform 1.15.5 for `toset(...)`.
 #[test]
 fn set_order_matches_terraform() {
-    let set = Value::set(Type::String, ["b", "B", "a", "é", "e", "10", "9"].map(s).to_vec()).unwrap();
+    let set = Value::set(
+        Type::String,
+        ["b", "B", "a", "é", "e", "10", "9"].map(s).to_vec(),
+    )
+    .unwrap();
     assert_eq!(strings(&set), ["10", "9", "B", "a", "b", "e", "é"]);
 
-    let nums = Value::set(Type::Number, ["10", "9", "1", "2.5", "-3", "9"].map(num).to_vec()).unwrap();
-    let texts: Vec<String> = nums.elements().unwrap().iter().map(|e| e.as_number().unwrap().to_text()).collect();
+    let nums = Value::set(
+        Type::Number,
+        ["10", "9", "1", "2.5", "-3", "9"].map(num).to_vec(),
+    )
+    .unwrap();
+    let texts: Vec<String> = nums
+        .elements()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_number().unwrap().to_text())
+        .collect();
     assert_eq!(texts, ["-3", "1", "2.5", "9", "10"]);
 
-    let bools = Value::set(Type::Bool, vec![Value::bool(true), Value::bool(false), Value::bool(true)]).unwrap();
+    let bools = Value::set(
+        Type::Bool,
+        vec![Value::bool(true), Value::bool(false), Value::bool(true)],
+    )
+    .unwrap();
     assert_eq!(bools.length(), Some(2));
     assert_eq!(bools.elements().unwrap()[0].as_bool(), Some(false));
 
-    let objs: Vec<Value> = ["2", "10", "1", "1.5"].iter().map(|n| obj(&[("a", num(n))])).collect();
+    let objs: Vec<Value> = ["2", "10", "1", "1.5"]
+        .iter()
+        .map(|n| obj(&[("a", num(n))]))
+        .collect();
     let ty = objs[0].ty().clone();
     let set = Value::set(ty, objs).unwrap();
-    let order: Vec<String> = set.elements().unwrap().iter().map(|o| o.get_attr("a").unwrap().as_number().unwrap().to_text()).collect();
+    let order: Vec<String> = set
+        .elements()
+        .unwrap()
+        .iter()
+        .map(|o| o.get_attr("a").unwrap().as_number().unwrap().to_text())
+        .collect();
     assert_eq!(order, ["1.5", "10", "1", "2"]);
 
     let lists: Vec<Value> = [vec!["2", "1"], vec!["10"], vec!["1", "2", "3"]]
@@ -43,7 +72,12 @@ fn set_order_matches_terraform() {
         .map(|l| Value::list(Type::Number, l.iter().map(|n| num(n)).collect()).unwrap())
         .collect();
     let set = Value::set(Type::list(Type::Number), lists).unwrap();
-    let firsts: Vec<String> = set.elements().unwrap().iter().map(|l| l.elements().unwrap().len().to_string()).collect();
+    let firsts: Vec<String> = set
+        .elements()
+        .unwrap()
+        .iter()
+        .map(|l| l.elements().unwrap().len().to_string())
+        .collect();
     assert_eq!(firsts, ["1", "3", "2"]);
 
     let objs = vec![
@@ -52,18 +86,35 @@ fn set_order_matches_terraform() {
         obj(&[("n", s("ab")), ("v", num("3"))]),
     ];
     let set = Value::set(objs[0].ty().clone(), objs).unwrap();
-    let names: Vec<&str> = set.elements().unwrap().iter().map(|o| o.get_attr("n").unwrap().as_str().unwrap()).collect();
+    let names: Vec<&str> = set
+        .elements()
+        .unwrap()
+        .iter()
+        .map(|o| o.get_attr("n").unwrap().as_str().unwrap())
+        .collect();
     assert_eq!(names, ["a", "ab", "x"]);
 }
 
 #[test]
 fn sets_dedupe_and_hoist_marks() {
-    let set = Value::set(Type::String, vec![s("a"), s("a").mark(Mark::Sensitive), s("b")]).unwrap();
+    let set = Value::set(
+        Type::String,
+        vec![s("a"), s("a").mark(Mark::Sensitive), s("b")],
+    )
+    .unwrap();
     assert_eq!(strings(&set), ["a", "b"]);
     assert!(set.is_sensitive());
     assert!(!set.elements().unwrap()[0].is_marked());
     // Unknown elements are kept, and sort last.
-    let set = Value::set(Type::String, vec![Value::unknown(Type::String), s("z"), Value::unknown(Type::String)]).unwrap();
+    let set = Value::set(
+        Type::String,
+        vec![
+            Value::unknown(Type::String),
+            s("z"),
+            Value::unknown(Type::String),
+        ],
+    )
+    .unwrap();
     assert_eq!(set.length(), Some(3));
     assert_eq!(set.elements().unwrap()[0].as_str(), Some("z"));
 }
@@ -71,7 +122,11 @@ fn sets_dedupe_and_hoist_marks() {
 #[test]
 fn construction_checks_types() {
     assert!(Value::list(Type::String, vec![s("a"), num("1")]).is_err());
-    assert!(Value::map(Type::Number, [("k".to_string(), s("x"))].into_iter().collect()).is_err());
+    assert!(Value::map(
+        Type::Number,
+        [("k".to_string(), s("x"))].into_iter().collect()
+    )
+    .is_err());
     let t = Value::tuple(vec![s("a"), num("1")]);
     assert_eq!(t.ty(), &Type::tuple(vec![Type::String, Type::Number]));
 }
@@ -89,9 +144,20 @@ fn equality() {
     let tup = Value::tuple(vec![num("1")]);
     let list = Value::list(Type::Number, vec![num("1")]).unwrap();
     assert_eq!(tup.equals(&list).as_bool(), Some(false));
-    assert_eq!(tup.equals(&Value::tuple(vec![num("1")])).as_bool(), Some(true));
-    assert_eq!(Value::null(Type::String).equals(&Value::null(Type::Number)).as_bool(), Some(true));
-    assert_eq!(Value::null(Type::String).equals(&s("")).as_bool(), Some(false));
+    assert_eq!(
+        tup.equals(&Value::tuple(vec![num("1")])).as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        Value::null(Type::String)
+            .equals(&Value::null(Type::Number))
+            .as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        Value::null(Type::String).equals(&s("")).as_bool(),
+        Some(false)
+    );
     let unk = Value::unknown(Type::String);
     assert!(!unk.equals(&s("a")).is_known());
     assert_eq!(unk.equals(&num("1")).as_bool(), Some(false));
@@ -102,7 +168,10 @@ fn equality() {
     assert_eq!(r.as_bool(), Some(true));
     assert!(r.is_sensitive());
     // 0.1 + 0.2 == 0.3
-    let sum = Number::parse("0.1").unwrap().add(&Number::parse("0.2").unwrap()).unwrap();
+    let sum = Number::parse("0.1")
+        .unwrap()
+        .add(&Number::parse("0.2").unwrap())
+        .unwrap();
     assert_eq!(Value::number(sum).equals(&num("0.3")).as_bool(), Some(true));
     // Lists with an unknown element compare as unknown.
     let l1 = Value::list(Type::String, vec![unk.clone()]).unwrap();
@@ -118,7 +187,10 @@ fn equality() {
 fn marks_round_trip() {
     let v = obj(&[
         ("a", s("x").mark(Mark::Sensitive)),
-        ("l", Value::tuple(vec![num("1"), num("2").mark(Mark::Ephemeral)])),
+        (
+            "l",
+            Value::tuple(vec![num("1"), num("2").mark(Mark::Ephemeral)]),
+        ),
     ])
     .mark(Mark::Other("top".into()));
     assert!(v.contains_marked());
@@ -144,7 +216,10 @@ fn path_display() {
     let p = Path::root().attr("b").index_int(1).index_str("k\"");
     assert_eq!(p.to_string(), ".b[1][\"k\\\"\"]");
     assert_eq!(Path::root().index(num("1000000")).to_string(), "[1e+06]");
-    assert_eq!(Path::root().index(Value::null(Type::String)).to_string(), "[null]");
+    assert_eq!(
+        Path::root().index(Value::null(Type::String)).to_string(),
+        "[null]"
+    );
 }
 
 fn arb_value() -> impl Strategy<Value = Value> {

@@ -21,3 +21,6 @@ pub use path::{Path, PathStep};
 pub use types::Type;
 pub use unify::{unify, unify_unsafe, unify_values};
 pub use value::{Value, ValueError, ValueKind};
+
+#[cfg(test)]
+mod oracle_tests;

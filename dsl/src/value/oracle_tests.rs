@@ -1,0 +1,193 @@
+//! Conversion, unification and equality results checked against Terraform 1.15.5 (`terraform
+//! output -json` of small configurations); the expected JSON is what Terraform printed.
+
+use super::*;
+
+fn n(s: &str) -> Value {
+    Value::number(Number::parse(s).unwrap())
+}
+
+fn s(x: &str) -> Value {
+    Value::string(x)
+}
+
+fn obj(pairs: &[(&str, Value)]) -> Value {
+    Value::object_from(pairs.iter().cloned())
+}
+
+fn check(v: &Value, ty_json: &str, value_json: &str) {
+    assert_eq!(type_to_json(v.ty()), ty_json);
+    assert_eq!(to_json(v).unwrap(), value_json);
+}
+
+fn any_list() -> Type {
+    Type::list(Type::Dynamic)
+}
+
+#[test]
+fn to_functions() {
+    // tolist([{a=1},{b="x"}])
+    let v = convert(
+        &Value::tuple(vec![obj(&[("a", n("1"))]), obj(&[("b", s("x"))])]),
+        &any_list(),
+    )
+    .unwrap();
+    check(
+        &v,
+        r#"["list",["map","string"]]"#,
+        r#"[{"a":"1"},{"b":"x"}]"#,
+    );
+    // toset([1, "a"])
+    let v = convert(
+        &Value::tuple(vec![n("1"), s("a")]),
+        &Type::set(Type::Dynamic),
+    )
+    .unwrap();
+    check(&v, r#"["set","string"]"#, r#"["1","a"]"#);
+    // tolist([1, null])
+    let v = convert(
+        &Value::tuple(vec![n("1"), Value::null(Type::Dynamic)]),
+        &any_list(),
+    )
+    .unwrap();
+    check(&v, r#"["list","number"]"#, "[1,null]");
+    // tomap({a=[1], b=["x", true]})
+    let o = obj(&[
+        ("a", Value::tuple(vec![n("1")])),
+        ("b", Value::tuple(vec![s("x"), Value::bool(true)])),
+    ]);
+    let v = convert(&o, &Type::map(Type::Dynamic)).unwrap();
+    check(
+        &v,
+        r#"["map",["list","string"]]"#,
+        r#"{"a":["1"],"b":["x","true"]}"#,
+    );
+    // tomap({a={x=1}, b={y=2}})
+    let o = obj(&[("a", obj(&[("x", n("1"))])), ("b", obj(&[("y", n("2"))]))]);
+    let v = convert(&o, &Type::map(Type::Dynamic)).unwrap();
+    check(
+        &v,
+        r#"["map",["map","number"]]"#,
+        r#"{"a":{"x":1},"b":{"y":2}}"#,
+    );
+    // tobool("1"), tostring(0.1+0.2)
+    assert_eq!(convert(&s("1"), &Type::Bool).unwrap(), Value::bool(true));
+    let sum = Number::parse("0.1")
+        .unwrap()
+        .add(&Number::parse("0.2").unwrap())
+        .unwrap();
+    assert_eq!(
+        convert(&Value::number(sum), &Type::String).unwrap(),
+        s("0.3")
+    );
+}
+
+#[test]
+fn conditionals() {
+    // true ? {a=1} : {a="x"}
+    let (ty, vals) = unify_values(&[obj(&[("a", n("1"))]), obj(&[("a", s("x"))])]).unwrap();
+    check(&vals[0], r#"["object",{"a":"string"}]"#, r#"{"a":"1"}"#);
+    assert_eq!(&ty, vals[1].ty());
+    // true ? [] : ["a"]
+    let (_, vals) = unify_values(&[Value::tuple(vec![]), Value::tuple(vec![s("a")])]).unwrap();
+    check(&vals[0], r#"["list","string"]"#, "[]");
+    // true ? {a=1} : {b=2}
+    let (_, vals) = unify_values(&[obj(&[("a", n("1"))]), obj(&[("b", n("2"))])]).unwrap();
+    check(&vals[0], r#"["map","number"]"#, r#"{"a":1}"#);
+    // true ? 1 : "a"
+    let (_, vals) = unify_values(&[n("1"), s("a")]).unwrap();
+    check(&vals[0], r#""string""#, r#""1""#);
+}
+
+#[test]
+fn equality() {
+    let list = convert(&Value::tuple(vec![n("1")]), &any_list()).unwrap();
+    assert_eq!(
+        Value::tuple(vec![n("1")]).equals(&list).as_bool(),
+        Some(false)
+    );
+    let map = convert(&obj(&[("a", n("1"))]), &Type::map(Type::Dynamic)).unwrap();
+    assert_eq!(obj(&[("a", n("1"))]).equals(&map).as_bool(), Some(false));
+    assert_eq!(n("1").equals(&n("1.0")).as_bool(), Some(true));
+    assert_eq!(
+        Value::null(Type::Dynamic)
+            .equals(&Value::null(Type::Dynamic))
+            .as_bool(),
+        Some(true)
+    );
+}
+
+#[test]
+fn variables() {
+    use crate::value::constraint::{Attribute, Constraint};
+    let opt = |c: Constraint, default: Option<Value>| Attribute {
+        constraint: c,
+        optional: true,
+        default,
+    };
+    let req = |c: Constraint| Attribute {
+        constraint: c,
+        optional: false,
+        default: None,
+    };
+    // object({a=string}) given {a="x", b="y"}
+    let c = Constraint::Object(
+        [("a".to_string(), req(Constraint::String))]
+            .into_iter()
+            .collect(),
+    );
+    let v = convert_to_constraint(&obj(&[("a", s("x")), ("b", s("y"))]), &c).unwrap();
+    check(&v, r#"["object",{"a":"string"}]"#, r#"{"a":"x"}"#);
+    // list(object({a=number, b=optional(string)})) given [{a=1}, {a=2, b="x"}]
+    let elem = Constraint::Object(
+        [
+            ("a".to_string(), req(Constraint::Number)),
+            ("b".to_string(), opt(Constraint::String, None)),
+        ]
+        .into_iter()
+        .collect(),
+    );
+    let c = Constraint::List(Box::new(elem));
+    let given = Value::tuple(vec![
+        obj(&[("a", n("1"))]),
+        obj(&[("a", n("2")), ("b", s("x"))]),
+    ]);
+    let v = convert_to_constraint(&given, &c).unwrap();
+    check(
+        &v,
+        r#"["list",["object",{"a":"number","b":"string"}]]"#,
+        r#"[{"a":1,"b":null},{"a":2,"b":"x"}]"#,
+    );
+    // map(any) given {a=1, b="x"}; list(any) given [{a=1}, {b="x"}]
+    let v = convert_to_constraint(
+        &obj(&[("a", n("1")), ("b", s("x"))]),
+        &Constraint::Map(Box::new(Constraint::Any)),
+    )
+    .unwrap();
+    check(&v, r#"["map","string"]"#, r#"{"a":"1","b":"x"}"#);
+    // object({a=optional(object({b=optional(number, 7)}), {})}) given {}
+    let inner = Constraint::Object(
+        [("b".to_string(), opt(Constraint::Number, Some(n("7"))))]
+            .into_iter()
+            .collect(),
+    );
+    let inner_default = convert_to_constraint(&obj(&[]), &inner).unwrap();
+    let c = Constraint::Object(
+        [("a".to_string(), opt(inner, Some(inner_default)))]
+            .into_iter()
+            .collect(),
+    );
+    let v = convert_to_constraint(&obj(&[]), &c).unwrap();
+    check(
+        &v,
+        r#"["object",{"a":["object",{"b":"number"}]}]"#,
+        r#"{"a":{"b":7}}"#,
+    );
+    // set(number) given ["3", 1, "2"]
+    let v = convert_to_constraint(
+        &Value::tuple(vec![s("3"), n("1"), s("2")]),
+        &Constraint::Set(Box::new(Constraint::Number)),
+    )
+    .unwrap();
+    check(&v, r#"["set","number"]"#, "[1,2,3]");
+}

@@ -3,6 +3,7 @@
 
 pub mod constraint;
 pub mod convert;
+mod decimal;
 pub mod json;
 pub mod marks;
 pub mod number;

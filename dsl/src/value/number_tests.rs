@@ -247,3 +247,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn float_functions_and_limits() {
+    // Terraform: pow(2, 0.5) = 1.4142135623730951, pow(2, 64) = 18446744073709550000.
+    assert_eq!(
+        n("2").pow_f64(&n("0.5")).unwrap().to_text(),
+        "1.4142135623730951"
+    );
+    assert_eq!(
+        n("2").pow_f64(&n("64")).unwrap().to_text(),
+        "18446744073709550000"
+    );
+    assert_eq!(n("8").log_f64(&n("2")).unwrap().to_text(), "3");
+    let long = format!("1.{}", "1".repeat(50_000));
+    assert_eq!(Number::parse(&long).unwrap_err(), NumberError::OutOfRange);
+    let many = format!("0.{}1", "0".repeat(5_000));
+    assert_eq!(Number::parse(&many).unwrap().to_text().len(), 5_003);
+}

@@ -102,16 +102,40 @@ impl Value {
             elems.iter().enumerate().map(|(i, v)| (i.to_string(), v)),
         )?;
         let mut marks = Marks::new();
-        let mut out: Vec<Value> = Vec::with_capacity(elems.len());
+        let mut plain: Vec<Value> = Vec::with_capacity(elems.len());
         for e in elems {
             let (e, m) = e.unmark_deep();
             marks.extend(m);
-            if e.is_known() && out.iter().any(|o| o.raw_equals(&e)) {
+            plain.push(e);
+        }
+        if ety.is_primitive() {
+            plain.sort_by(set_order);
+        } else {
+            // Hash texts are costly: compute each once, then sort stably by them.
+            let mut keyed: Vec<(u8, String, Value)> = plain
+                .into_iter()
+                .map(|v| (set_rank(&v), v.set_hash_string(), v))
+                .collect();
+            keyed.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
+            });
+            plain = keyed.into_iter().map(|(_, _, v)| v).collect();
+        }
+        // Equal elements are now neighbours within runs that compare equal; drop repeats.
+        let mut out: Vec<Value> = Vec::with_capacity(plain.len());
+        let mut run_start = 0;
+        for e in plain {
+            if let Some(last) = out.last() {
+                if set_order(last, &e) != Ordering::Equal {
+                    run_start = out.len();
+                }
+            }
+            if e.is_wholly_known() && out[run_start..].iter().any(|o| o.raw_equals(&e)) {
                 continue;
             }
             out.push(e);
         }
-        out.sort_by(set_order);
         Ok(Value::new(Type::set(ety), ValueKind::Set(out)).with_marks(marks))
     }
 
@@ -626,6 +650,17 @@ fn types_could_conform(a: &Type, b: &Type) -> bool {
                     .all(|((ka, ta), (kb, tb))| ka == kb && types_could_conform(ta, tb))
         }
         _ => a == b,
+    }
+}
+
+/// 0 for known non-null values, 1 for null, 2 for unknown: the first key of the set order.
+fn set_rank(v: &Value) -> u8 {
+    if !v.is_known() {
+        2
+    } else if v.is_null() {
+        1
+    } else {
+        0
     }
 }
 

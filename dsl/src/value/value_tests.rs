@@ -262,3 +262,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn large_sets_are_fast() {
+    let elems: Vec<Value> = (0..4000)
+        .map(|i| obj(&[("k", Value::int(i % 2000)), ("v", s("x"))]))
+        .collect();
+    let ty = elems[0].ty().clone();
+    let set = Value::set(ty, elems).unwrap();
+    assert_eq!(set.length(), Some(2000));
+    let nums: Vec<Value> = (0..20000).map(|i| Value::int(i % 5000)).collect();
+    assert_eq!(Value::set(Type::Number, nums).unwrap().length(), Some(5000));
+}

@@ -24,4 +24,6 @@ pub use unify::{unify, unify_unsafe, unify_values};
 pub use value::{Value, ValueError, ValueKind};
 
 #[cfg(test)]
+mod number_oracle_tests;
+#[cfg(test)]
 mod oracle_tests;

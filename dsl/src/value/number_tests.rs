@@ -265,3 +265,43 @@ fn float_functions_and_limits() {
     let many = format!("0.{}1", "0".repeat(5_000));
     assert_eq!(Number::parse(&many).unwrap().to_text().len(), 5_003);
 }
+
+#[test]
+fn extremes_print_quickly() {
+    let start = std::time::Instant::now();
+    for lit in ["1e-19000", "1.2345e19000", "-3.3e-19600"] {
+        let x = n(lit);
+        let text = x.to_text();
+        assert!(n(&text).equals(&x), "{lit}");
+    }
+    let third = n("1").div(&n("3")).unwrap();
+    let tiny = third.mul(&n("1e-19500")).unwrap();
+    assert!(tiny.to_text().starts_with("0.000"));
+    assert!(start.elapsed().as_secs() < 20);
+}
+
+proptest! {
+    #[test]
+    fn parse_never_panics(s in "\\PC{0,40}") {
+        let _ = Number::parse(&s);
+    }
+
+    #[test]
+    fn parse_numeric_shapes(s in "[-+]?[0-9]{0,30}(\\.[0-9]{0,30})?([eE][-+]?[0-9]{1,12})?") {
+        if let Ok(x) = Number::parse(&s) {
+            let _ = x.to_text();
+            let _ = x.to_text_g10();
+        }
+    }
+
+    #[test]
+    fn operations_never_panic(a in "[-]?[0-9]{1,5}(\\.[0-9]{1,3})?(e[-]?[0-9]{1,4})?", b in "[-]?[0-9]{1,5}(\\.[0-9]{1,3})?(e[-]?[0-9]{1,4})?") {
+        let (x, y) = (n(&a), n(&b));
+        for r in [x.add(&y), x.sub(&y), x.mul(&y), x.div(&y), x.rem(&y)].into_iter().flatten() {
+            let _ = r.to_text();
+            let _ = r.to_f64();
+            let _ = r.floor();
+            let _ = r.to_i64();
+        }
+    }
+}

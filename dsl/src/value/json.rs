@@ -31,19 +31,20 @@ enum Json {
     Object(Vec<(String, Json)>),
 }
 
-/// A value as compact JSON (`jsonencode`). Marks are ignored; unknown values and infinities
-/// are errors.
+/// A value as compact JSON, as `jsonencode` (cty's JSON marshalling) prints it: `-0` stays
+/// `-0`. Marks are ignored; unknown values and infinities are errors.
 pub fn to_json(value: &Value) -> Result<String, JsonError> {
     let mut out = String::new();
-    write_compact(&value_json(value)?, &mut out);
+    write_compact(&value_json(value, false)?, &mut out);
     Ok(out)
 }
 
-/// A value as indented JSON, two spaces per level, as Go's `MarshalIndent`. `depth` is the
-/// indentation level the value starts at (for embedding in a larger document).
+/// A value as `terraform output -json` prints it: indented two spaces per level (Go's
+/// `MarshalIndent`), and `-0` printed as `0`. `depth` is the indentation level the value starts
+/// at (for embedding in a larger document).
 pub fn to_json_pretty(value: &Value, depth: usize) -> Result<String, JsonError> {
     let mut out = String::new();
-    write_pretty(&value_json(value)?, depth, &mut out);
+    write_pretty(&value_json(value, true)?, depth, &mut out);
     Ok(out)
 }
 
@@ -61,7 +62,8 @@ pub fn type_to_json_pretty(ty: &Type, depth: usize) -> String {
     out
 }
 
-fn value_json(value: &Value) -> Result<Json, JsonError> {
+fn value_json(value: &Value, plain_zero: bool) -> Result<Json, JsonError> {
+    let recurse = |v: &Value| value_json(v, plain_zero);
     Ok(match value.kind() {
         ValueKind::Unknown => return Err(JsonError::Unknown),
         ValueKind::Null => Json::Null,
@@ -71,15 +73,19 @@ fn value_json(value: &Value) -> Result<Json, JsonError> {
                 return Err(JsonError::Infinity);
             }
             let text = n.to_text();
-            Json::Number(if text == "-0" { "0".to_string() } else { text })
+            Json::Number(if plain_zero && text == "-0" {
+                "0".to_string()
+            } else {
+                text
+            })
         }
         ValueKind::String(s) => Json::String(s.clone()),
         ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => {
-            Json::Array(es.iter().map(value_json).collect::<Result<_, _>>()?)
+            Json::Array(es.iter().map(recurse).collect::<Result<_, _>>()?)
         }
         ValueKind::Map(m) | ValueKind::Object(m) => Json::Object(
             m.iter()
-                .map(|(k, v)| Ok((k.clone(), value_json(v)?)))
+                .map(|(k, v)| Ok((k.clone(), recurse(v)?)))
                 .collect::<Result<_, JsonError>>()?,
         ),
     })
@@ -326,7 +332,17 @@ mod tests {
     #[test]
     fn numbers() {
         let n = |s: &str| Value::number(Number::parse(s).unwrap());
-        assert_eq!(to_json(&n("-0")).unwrap(), "0");
+        // Terraform: jsonencode(-0) is "-0", but `output -json` prints 0.
+        assert_eq!(to_json(&n("-0")).unwrap(), "-0");
+        assert_eq!(
+            to_json_pretty(&Value::tuple(vec![n("-0")]), 0).unwrap(),
+            "[\n  0\n]"
+        );
+        let third = Number::parse("1")
+            .unwrap()
+            .div(&Number::parse("3").unwrap())
+            .unwrap();
+        assert_eq!(to_json(&Value::number(third)).unwrap().len(), 157);
         assert_eq!(
             to_json(&n("1e30")).unwrap(),
             "1000000000000000000000000000000"
@@ -338,6 +354,43 @@ mod tests {
         assert_eq!(
             to_json(&Value::unknown(Type::String)).unwrap_err(),
             JsonError::Unknown
+        );
+    }
+
+    /// `jsonencode({b = [1, "x", null, true], a = 1e30, c = "\u0008\u000c<>&\u2029"})` in
+    /// Terraform 1.15.5.
+    #[test]
+    fn jsonencode_like_terraform() {
+        let v = Value::object_from([
+            (
+                "b",
+                Value::tuple(vec![
+                    Value::int(1),
+                    Value::string("x"),
+                    Value::null(Type::Dynamic),
+                    Value::bool(true),
+                ]),
+            ),
+            ("a", Value::number(Number::parse("1e30").unwrap())),
+            ("c", Value::string("\u{8}\u{c}<>&\u{2029}")),
+        ]);
+        assert_eq!(
+            to_json(&v).unwrap(),
+            r#"{"a":1000000000000000000000000000000,"b":[1,"x",null,true],"c":"\b\f\u003c\u003e\u0026\u2029"}"#
+        );
+        let m = Value::map(
+            Type::Number,
+            [("z", 1), ("é", 2), ("A", 3)]
+                .map(|(k, v)| (k.to_string(), Value::int(v)))
+                .into_iter()
+                .collect(),
+        )
+        .unwrap();
+        assert_eq!(to_json(&m).unwrap(), r#"{"A":3,"z":1,"é":2}"#);
+        // Duplicate keys in jsondecode: the last one wins.
+        assert_eq!(
+            to_json(&from_json(r#"{"a":1,"a":2}"#).unwrap()).unwrap(),
+            r#"{"a":2}"#
         );
     }
 

@@ -200,6 +200,61 @@ impl Type {
     }
 }
 
+impl Type {
+    /// The type as `terraform console` shows the result of `type(...)`: structural types over
+    /// several lines, four spaces per level, `dynamic` for the pseudo-type.
+    pub fn console_string(&self) -> String {
+        let mut out = String::new();
+        self.write_console(0, &mut out);
+        out
+    }
+
+    fn write_console(&self, depth: usize, out: &mut String) {
+        let pad = |d: usize, out: &mut String| out.push_str(&"    ".repeat(d));
+        match self {
+            Type::Dynamic => out.push_str("dynamic"),
+            Type::List(e) | Type::Set(e) | Type::Map(e) => {
+                out.push_str(match self {
+                    Type::List(_) => "list(",
+                    Type::Set(_) => "set(",
+                    _ => "map(",
+                });
+                e.write_console(depth, out);
+                out.push(')');
+            }
+            Type::Tuple(es) if es.is_empty() => out.push_str("tuple([])"),
+            Type::Tuple(es) => {
+                out.push_str("tuple([\n");
+                for e in es {
+                    pad(depth + 1, out);
+                    e.write_console(depth + 1, out);
+                    out.push_str(",\n");
+                }
+                pad(depth, out);
+                out.push_str("])");
+            }
+            Type::Object(attrs) if attrs.is_empty() => out.push_str("object({})"),
+            Type::Object(attrs) => {
+                out.push_str("object({\n");
+                for (name, t) in attrs {
+                    pad(depth + 1, out);
+                    if is_identifier(name) {
+                        out.push_str(name);
+                    } else {
+                        out.push_str(&go_quote(name));
+                    }
+                    out.push_str(": ");
+                    t.write_console(depth + 1, out);
+                    out.push_str(",\n");
+                }
+                pad(depth, out);
+                out.push_str("})");
+            }
+            primitive => out.push_str(&primitive.friendly_name()),
+        }
+    }
+}
+
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.type_string())
@@ -289,6 +344,26 @@ mod tests {
             Type::set(Type::map(Type::Bool)).to_string(),
             "set(map(bool))"
         );
+    }
+
+    /// What `terraform console` printed for `type({a=1, b=[1,"x"], c=tolist(["a"])})` etc.
+    #[test]
+    fn console_strings() {
+        let t = Type::object([
+            ("a", Type::Number),
+            ("b", Type::tuple(vec![Type::Number, Type::String])),
+            ("c", Type::list(Type::String)),
+        ]);
+        assert_eq!(
+            t.console_string(),
+            "object({\n    a: number,\n    b: tuple([\n        number,\n        string,\n    ]),\n    c: list(string),\n})"
+        );
+        assert_eq!(
+            Type::map(Type::set(Type::Number)).console_string(),
+            "map(set(number))"
+        );
+        assert_eq!(Type::Dynamic.console_string(), "dynamic");
+        assert_eq!(Type::empty_object().console_string(), "object({})");
     }
 
     #[test]

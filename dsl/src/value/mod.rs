@@ -4,6 +4,7 @@
 pub mod constraint;
 pub mod convert;
 mod decimal;
+pub mod display;
 pub mod json;
 pub mod marks;
 pub mod number;
@@ -15,6 +16,7 @@ pub mod value;
 
 pub use constraint::{convert_to_constraint, parse_constraint, Constraint};
 pub use convert::{convert, convert_safe, ConvertError};
+pub use display::format_value;
 pub use json::{from_json, to_json, to_json_pretty, type_to_json, JsonError};
 pub use marks::{Mark, Marks, PathMarks};
 pub use number::{Number, NumberError};

@@ -191,3 +191,67 @@ fn variables() {
     .unwrap();
     check(&v, r#"["set","number"]"#, "[1,2,3]");
 }
+
+#[test]
+fn nested_unification() {
+    let tup = |es: Vec<Value>| Value::tuple(es);
+    let list_any = |v: Value| convert(&v, &any_list()).unwrap();
+    // tolist([[1], ["a"]])
+    let v = list_any(tup(vec![tup(vec![n("1")]), tup(vec![s("a")])]));
+    check(&v, r#"["list",["tuple",["string"]]]"#, r#"[["1"],["a"]]"#);
+    // tomap({a=[1], b=["x"]})
+    let v = convert(
+        &obj(&[("a", tup(vec![n("1")])), ("b", tup(vec![s("x")]))]),
+        &Type::map(Type::Dynamic),
+    )
+    .unwrap();
+    check(
+        &v,
+        r#"["map",["tuple",["string"]]]"#,
+        r#"{"a":["1"],"b":["x"]}"#,
+    );
+    // true ? [1] : []
+    let (_, vals) = unify_values(&[tup(vec![n("1")]), tup(vec![])]).unwrap();
+    check(&vals[0], r#"["list","number"]"#, "[1]");
+    // true ? {a=1} : null
+    let (_, vals) = unify_values(&[obj(&[("a", n("1"))]), Value::null(Type::Dynamic)]).unwrap();
+    check(&vals[0], r#"["object",{"a":"number"}]"#, r#"{"a":1}"#);
+    // toset([[1], [2]])
+    let v = convert(
+        &tup(vec![tup(vec![n("1")]), tup(vec![n("2")])]),
+        &Type::set(Type::Dynamic),
+    )
+    .unwrap();
+    check(&v, r#"["set",["tuple",["number"]]]"#, "[[1],[2]]");
+    // tolist([{a=1, b="x"}, {a="y", b=2}])
+    let v = list_any(tup(vec![
+        obj(&[("a", n("1")), ("b", s("x"))]),
+        obj(&[("a", s("y")), ("b", n("2"))]),
+    ]));
+    check(
+        &v,
+        r#"["list",["object",{"a":"string","b":"string"}]]"#,
+        r#"[{"a":"1","b":"x"},{"a":"y","b":"2"}]"#,
+    );
+    // true ? tolist(["a"]) : [1, 2]
+    let (_, vals) =
+        unify_values(&[list_any(tup(vec![s("a")])), tup(vec![n("1"), n("2")])]).unwrap();
+    check(&vals[0], r#"["list","string"]"#, r#"["a"]"#);
+    // true ? tomap({a=1}) : {b="x"}
+    let m = convert(&obj(&[("a", n("1"))]), &Type::map(Type::Dynamic)).unwrap();
+    let (_, vals) = unify_values(&[m, obj(&[("b", s("x"))])]).unwrap();
+    check(&vals[0], r#"["map","string"]"#, r#"{"a":"1"}"#);
+    // tolist([tolist([1]), ["a"]])
+    let v = list_any(tup(vec![list_any(tup(vec![n("1")])), tup(vec![s("a")])]));
+    check(&v, r#"["list",["list","string"]]"#, r#"[["1"],["a"]]"#);
+    // tolist([null, null])
+    let v = list_any(tup(vec![
+        Value::null(Type::Dynamic),
+        Value::null(Type::Dynamic),
+    ]));
+    check(&v, r#"["list","dynamic"]"#, "[null,null]");
+    // true ? toset(["a"]) : ["b"]
+    let st = convert(&tup(vec![s("a")]), &Type::set(Type::Dynamic)).unwrap();
+    let (_, vals) = unify_values(&[st, tup(vec![s("b")])]).unwrap();
+    check(&vals[0], r#"["set","string"]"#, r#"["a"]"#);
+}

@@ -255,3 +255,61 @@ fn nested_unification() {
     let (_, vals) = unify_values(&[st, tup(vec![s("b")])]).unwrap();
     check(&vals[0], r#"["set","string"]"#, r#"["a"]"#);
 }
+
+/// Value-model parts of the conformance cases 013 (division, modulo) and 031 (conversions).
+#[test]
+fn conformance_values() {
+    let num = |s: &str| Number::parse(s).unwrap();
+    let text = |r: Number| r.to_text();
+    assert_eq!(
+        text(num("1").div(&num("3")).unwrap().mul(&num("3")).unwrap()),
+        "1"
+    );
+    assert_eq!(text(num("1").div(&num("8")).unwrap()), "0.125");
+    assert_eq!(text(num("7").neg().div(&num("2")).unwrap()), "-3.5");
+    assert_eq!(text(num("7").neg().div(&num("2")).unwrap().floor()), "-4");
+    assert_eq!(text(num("7").div(&num("2")).unwrap().ceil()), "4");
+    assert_eq!(text(num("7").rem(&num("3").neg()).unwrap()), "1");
+    assert_eq!(text(num("7").neg().rem(&num("3").neg()).unwrap()), "-1");
+    assert_eq!(text(num("6").rem(&num("3")).unwrap()), "0");
+    let inf = num("1").div(&num("0")).unwrap();
+    assert!(inf.equals(&num("2").div(&num("0")).unwrap()));
+    assert_eq!(inf.cmp_num(&num("1e300")), std::cmp::Ordering::Greater);
+    assert_eq!(
+        convert(&Value::number(inf), &Type::String).unwrap(),
+        s("+Inf")
+    );
+    assert_eq!(convert(&s("007"), &Type::Number).unwrap(), n("7"));
+    for bad in ["0x10", " 1", "1,000", ""] {
+        assert!(convert(&s(bad), &Type::Number).is_err(), "{bad:?}");
+    }
+    assert!(convert(&n("1"), &Type::Bool).is_err());
+    let chain = convert(&s("3"), &Type::Number)
+        .unwrap()
+        .as_number()
+        .unwrap()
+        .add(&num("1"))
+        .unwrap();
+    let chain = convert(&Value::number(chain), &Type::String).unwrap();
+    let chain = convert(&chain, &Type::Number)
+        .unwrap()
+        .as_number()
+        .unwrap()
+        .mul(&num("2"))
+        .unwrap();
+    assert_eq!(chain.to_text(), "8");
+    let mixed = obj(&[("a", Value::tuple(vec![n("1")])), ("b", s("x"))]);
+    assert!(convert(&mixed, &Type::map(Type::Dynamic)).is_err());
+    let nested = obj(&[
+        ("a", Value::tuple(vec![n("1")])),
+        ("b", Value::tuple(vec![n("2"), n("3")])),
+    ]);
+    let v = convert(&nested, &Type::map(Type::Dynamic)).unwrap();
+    check(&v, r#"["map",["list","number"]]"#, r#"{"a":[1],"b":[2,3]}"#);
+    assert!(convert(&Value::tuple(vec![n("1")]), &Type::String).is_err());
+    let null_s = convert(&Value::null(Type::Dynamic), &Type::String).unwrap();
+    assert_eq!(
+        null_s.equals(&Value::null(Type::Dynamic)).as_bool(),
+        Some(true)
+    );
+}

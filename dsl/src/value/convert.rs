@@ -135,7 +135,11 @@ fn convert_at(
         return Ok(value.clone());
     }
     if !value.is_known() {
-        return Ok(Value::unknown(dynamic_replace(value.ty(), want)));
+        let out = Value::unknown(dynamic_replace(value.ty(), want));
+        return Ok(match value.refinement() {
+            Some(r) if r.not_null => out.refine(super::refine::Refinement::not_null()),
+            _ => out,
+        });
     }
     if value.is_null() {
         return Ok(Value::null(dynamic_replace(value.ty(), want)));

@@ -9,6 +9,7 @@ pub mod json;
 pub mod marks;
 pub mod number;
 pub mod path;
+pub mod refine;
 pub mod types;
 pub mod unify;
 #[allow(clippy::module_inception)]
@@ -21,6 +22,7 @@ pub use json::{from_json, to_json, to_json_pretty, type_to_json, JsonError};
 pub use marks::{Mark, Marks, PathMarks};
 pub use number::{Number, NumberError};
 pub use path::{Path, PathStep};
+pub use refine::Refinement;
 pub use types::Type;
 pub use unify::{unify, unify_unsafe, unify_values};
 pub use value::{Value, ValueError, ValueKind};

@@ -9,6 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::marks::{combine, Mark, Marks, PathMarks};
 use super::number::Number;
 use super::path::{Path, PathStep};
+use super::refine::Refinement;
 use super::types::{go_quote, Type};
 
 /// A value: its type, its content and its marks.
@@ -17,6 +18,8 @@ pub struct Value {
     ty: Type,
     kind: ValueKind,
     marks: Marks,
+    /// Facts about an unknown value; always `None` for known values.
+    refinement: Option<Box<Refinement>>,
 }
 
 /// What a value holds. Collections hold their elements; the element type is in the value's type.
@@ -52,6 +55,7 @@ impl Value {
             ty,
             kind,
             marks: Marks::new(),
+            refinement: None,
         }
     }
 
@@ -66,6 +70,33 @@ impl Value {
     /// An unknown value of unknown type (cty's DynamicVal).
     pub fn dynamic() -> Value {
         Value::unknown(Type::Dynamic)
+    }
+
+    /// Adds facts to an unknown value (a known value is returned unchanged).
+    pub fn refine(mut self, refinement: Refinement) -> Value {
+        if !self.is_known() {
+            self.refinement = Some(Box::new(refinement));
+        }
+        self
+    }
+
+    /// An unknown value of type `ty` that will not be null.
+    pub fn unknown_not_null(ty: Type) -> Value {
+        Value::unknown(ty).refine(Refinement::not_null())
+    }
+
+    /// The facts known about an unknown value.
+    pub fn refinement(&self) -> Option<&Refinement> {
+        self.refinement.as_deref()
+    }
+
+    /// Known not to be null: a known non-null value, or an unknown refined as not null.
+    pub fn is_known_not_null(&self) -> bool {
+        if self.is_known() {
+            !self.is_null()
+        } else {
+            self.refinement().is_some_and(|r| r.not_null)
+        }
     }
 
     pub fn bool(b: bool) -> Value {
@@ -363,7 +394,12 @@ impl Value {
     }
 
     fn unmark_paths(self, path: Path, out: &mut Vec<PathMarks>) -> Value {
-        let Value { ty, kind, marks } = self;
+        let Value {
+            ty,
+            kind,
+            marks,
+            refinement,
+        } = self;
         if !marks.is_empty() {
             out.push(PathMarks {
                 path: path.clone(),
@@ -398,11 +434,17 @@ impl Value {
             ty,
             kind,
             marks: Marks::new(),
+            refinement,
         }
     }
 
     fn map_marks(self, f: &mut dyn FnMut(Marks)) -> Value {
-        let Value { ty, kind, marks } = self;
+        let Value {
+            ty,
+            kind,
+            marks,
+            refinement,
+        } = self;
         f(marks);
         let kind = match kind {
             ValueKind::List(es) => {
@@ -424,6 +466,7 @@ impl Value {
             ty,
             kind,
             marks: Marks::new(),
+            refinement,
         }
     }
 
@@ -458,6 +501,9 @@ impl Value {
                 } else {
                     (other, self)
                 };
+                if unknown.refinement().is_some_and(|r| r.excludes(known)) {
+                    return Some(false);
+                }
                 if known.is_null() || unknown.ty.has_dynamic_types() || known.ty == unknown.ty {
                     return None;
                 }
@@ -525,7 +571,7 @@ impl Value {
     /// Exact sameness: same type, same content, same marks; two unknowns of the same type are
     /// the same. Numbers compare as cty compares them (by their shortest text).
     pub fn raw_equals(&self, other: &Value) -> bool {
-        if self.ty != other.ty || self.marks != other.marks {
+        if self.ty != other.ty || self.marks != other.marks || self.refinement != other.refinement {
             return false;
         }
         match (&self.kind, &other.kind) {

@@ -274,3 +274,43 @@ fn large_sets_are_fast() {
     let nums: Vec<Value> = (0..20000).map(|i| Value::int(i % 5000)).collect();
     assert_eq!(Value::set(Type::Number, nums).unwrap().length(), Some(5000));
 }
+
+#[test]
+fn refined_unknowns() {
+    use crate::value::Refinement;
+    let id = Value::unknown_not_null(Type::String);
+    assert_eq!(
+        id.equals(&Value::null(Type::Dynamic)).as_bool(),
+        Some(false)
+    );
+    assert!(!id.equals(&s("x")).is_known());
+    assert!(id.is_known_not_null());
+    assert!(!Value::unknown(Type::String).is_known_not_null());
+    let prefixed = Value::unknown(Type::String).refine(Refinement {
+        string_prefix: Some("i-".into()),
+        ..Refinement::not_null()
+    });
+    assert_eq!(prefixed.equals(&s("sg-1")).as_bool(), Some(false));
+    assert!(!prefixed.equals(&s("i-1")).is_known());
+    let ranged = Value::unknown(Type::Number).refine(Refinement {
+        number_lower: Some((Number::from_i64(0), true)),
+        number_upper: Some((Number::from_i64(10), false)),
+        ..Refinement::default()
+    });
+    assert_eq!(ranged.equals(&Value::int(10)).as_bool(), Some(false));
+    assert!(!ranged.equals(&Value::int(0)).is_known());
+    let sized = Value::unknown(Type::list(Type::String)).refine(Refinement {
+        length_lower: Some(2),
+        ..Refinement::default()
+    });
+    let one = Value::list(Type::String, vec![s("a")]).unwrap();
+    assert_eq!(sized.equals(&one).as_bool(), Some(false));
+    // Refinements survive conversion as far as not-null goes.
+    let converted = crate::value::convert(&id, &Type::String).unwrap();
+    assert!(converted.is_known_not_null());
+    let converted =
+        crate::value::convert(&Value::unknown_not_null(Type::Number), &Type::String).unwrap();
+    assert!(converted.is_known_not_null());
+    // Refinements never attach to known values.
+    assert!(s("a").refine(Refinement::not_null()).refinement().is_none());
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::convert::{convert, ConvertError};
 use super::number::Number;
-use super::types::{is_identifier, Type};
+use super::types::Type;
 use super::value::{Value, ValueKind};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast::{Expr, ExprKind, Literal, TemplatePart, UnaryOp};
@@ -105,7 +105,10 @@ fn parse(expr: &Expr) -> Result<Constraint, Diagnostic> {
             let one_arg = |what: &str| -> Result<&Expr, Diagnostic> {
                 match args.as_slice() {
                     [a] => Ok(a),
-                    _ => Err(invalid(expr.span, format!("The {fname} type constructor requires one argument specifying {what}."))),
+                    _ => Err(invalid(
+                        extra_args_span(expr.span, args),
+                        format!("The {fname} type constructor requires one argument specifying {what}."),
+                    )),
                 }
             };
             match fname {
@@ -128,7 +131,7 @@ fn parse(expr: &Expr) -> Result<Constraint, Diagnostic> {
                     let arg = one_arg("the attribute types and values as a map")?;
                     parse_object(arg)
                 }
-                "optional" => Err(optional_misplaced(expr.span)),
+                "optional" => Err(optional_misplaced(name[0].span)),
                 "string" | "number" | "bool" | "any" => Err(invalid(
                     expr.span,
                     format!("Primitive type keyword {fname:?} does not expect arguments."),
@@ -148,6 +151,15 @@ fn parse(expr: &Expr) -> Result<Constraint, Diagnostic> {
     }
 }
 
+/// Where the surplus arguments of a call are (the whole call when there are none).
+fn extra_args_span(call: Span, args: &[Expr]) -> Span {
+    match args {
+        [_, second, .., last] => Span::new(second.span.start, last.span.end),
+        [_, second] => second.span,
+        _ => call,
+    }
+}
+
 fn optional_misplaced(span: Span) -> Diagnostic {
     invalid(
         span,
@@ -164,17 +176,9 @@ fn parse_object(arg: &Expr) -> Result<Constraint, Diagnostic> {
     };
     let mut attrs = BTreeMap::new();
     for item in items {
+        // Only bare names: a quoted key is not an attribute name here, as in HCL's typeexpr.
         let name = match &item.key.kind {
             ExprKind::Variable(id) => id.name.clone(),
-            ExprKind::Template(t) => match t.parts.as_slice() {
-                [TemplatePart::Literal { text, .. }] if is_identifier(text) => text.clone(),
-                _ => {
-                    return Err(invalid(
-                        item.key.span,
-                        "Object constructor map keys must be attribute names.",
-                    ))
-                }
-            },
             _ => {
                 return Err(invalid(
                     item.key.span,
@@ -186,7 +190,7 @@ fn parse_object(arg: &Expr) -> Result<Constraint, Diagnostic> {
             ExprKind::FunctionCall {
                 name: fname, args, ..
             } if fname.len() == 1 && fname[0].name == "optional" => {
-                parse_optional(&item.value, args)?
+                parse_optional(&item.value, fname[0].span, args)?
             }
             _ => Attribute {
                 constraint: parse(&item.value)?,
@@ -205,7 +209,7 @@ fn parse_object(arg: &Expr) -> Result<Constraint, Diagnostic> {
     Ok(Constraint::Object(attrs))
 }
 
-fn parse_optional(call: &Expr, args: &[Expr]) -> Result<Attribute, Diagnostic> {
+fn parse_optional(call: &Expr, name: Span, args: &[Expr]) -> Result<Attribute, Diagnostic> {
     match args {
         [] => Err(invalid(call.span, "Optional attribute modifier requires the attribute type as its first argument.")),
         [ty] => Ok(Attribute { constraint: parse(ty)?, optional: true, default: None }),
@@ -222,7 +226,7 @@ fn parse_optional(call: &Expr, args: &[Expr]) -> Result<Attribute, Diagnostic> {
             Ok(Attribute { constraint, optional: true, default: Some(converted) })
         }
         _ => Err(invalid(
-            call.span,
+            Span::new(name.end, call.span.end),
             "Optional attribute modifier expects at most two arguments: the attribute type, and a default value.",
         )),
     }

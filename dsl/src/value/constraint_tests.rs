@@ -122,6 +122,28 @@ fn reports_bad_types() {
     assert!(d
         .detail
         .starts_with("Object type constructor requires a map"));
+    let quoted_key = e(ExprKind::Object(vec![ObjectItem {
+        key: text("q"),
+        value: var("string"),
+        colon: false,
+    }]));
+    let d = parse_constraint(&call("object", vec![quoted_key])).unwrap_err();
+    assert_eq!(
+        d.detail,
+        "Object constructor map keys must be attribute names."
+    );
+    let two = e(ExprKind::FunctionCall {
+        name: vec![ident("list")],
+        args: vec![
+            var("string"),
+            Expr {
+                kind: ExprKind::Variable(ident("number")),
+                span: Span::new(13, 19),
+            },
+        ],
+        expand_final: false,
+    });
+    assert_eq!(parse_constraint(&two).unwrap_err().span, Span::new(13, 19));
     let d = parse_constraint(&text("string")).unwrap_err();
     assert!(d.detail.contains("Quoted type constraints"));
     let d = parse_constraint(&num("1")).unwrap_err();

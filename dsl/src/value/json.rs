@@ -412,3 +412,66 @@ mod tests {
         assert_eq!(typed.ty(), &Type::list(Type::String));
     }
 }
+
+#[cfg(test)]
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            any::<bool>().prop_map(Value::bool),
+            any::<i64>().prop_map(Value::int),
+            (any::<i32>(), 1u32..1000).prop_map(|(a, b)| {
+                let q = Number::from_i64(i64::from(a)).div(&Number::from_i64(i64::from(b)));
+                Value::number(q.unwrap_or_else(|_| Number::zero()))
+            }),
+            "\\PC{0,8}".prop_map(Value::string),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::tuple),
+                prop::collection::btree_map("\\PC{0,4}", inner, 0..4).prop_map(Value::object),
+            ]
+        })
+    }
+
+    fn arb_type() -> impl Strategy<Value = Type> {
+        let leaf = prop_oneof![
+            Just(Type::String),
+            Just(Type::Number),
+            Just(Type::Bool),
+            Just(Type::Dynamic)
+        ];
+        leaf.prop_recursive(3, 16, 3, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(Type::list),
+                inner.clone().prop_map(Type::set),
+                inner.clone().prop_map(Type::map),
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Type::tuple),
+                prop::collection::btree_map("[a-z]{1,3}", inner, 0..3).prop_map(Type::Object),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn values_round_trip(v in arb_value()) {
+            let text = to_json(&v).unwrap();
+            let back = from_json(&text).unwrap();
+            prop_assert_eq!(back.equals(&v).as_bool(), Some(true));
+            prop_assert_eq!(to_json(&back).unwrap(), text);
+            let pretty = to_json_pretty(&v, 0).unwrap();
+            let reparsed: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+            let compact: serde_json::Value = serde_json::from_str(&to_json(&v).unwrap()).unwrap();
+            prop_assert_eq!(reparsed, compact);
+            let _ = v.to_string();
+        }
+
+        #[test]
+        fn types_round_trip(t in arb_type()) {
+            prop_assert_eq!(type_from_json(&type_to_json(&t)).unwrap(), t.clone());
+            let _ = t.console_string();
+        }
+    }
+}

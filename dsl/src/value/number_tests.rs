@@ -305,3 +305,24 @@ proptest! {
         }
     }
 }
+
+/// `tonumber(...)` in `terraform console` (Terraform 1.15.5).
+#[test]
+fn parse_like_terraform_console() {
+    let ok: &[(&str, &str)] = &[
+        ("inf", "+Inf"),
+        ("+Inf", "+Inf"),
+        (".5e1", "5"),
+        ("1.e1", "10"),
+        ("-.5", "-0.5"),
+        ("1E+2", "100"),
+        ("00.10", "0.1"),
+        ("-0", "-0"),
+    ];
+    for (text, want) in ok {
+        assert_eq!(n(text).to_text(), *want, "{text}");
+    }
+    for bad in ["infinity", "NaN", "1_000", "0x1p3"] {
+        assert!(Number::parse(bad).is_err(), "{bad}");
+    }
+}

@@ -453,6 +453,13 @@ impl Number {
         }
     }
 
+    /// The value as a float64 when that is exact.
+    pub fn to_f64_exact(&self) -> Option<f64> {
+        let f = self.to_f64();
+        let back = Number::from_f64(f)?;
+        (back.cmp_num(self) == Ordering::Equal && back.neg == self.neg).then_some(f)
+    }
+
     fn magnitude_mant(&self) -> BigUint {
         match &self.kind {
             Kind::Finite { mant, .. } => mant.clone(),

@@ -326,3 +326,15 @@ fn parse_like_terraform_console() {
         assert!(Number::parse(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn exact_f64() {
+    assert_eq!(n("0.5").to_f64_exact(), Some(0.5));
+    assert_eq!(n("0.1").to_f64_exact(), None);
+    assert_eq!(
+        n("-0").to_f64_exact().map(f64::is_sign_negative),
+        Some(true)
+    );
+    assert_eq!(n("1e400").to_f64_exact(), None);
+    assert_eq!(crate::value::Value::from(7).as_i64(), Some(7));
+}

@@ -338,3 +338,21 @@ fn exact_f64() {
     assert_eq!(n("1e400").to_f64_exact(), None);
     assert_eq!(crate::value::Value::from(7).as_i64(), Some(7));
 }
+
+/// Precision follows the operands, as `terraform console` shows: integers from functions
+/// (`length`, `parseint`) have 64 bits, `pow` results 53, literals 512.
+#[test]
+fn precision_follows_operands() {
+    let i = Number::from_i64;
+    assert_eq!(i(1).div(&i(3)).unwrap().to_text(), "0.33333333333333333334");
+    assert_eq!(i(7).div(&i(3)).unwrap().to_text(), "2.3333333333333333333");
+    let floor_ratio = n("7.5").floor().div(&n("3.5").floor()).unwrap().to_text();
+    assert_eq!(floor_ratio, format!("2.{}2", "3".repeat(153)));
+    let root2 = n("2").pow_f64(&n("0.5")).unwrap();
+    assert_eq!(
+        root2.mul(&n("1")).unwrap().to_text(),
+        "1.4142135623730951454746218587388284504413604736328125"
+    );
+    let ceil_ratio = n("1.2").ceil().div(&n("2.1").ceil()).unwrap().to_text();
+    assert_eq!(ceil_ratio, format!("0.{}7", "6".repeat(153)));
+}

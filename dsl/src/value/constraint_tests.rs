@@ -1,3 +1,5 @@
+//! Tests of type constraints built from hand-made syntax trees.
+
 use super::*;
 use crate::syntax::ast::{Ident, ObjectItem, Template};
 

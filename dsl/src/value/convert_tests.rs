@@ -1,3 +1,5 @@
+//! Tests of conversion: results and error messages as Terraform gives them, and round trips.
+
 use super::*;
 use crate::value::marks::Mark;
 use proptest::prelude::*;

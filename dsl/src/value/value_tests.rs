@@ -1,3 +1,5 @@
+//! Tests of values: set order (checked against Terraform), equality, marks and paths.
+
 use super::*;
 use crate::value::marks::only;
 use proptest::prelude::*;

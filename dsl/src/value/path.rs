@@ -70,3 +70,91 @@ impl fmt::Display for Path {
         Ok(())
     }
 }
+
+impl Value {
+    /// The value at `path` inside this one, if the path leads somewhere (sets cannot be
+    /// navigated into except by their element, which is then returned as the key).
+    pub fn get_path(&self, path: &Path) -> Option<&Value> {
+        let mut here = self;
+        for step in &path.0 {
+            here = match (here.kind(), step) {
+                (ValueKind::Object(m), PathStep::GetAttr(name)) => m.get(name)?,
+                (ValueKind::Map(m) | ValueKind::Object(m), PathStep::Index(k)) => {
+                    m.get(k.as_str()?)?
+                }
+                (ValueKind::List(es) | ValueKind::Tuple(es), PathStep::Index(k)) => {
+                    let i = k.as_number().and_then(super::Number::to_u64)?;
+                    es.get(usize::try_from(i).ok()?)?
+                }
+                (ValueKind::Set(es), PathStep::Index(k)) => es.iter().find(|e| e.raw_equals(k))?,
+                _ => return None,
+            };
+        }
+        Some(here)
+    }
+
+    /// Calls `f` with every value inside this one (this one first), depth first, with its path.
+    pub fn walk(&self, f: &mut dyn FnMut(&Path, &Value)) {
+        self.walk_from(&Path::root(), f);
+    }
+
+    fn walk_from(&self, path: &Path, f: &mut dyn FnMut(&Path, &Value)) {
+        f(path, self);
+        match self.kind() {
+            ValueKind::List(es) | ValueKind::Tuple(es) => {
+                for (i, e) in es.iter().enumerate() {
+                    e.walk_from(&path.index_int(i), f);
+                }
+            }
+            ValueKind::Set(es) => {
+                for e in es {
+                    e.walk_from(&path.index(e.clone()), f);
+                }
+            }
+            ValueKind::Map(m) => {
+                for (k, v) in m {
+                    v.walk_from(&path.index_str(k), f);
+                }
+            }
+            ValueKind::Object(m) => {
+                for (k, v) in m {
+                    v.walk_from(&path.attr(k), f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Type;
+
+    #[test]
+    fn navigate_and_walk() {
+        let m = Value::map(Type::String, [("k".to_string(), Value::string("v"))].into()).unwrap();
+        let set = Value::set(Type::String, vec![Value::string("s")]).unwrap();
+        let v = Value::object_from([("a", Value::tuple(vec![Value::int(1), m])), ("b", set)]);
+        let p = Path::root().attr("a").index_int(1).index_str("k");
+        assert_eq!(v.get_path(&p).and_then(Value::as_str), Some("v"));
+        assert!(v.get_path(&Path::root().attr("a").index_int(5)).is_none());
+        assert!(v.get_path(&Path::root().attr("zz")).is_none());
+        let sp = Path::root().attr("b").index(Value::string("s"));
+        assert_eq!(v.get_path(&sp).and_then(Value::as_str), Some("s"));
+        let mut seen = Vec::new();
+        v.walk(&mut |p, _| seen.push(p.to_string()));
+        assert_eq!(
+            seen,
+            [
+                "",
+                ".a",
+                ".a[0]",
+                ".a[1]",
+                ".a[1][\"k\"]",
+                ".b",
+                ".b[\"s\"]"
+            ]
+        );
+    }
+}

@@ -316,3 +316,61 @@ fn refined_unknowns() {
     // Refinements never attach to known values.
     assert!(s("a").refine(Refinement::not_null()).refinement().is_none());
 }
+
+/// More `toset(...)` orders printed by Terraform 1.15.5.
+#[test]
+fn nested_set_orders_match_terraform() {
+    let json = |v: &Value| crate::value::to_json(v).unwrap();
+    let strings_obj =
+        |xs: &[&str]| -> Vec<Value> { xs.iter().map(|x| obj(&[("a", s(x))])).collect() };
+    let elems = strings_obj(&["b", "a\"", "a", "A"]);
+    let set = Value::set(elems[0].ty().clone(), elems).unwrap();
+    assert_eq!(json(&set), r#"[{"a":"A"},{"a":"a"},{"a":"a\""},{"a":"b"}]"#);
+
+    let map = |k: &str, v: &str| Value::map(Type::String, [(k.to_string(), s(v))].into()).unwrap();
+    let set = Value::set(
+        Type::map(Type::String),
+        vec![map("k", "2"), map("k", "10"), map("j", "1")],
+    )
+    .unwrap();
+    assert_eq!(json(&set), r#"[{"j":"1"},{"k":"10"},{"k":"2"}]"#);
+
+    let sset = |xs: &[&str]| Value::set(Type::String, xs.iter().map(|x| s(x)).collect()).unwrap();
+    let set = Value::set(
+        Type::set(Type::String),
+        vec![sset(&["b"]), sset(&["a", "c"]), sset(&[])],
+    )
+    .unwrap();
+    assert_eq!(json(&set), r#"[["a","c"],["b"],[]]"#);
+
+    let bl = |xs: &[bool]| {
+        Value::list(Type::Bool, xs.iter().map(|b| Value::bool(*b)).collect()).unwrap()
+    };
+    let set = Value::set(
+        Type::list(Type::Bool),
+        vec![bl(&[true]), bl(&[false]), bl(&[true, false])],
+    )
+    .unwrap();
+    assert_eq!(json(&set), "[[false],[true,false],[true]]");
+
+    let set = Value::set(
+        Type::Number,
+        ["0.5", "-0.25", "100", "1e-5", "-1e10"].map(num).to_vec(),
+    )
+    .unwrap();
+    assert_eq!(json(&set), "[-10000000000,-0.25,0.00001,0.5,100]");
+
+    let elems: Vec<Value> = ["1e21", "123456789012", "0.00001", "-3"]
+        .iter()
+        .map(|x| obj(&[("n", num(x))]))
+        .collect();
+    let set = Value::set(elems[0].ty().clone(), elems).unwrap();
+    assert_eq!(
+        json(&set),
+        r#"[{"n":-3},{"n":123456789012},{"n":1000000000000000000000},{"n":0.00001}]"#
+    );
+
+    // toset(["a", null]): the null stays, last.
+    let set = Value::set(Type::String, vec![Value::null(Type::String), s("a")]).unwrap();
+    assert_eq!(json(&set), r#"["a",null]"#);
+}

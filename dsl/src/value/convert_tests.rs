@@ -241,3 +241,65 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+fn arb_type() -> impl Strategy<Value = Type> {
+    let leaf = prop_oneof![
+        Just(Type::String),
+        Just(Type::Number),
+        Just(Type::Bool),
+        Just(Type::Dynamic)
+    ];
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(Type::list),
+            inner.clone().prop_map(Type::set),
+            inner.clone().prop_map(Type::map),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Type::tuple),
+            prop::collection::btree_map("[ab]", inner, 0..3).prop_map(Type::Object),
+        ]
+    })
+}
+
+fn arb_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        any::<bool>().prop_map(Value::bool),
+        (-5i64..5).prop_map(Value::int),
+        prop_oneof![Just("1"), Just("true"), Just("x"), Just("0.5")].prop_map(Value::string),
+        Just(Value::null(Type::Dynamic)),
+        Just(Value::dynamic()),
+        Just(Value::unknown(Type::String)),
+    ];
+    leaf.prop_recursive(3, 16, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..3).prop_map(Value::tuple),
+            prop::collection::btree_map("[ab]", inner.clone(), 0..3).prop_map(Value::object),
+            inner.clone().prop_map(|v| v.mark(Mark::Sensitive)),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn conversion_never_panics(v in arb_value(), t in arb_type()) {
+        if let Ok(out) = convert(&v, &t) {
+            // A successful conversion yields the target type, up to `any` parts.
+            prop_assert!(conversion_exists(out.ty(), &t, false) || out.ty() == &t);
+            // Marks are never invented (they can go with attributes that conversion drops).
+            prop_assert!(!out.contains_marked() || v.contains_marked());
+            if v.is_marked() {
+                prop_assert!(out.is_marked());
+            }
+        }
+        let _ = convert_safe(&v, &t);
+        let _ = mismatch_message(v.ty(), &t);
+    }
+
+    #[test]
+    fn unify_then_convert(a in arb_value(), b in arb_value()) {
+        if let Ok((ty, vals)) = crate::value::unify_values(&[a, b]) {
+            for v in vals {
+                prop_assert!(v.ty() == &ty || ty.has_dynamic_types());
+            }
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Refinements of unknown values (cty's refined unknowns): what is already known about a value
 //! that is not yet known — that it will not be null, a string prefix, a number range, a
-//! collection length range. They let `==` answer early: an unknown that will not be null is
-//! not equal to `null`.
+//! collection length range. As in cty, `==` uses only "not null" to answer early (an unknown
+//! that will not be null is not equal to `null`); the other facts are for functions to use.
 
 use std::cmp::Ordering;
 

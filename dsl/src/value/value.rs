@@ -506,7 +506,8 @@ impl Value {
                 } else {
                     (other, self)
                 };
-                if unknown.refinement().is_some_and(|r| r.excludes(known)) {
+                // As cty: only "definitely not null" decides early; prefixes and ranges do not.
+                if known.is_null() && unknown.refinement().is_some_and(|r| r.not_null) {
                     return Some(false);
                 }
                 if known.is_null() || unknown.ty.has_dynamic_types() || known.ty == unknown.ty {

@@ -5,5 +5,6 @@ pub mod diagnostic;
 pub mod format;
 pub mod line_index;
 pub mod syntax;
+pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity};

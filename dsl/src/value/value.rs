@@ -1,0 +1,777 @@
+//! Values: known values of every type, null and unknown values of a type, and the marks each
+//! value carries. Strings are kept in Unicode NFC, sets deduplicated and in cty's order.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::marks::{combine, Mark, Marks, PathMarks};
+use super::number::Number;
+use super::path::{Path, PathStep};
+use super::refine::Refinement;
+use super::types::{go_quote, Type};
+
+/// A value: its type, its content and its marks.
+#[derive(Clone, Debug)]
+pub struct Value {
+    ty: Type,
+    kind: ValueKind,
+    marks: Marks,
+    /// Facts about an unknown value; always `None` for known values.
+    refinement: Option<Box<Refinement>>,
+}
+
+/// What a value holds. Collections hold their elements; the element type is in the value's type.
+#[derive(Clone, Debug)]
+pub enum ValueKind {
+    Null,
+    Unknown,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    List(Vec<Value>),
+    /// Deduplicated, in cty's set order.
+    Set(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    Tuple(Vec<Value>),
+    Object(BTreeMap<String, Value>),
+}
+
+/// A value could not be built as asked.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("element {index} has type {got}, but the collection's element type is {want}")]
+    ElementType {
+        index: String,
+        got: String,
+        want: String,
+    },
+}
+
+impl Value {
+    fn new(ty: Type, kind: ValueKind) -> Value {
+        Value {
+            ty,
+            kind,
+            marks: Marks::new(),
+            refinement: None,
+        }
+    }
+
+    pub fn null(ty: Type) -> Value {
+        Value::new(ty, ValueKind::Null)
+    }
+
+    pub fn unknown(ty: Type) -> Value {
+        Value::new(ty, ValueKind::Unknown)
+    }
+
+    /// An unknown value of unknown type (cty's DynamicVal).
+    pub fn dynamic() -> Value {
+        Value::unknown(Type::Dynamic)
+    }
+
+    /// Adds facts to an unknown value (a known value is returned unchanged).
+    pub fn refine(mut self, refinement: Refinement) -> Value {
+        if !self.is_known() {
+            self.refinement = Some(Box::new(refinement));
+        }
+        self
+    }
+
+    /// An unknown value of type `ty` that will not be null.
+    pub fn unknown_not_null(ty: Type) -> Value {
+        Value::unknown(ty).refine(Refinement::not_null())
+    }
+
+    /// The facts known about an unknown value.
+    pub fn refinement(&self) -> Option<&Refinement> {
+        self.refinement.as_deref()
+    }
+
+    /// Known not to be null: a known non-null value, or an unknown refined as not null.
+    pub fn is_known_not_null(&self) -> bool {
+        if self.is_known() {
+            !self.is_null()
+        } else {
+            self.refinement().is_some_and(|r| r.not_null)
+        }
+    }
+
+    pub fn bool(b: bool) -> Value {
+        Value::new(Type::Bool, ValueKind::Bool(b))
+    }
+
+    pub fn number(n: Number) -> Value {
+        Value::new(Type::Number, ValueKind::Number(n))
+    }
+
+    pub fn int(i: i64) -> Value {
+        Value::number(Number::from_i64(i))
+    }
+
+    /// A string, normalised to NFC as cty does.
+    pub fn string(s: impl AsRef<str>) -> Value {
+        Value::new(Type::String, ValueKind::String(s.as_ref().nfc().collect()))
+    }
+
+    /// A list whose elements all have type `ety` exactly.
+    pub fn list(ety: Type, elems: Vec<Value>) -> Result<Value, ValueError> {
+        check_elements(
+            &ety,
+            elems.iter().enumerate().map(|(i, v)| (i.to_string(), v)),
+        )?;
+        Ok(Value::new(Type::list(ety), ValueKind::List(elems)))
+    }
+
+    /// A set: duplicates removed, elements in cty's order. Marks of the elements move to the
+    /// set itself, as in cty.
+    pub fn set(ety: Type, elems: Vec<Value>) -> Result<Value, ValueError> {
+        check_elements(
+            &ety,
+            elems.iter().enumerate().map(|(i, v)| (i.to_string(), v)),
+        )?;
+        let mut marks = Marks::new();
+        let mut plain: Vec<Value> = Vec::with_capacity(elems.len());
+        for e in elems {
+            let (e, m) = e.unmark_deep();
+            marks.extend(m);
+            plain.push(e);
+        }
+        if ety.is_primitive() {
+            plain.sort_by(set_order);
+        } else {
+            // Hash texts are costly: compute each once, then sort stably by them.
+            let mut keyed: Vec<(u8, String, Value)> = plain
+                .into_iter()
+                .map(|v| (set_rank(&v), v.set_hash_string(), v))
+                .collect();
+            keyed.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
+            });
+            plain = keyed.into_iter().map(|(_, _, v)| v).collect();
+        }
+        // Equal elements are now neighbours within runs that compare equal; drop repeats.
+        let mut out: Vec<Value> = Vec::with_capacity(plain.len());
+        let mut run_start = 0;
+        for e in plain {
+            if let Some(last) = out.last() {
+                if set_order(last, &e) != Ordering::Equal {
+                    run_start = out.len();
+                }
+            }
+            if e.is_wholly_known() && out[run_start..].iter().any(|o| o.raw_equals(&e)) {
+                continue;
+            }
+            out.push(e);
+        }
+        Ok(Value::new(Type::set(ety), ValueKind::Set(out)).with_marks(marks))
+    }
+
+    /// A map whose elements all have type `ety` exactly.
+    pub fn map(ety: Type, elems: BTreeMap<String, Value>) -> Result<Value, ValueError> {
+        check_elements(&ety, elems.iter().map(|(k, v)| (go_quote(k), v)))?;
+        Ok(Value::new(Type::map(ety), ValueKind::Map(elems)))
+    }
+
+    pub fn tuple(elems: Vec<Value>) -> Value {
+        let ty = Type::Tuple(elems.iter().map(|e| e.ty.clone()).collect());
+        Value::new(ty, ValueKind::Tuple(elems))
+    }
+
+    pub fn object(attrs: BTreeMap<String, Value>) -> Value {
+        let ty = Type::Object(
+            attrs
+                .iter()
+                .map(|(k, v)| (k.clone(), v.ty.clone()))
+                .collect(),
+        );
+        Value::new(ty, ValueKind::Object(attrs))
+    }
+
+    /// An object from `(name, value)` pairs.
+    pub fn object_from<K: Into<String>>(attrs: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::object(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    pub fn ty(&self) -> &Type {
+        &self.ty
+    }
+
+    pub fn kind(&self) -> &ValueKind {
+        &self.kind
+    }
+
+    pub fn into_kind(self) -> ValueKind {
+        self.kind
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, ValueKind::Null)
+    }
+
+    pub fn is_known(&self) -> bool {
+        !matches!(self.kind, ValueKind::Unknown)
+    }
+
+    /// Known, and every nested value known too.
+    pub fn is_wholly_known(&self) -> bool {
+        match &self.kind {
+            ValueKind::Unknown => false,
+            ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => {
+                es.iter().all(Value::is_wholly_known)
+            }
+            ValueKind::Map(m) | ValueKind::Object(m) => m.values().all(Value::is_wholly_known),
+            _ => true,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            ValueKind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match &self.kind {
+            ValueKind::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// A number that is an integer fitting in i64.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_number().and_then(Number::to_i64)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The elements of a list, set or tuple.
+    pub fn elements(&self) -> Option<&[Value]> {
+        match &self.kind {
+            ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => Some(es),
+            _ => None,
+        }
+    }
+
+    /// The entries of a map or the attributes of an object.
+    pub fn entries(&self) -> Option<&BTreeMap<String, Value>> {
+        match &self.kind {
+            ValueKind::Map(m) | ValueKind::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The number of elements of a known collection or structural value.
+    pub fn length(&self) -> Option<usize> {
+        self.elements()
+            .map(<[Value]>::len)
+            .or_else(|| self.entries().map(BTreeMap::len))
+    }
+
+    pub fn get_attr(&self, name: &str) -> Option<&Value> {
+        match &self.kind {
+            ValueKind::Object(m) => m.get(name),
+            _ => None,
+        }
+    }
+
+    // ----- marks -----
+
+    pub fn marks(&self) -> &Marks {
+        &self.marks
+    }
+
+    pub fn is_marked(&self) -> bool {
+        !self.marks.is_empty()
+    }
+
+    pub fn has_mark(&self, mark: &Mark) -> bool {
+        self.marks.contains(mark)
+    }
+
+    pub fn is_sensitive(&self) -> bool {
+        self.has_mark(&Mark::Sensitive)
+    }
+
+    pub fn mark(mut self, mark: Mark) -> Value {
+        self.marks.insert(mark);
+        self
+    }
+
+    /// Adds every mark in `marks`.
+    pub fn with_marks(mut self, marks: impl IntoIterator<Item = Mark>) -> Value {
+        self.marks.extend(marks);
+        self
+    }
+
+    /// Adds the top-level marks of each of `others` (for an operation's result).
+    pub fn with_marks_of(self, others: &[&Value]) -> Value {
+        let marks = combine(others.iter().map(|v| &v.marks));
+        self.with_marks(marks)
+    }
+
+    /// Removes the top-level marks and returns them.
+    pub fn unmark(mut self) -> (Value, Marks) {
+        let marks = std::mem::take(&mut self.marks);
+        (self, marks)
+    }
+
+    /// Whether this value or any nested value is marked.
+    pub fn contains_marked(&self) -> bool {
+        self.is_marked() || self.children().any(Value::contains_marked)
+    }
+
+    /// The union of the marks on this value and every nested value.
+    pub fn deep_marks(&self) -> Marks {
+        let mut out = self.marks.clone();
+        for c in self.children() {
+            out.extend(c.deep_marks());
+        }
+        out
+    }
+
+    /// Removes every mark, at every depth, and returns their union.
+    pub fn unmark_deep(self) -> (Value, Marks) {
+        let mut all = Marks::new();
+        let v = self.map_marks(&mut |m| all.extend(m));
+        (v, all)
+    }
+
+    /// Removes every mark and says where each was.
+    pub fn unmark_deep_with_paths(self) -> (Value, Vec<PathMarks>) {
+        let mut out = Vec::new();
+        let v = self.unmark_paths(Path::root(), &mut out);
+        (v, out)
+    }
+
+    /// Puts marks back where [`Value::unmark_deep_with_paths`] found them. A path that no longer
+    /// leads anywhere marks nothing.
+    pub fn mark_with_paths(self, marks: &[PathMarks]) -> Value {
+        let mut v = self;
+        for pm in marks {
+            v = v.mark_at(&pm.path.0, &pm.marks);
+        }
+        v
+    }
+
+    fn mark_at(mut self, steps: &[PathStep], marks: &Marks) -> Value {
+        let Some((first, rest)) = steps.split_first() else {
+            return self.with_marks(marks.iter().cloned());
+        };
+        match (&mut self.kind, first) {
+            (ValueKind::Object(m), PathStep::GetAttr(name))
+            | (ValueKind::Map(m), PathStep::GetAttr(name)) => {
+                if let Some(child) = m.remove(name) {
+                    m.insert(name.clone(), child.mark_at(rest, marks));
+                }
+            }
+            (ValueKind::Map(m), PathStep::Index(k))
+            | (ValueKind::Object(m), PathStep::Index(k)) => {
+                if let Some(key) = k.as_str().map(str::to_string) {
+                    if let Some(child) = m.remove(&key) {
+                        m.insert(key, child.mark_at(rest, marks));
+                    }
+                }
+            }
+            (ValueKind::List(es), PathStep::Index(k))
+            | (ValueKind::Tuple(es), PathStep::Index(k)) => {
+                if let Some(i) = k.as_number().and_then(Number::to_u64) {
+                    if let Some(slot) = es.get_mut(i as usize) {
+                        let child = std::mem::replace(slot, Value::dynamic());
+                        *slot = child.mark_at(rest, marks);
+                    }
+                }
+            }
+            // Marks inside sets live on the set itself.
+            (ValueKind::Set(_), _) => return self.with_marks(marks.iter().cloned()),
+            _ => {}
+        }
+        self
+    }
+
+    fn unmark_paths(self, path: Path, out: &mut Vec<PathMarks>) -> Value {
+        let Value {
+            ty,
+            kind,
+            marks,
+            refinement,
+        } = self;
+        if !marks.is_empty() {
+            out.push(PathMarks {
+                path: path.clone(),
+                marks,
+            });
+        }
+        let kind = match kind {
+            ValueKind::List(es) => ValueKind::List(unmark_seq(es, &path, out)),
+            ValueKind::Tuple(es) => ValueKind::Tuple(unmark_seq(es, &path, out)),
+            ValueKind::Set(es) => {
+                ValueKind::Set(es.into_iter().map(|e| e.unmark_deep().0).collect())
+            }
+            ValueKind::Map(m) => ValueKind::Map(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let p = path.index_str(&k);
+                        (k, v.unmark_paths(p, out))
+                    })
+                    .collect(),
+            ),
+            ValueKind::Object(m) => ValueKind::Object(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let p = path.attr(&k);
+                        (k, v.unmark_paths(p, out))
+                    })
+                    .collect(),
+            ),
+            other => other,
+        };
+        Value {
+            ty,
+            kind,
+            marks: Marks::new(),
+            refinement,
+        }
+    }
+
+    fn map_marks(self, f: &mut dyn FnMut(Marks)) -> Value {
+        let Value {
+            ty,
+            kind,
+            marks,
+            refinement,
+        } = self;
+        f(marks);
+        let kind = match kind {
+            ValueKind::List(es) => {
+                ValueKind::List(es.into_iter().map(|e| e.map_marks(f)).collect())
+            }
+            ValueKind::Set(es) => ValueKind::Set(es.into_iter().map(|e| e.map_marks(f)).collect()),
+            ValueKind::Tuple(es) => {
+                ValueKind::Tuple(es.into_iter().map(|e| e.map_marks(f)).collect())
+            }
+            ValueKind::Map(m) => {
+                ValueKind::Map(m.into_iter().map(|(k, v)| (k, v.map_marks(f))).collect())
+            }
+            ValueKind::Object(m) => {
+                ValueKind::Object(m.into_iter().map(|(k, v)| (k, v.map_marks(f))).collect())
+            }
+            other => other,
+        };
+        Value {
+            ty,
+            kind,
+            marks: Marks::new(),
+            refinement,
+        }
+    }
+
+    fn children(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
+        match &self.kind {
+            ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => Box::new(es.iter()),
+            ValueKind::Map(m) | ValueKind::Object(m) => Box::new(m.values()),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+
+    // ----- equality -----
+
+    /// The `==` operator: a bool value, unknown when the answer depends on unknown values, and
+    /// marked with every mark of both operands. Values of different types are never equal,
+    /// except that all nulls are equal.
+    pub fn equals(&self, other: &Value) -> Value {
+        let marks = combine([&self.deep_marks(), &other.deep_marks()]);
+        let result = match self.equals_inner(other) {
+            Some(b) => Value::bool(b),
+            None => Value::unknown(Type::Bool),
+        };
+        result.with_marks(marks)
+    }
+
+    fn equals_inner(&self, other: &Value) -> Option<bool> {
+        match (self.is_known(), other.is_known()) {
+            (false, false) => return None,
+            (true, false) | (false, true) => {
+                let (known, unknown) = if self.is_known() {
+                    (self, other)
+                } else {
+                    (other, self)
+                };
+                // As cty: only "definitely not null" decides early; prefixes and ranges do not.
+                if known.is_null() && unknown.refinement().is_some_and(|r| r.not_null) {
+                    return Some(false);
+                }
+                if known.is_null() || unknown.ty.has_dynamic_types() || known.ty == unknown.ty {
+                    return None;
+                }
+                return Some(false);
+            }
+            _ => {}
+        }
+        match (self.is_null(), other.is_null()) {
+            (true, true) => return Some(true),
+            (true, false) | (false, true) => return Some(false),
+            _ => {}
+        }
+        if self.ty.has_dynamic_types() || other.ty.has_dynamic_types() {
+            if !types_could_conform(&self.ty, &other.ty) {
+                return Some(false);
+            }
+            if self.ty != other.ty {
+                return None;
+            }
+        }
+        if self.ty != other.ty {
+            return Some(false);
+        }
+        match (&self.kind, &other.kind) {
+            (ValueKind::Bool(a), ValueKind::Bool(b)) => Some(a == b),
+            (ValueKind::Number(a), ValueKind::Number(b)) => Some(a.equals(b)),
+            (ValueKind::String(a), ValueKind::String(b)) => Some(a == b),
+            (ValueKind::List(a), ValueKind::List(b))
+            | (ValueKind::Tuple(a), ValueKind::Tuple(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                for (x, y) in a.iter().zip(b) {
+                    match x.equals_inner(y) {
+                        Some(true) => {}
+                        other => return other,
+                    }
+                }
+                Some(true)
+            }
+            (ValueKind::Map(a), ValueKind::Map(b))
+            | (ValueKind::Object(a), ValueKind::Object(b)) => {
+                if a.len() != b.len() || a.keys().ne(b.keys()) {
+                    return Some(false);
+                }
+                for (x, y) in a.values().zip(b.values()) {
+                    match x.equals_inner(y) {
+                        Some(true) => {}
+                        other => return other,
+                    }
+                }
+                Some(true)
+            }
+            (ValueKind::Set(a), ValueKind::Set(b)) => {
+                if a.iter().chain(b).any(|e| !e.is_wholly_known()) {
+                    return None;
+                }
+                let contains = |s: &[Value], e: &Value| s.iter().any(|x| x.raw_equals(e));
+                Some(a.iter().all(|e| contains(b, e)) && b.iter().all(|e| contains(a, e)))
+            }
+            _ => Some(false),
+        }
+    }
+
+    /// Exact sameness: same type, same content, same marks; two unknowns of the same type are
+    /// the same. Numbers compare as cty compares them (by their shortest text).
+    pub fn raw_equals(&self, other: &Value) -> bool {
+        if self.ty != other.ty || self.marks != other.marks || self.refinement != other.refinement {
+            return false;
+        }
+        match (&self.kind, &other.kind) {
+            (ValueKind::Null, ValueKind::Null) | (ValueKind::Unknown, ValueKind::Unknown) => true,
+            (ValueKind::Bool(a), ValueKind::Bool(b)) => a == b,
+            (ValueKind::Number(a), ValueKind::Number(b)) => a.equals(b),
+            (ValueKind::String(a), ValueKind::String(b)) => a == b,
+            (ValueKind::List(a), ValueKind::List(b))
+            | (ValueKind::Set(a), ValueKind::Set(b))
+            | (ValueKind::Tuple(a), ValueKind::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.raw_equals(y))
+            }
+            (ValueKind::Map(a), ValueKind::Map(b))
+            | (ValueKind::Object(a), ValueKind::Object(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|((ka, va), (kb, vb))| ka == kb && va.raw_equals(vb))
+            }
+            _ => false,
+        }
+    }
+
+    /// The text cty hashes a value by, which also orders set elements that are not primitive:
+    /// `?` unknown, `~` null, numbers as `%g` with 10 digits, strings Go-quoted, `[a;b;]` for
+    /// lists and sets, `{k:v;}` for maps, `<a;b;>` for objects (attributes sorted) and tuples.
+    pub fn set_hash_string(&self) -> String {
+        let mut out = String::new();
+        self.write_hash(&mut out);
+        out
+    }
+
+    fn write_hash(&self, out: &mut String) {
+        match &self.kind {
+            ValueKind::Unknown => out.push('?'),
+            ValueKind::Null => out.push('~'),
+            ValueKind::Number(n) => out.push_str(&n.to_text_g10()),
+            ValueKind::Bool(b) => out.push(if *b { 'T' } else { 'F' }),
+            ValueKind::String(s) => out.push_str(&go_quote(s)),
+            ValueKind::Map(m) => {
+                out.push('{');
+                for (k, v) in m {
+                    out.push_str(&go_quote(k));
+                    out.push(':');
+                    v.write_hash(out);
+                    out.push(';');
+                }
+                out.push('}');
+            }
+            ValueKind::List(es) | ValueKind::Set(es) => {
+                out.push('[');
+                for e in es {
+                    e.write_hash(out);
+                    out.push(';');
+                }
+                out.push(']');
+            }
+            ValueKind::Tuple(es) => {
+                out.push('<');
+                for e in es {
+                    e.write_hash(out);
+                    out.push(';');
+                }
+                out.push('>');
+            }
+            ValueKind::Object(m) => {
+                out.push('<');
+                for v in m.values() {
+                    v.write_hash(out);
+                    out.push(';');
+                }
+                out.push('>');
+            }
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::int(i)
+    }
+}
+
+impl From<Number> for Value {
+    fn from(n: Number) -> Value {
+        Value::number(n)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::string(s)
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::string(s)
+    }
+}
+
+/// Two values are identical (same type, content and marks).
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        self.raw_equals(other)
+    }
+}
+
+fn unmark_seq(es: Vec<Value>, path: &Path, out: &mut Vec<PathMarks>) -> Vec<Value> {
+    es.into_iter()
+        .enumerate()
+        .map(|(i, e)| e.unmark_paths(path.index_int(i), out))
+        .collect()
+}
+
+fn check_elements<'a>(
+    ety: &Type,
+    elems: impl Iterator<Item = (String, &'a Value)>,
+) -> Result<(), ValueError> {
+    for (index, e) in elems {
+        if e.ty() != ety {
+            return Err(ValueError::ElementType {
+                index,
+                got: e.ty().friendly_name(),
+                want: ety.friendly_name(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether values of these types might turn out equal once dynamic parts become known.
+fn types_could_conform(a: &Type, b: &Type) -> bool {
+    match (a, b) {
+        (Type::Dynamic, _) | (_, Type::Dynamic) => true,
+        (Type::List(x), Type::List(y))
+        | (Type::Set(x), Type::Set(y))
+        | (Type::Map(x), Type::Map(y)) => types_could_conform(x, y),
+        (Type::Tuple(x), Type::Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| types_could_conform(p, q))
+        }
+        (Type::Object(x), Type::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, ta), (kb, tb))| ka == kb && types_could_conform(ta, tb))
+        }
+        _ => a == b,
+    }
+}
+
+/// 0 for known non-null values, 1 for null, 2 for unknown: the first key of the set order.
+fn set_rank(v: &Value) -> u8 {
+    if !v.is_known() {
+        2
+    } else if v.is_null() {
+        1
+    } else {
+        0
+    }
+}
+
+/// cty's set order: known before unknown, non-null before null, then strings by bytes, numbers
+/// numerically, `false` before `true`, anything else by its hash text.
+pub fn set_order(a: &Value, b: &Value) -> Ordering {
+    match (a.is_known(), b.is_known()) {
+        (true, false) => return Ordering::Less,
+        (false, true) => return Ordering::Greater,
+        (false, false) => return Ordering::Equal,
+        _ => {}
+    }
+    match (a.is_null(), b.is_null()) {
+        (false, true) => return Ordering::Less,
+        (true, false) => return Ordering::Greater,
+        (true, true) => return Ordering::Equal,
+        _ => {}
+    }
+    match (&a.kind, &b.kind) {
+        (ValueKind::String(x), ValueKind::String(y)) => x.as_bytes().cmp(y.as_bytes()),
+        (ValueKind::Number(x), ValueKind::Number(y)) => x.cmp_num(y),
+        (ValueKind::Bool(x), ValueKind::Bool(y)) => x.cmp(y),
+        _ => a
+            .set_hash_string()
+            .as_bytes()
+            .cmp(b.set_hash_string().as_bytes()),
+    }
+}
+
+#[cfg(test)]
+#[path = "value_tests.rs"]
+mod tests;

@@ -3,6 +3,7 @@
 
 pub mod diagnostic;
 pub mod format;
+pub mod functions;
 pub mod line_index;
 pub mod syntax;
 pub mod value;

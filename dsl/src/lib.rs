@@ -2,6 +2,7 @@
 //! the diagnostics they report. It depends on no other terrane crate.
 
 pub mod diagnostic;
+pub mod eval;
 pub mod format;
 pub mod functions;
 pub mod line_index;

@@ -20,6 +20,8 @@ enum Frame {
     Quoted,
     /// Inside a heredoc whose closing marker is `marker`.
     Heredoc { marker: String, start_of_line: bool },
+    /// A bare template (a template file): heredoc rules without a closing marker.
+    TemplateFile,
 }
 
 enum Mode {
@@ -46,6 +48,24 @@ pub fn lex(source: &str) -> Vec<Token> {
     lexer.tokens
 }
 
+/// Splits a bare template (the text of a template file) into tokens: literal text is
+/// [`TokenKind::StringLit`], with interpolations and directives as in a heredoc, and no closing
+/// marker. Ends with one [`TokenKind::Eof`].
+pub fn lex_template(source: &str) -> Vec<Token> {
+    let mut lexer = Lexer {
+        source,
+        pos: 0,
+        stack: vec![Frame::TemplateFile],
+        tokens: Vec::new(),
+    };
+    lexer.run();
+    lexer.tokens.push(Token {
+        kind: TokenKind::Eof,
+        span: Span::empty(source.len()),
+    });
+    lexer.tokens
+}
+
 struct Lexer<'a> {
     source: &'a str,
     pos: usize,
@@ -57,7 +77,7 @@ impl Lexer<'_> {
     fn mode(&self) -> Mode {
         match self.stack.last() {
             Some(Frame::Quoted) => Mode::Quoted,
-            Some(Frame::Heredoc { .. }) => Mode::Heredoc,
+            Some(Frame::Heredoc { .. } | Frame::TemplateFile) => Mode::Heredoc,
             _ => Mode::Main,
         }
     }

@@ -39,3 +39,10 @@ pub fn parse(source: &str) -> Parsed {
     // The lexer skips a byte order mark at offset 0.
     parser::parse_tokens(source, &lex(source))
 }
+
+/// Parses a bare template (the contents of a template file, as `templatefile` reads them):
+/// literal text with `${...}` interpolations and `%{...}` directives; only `$${` and `%%{` are
+/// escapes. Never fails: errors are returned next to the template that could be recovered.
+pub fn parse_template(source: &str) -> (ast::Template, Vec<Diagnostic>) {
+    parser::parse_template_tokens(source, &lexer::lex_template(source))
+}

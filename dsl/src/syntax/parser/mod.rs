@@ -39,6 +39,16 @@ pub fn parse_tokens(source: &str, tokens: &[Token]) -> Parsed {
     }
 }
 
+/// Parses a bare template already split into tokens by [`super::lexer::lex_template`].
+pub fn parse_template_tokens(
+    source: &str,
+    tokens: &[Token],
+) -> (super::ast::Template, Vec<Diagnostic>) {
+    let mut parser = Parser::new(source, tokens);
+    let template = parser.parse_bare_template();
+    (template, parser.diags)
+}
+
 pub(crate) struct Parser<'a> {
     src: &'a str,
     /// Tokens with `/* */` comments removed and line comments turned into newlines.

@@ -252,6 +252,40 @@ impl Parser<'_> {
         }
     }
 
+    /// A whole bare template (a template file): pieces up to the end of the input.
+    pub(super) fn parse_bare_template(&mut self) -> Template {
+        let mut pieces = Vec::new();
+        loop {
+            let tok = self.toks[self.pos];
+            match tok.kind {
+                TokenKind::Eof => break,
+                TokenKind::StringLit | TokenKind::QuotedLit | TokenKind::Newline => {
+                    self.pos += 1;
+                    pieces.push(Piece::Literal {
+                        text: unescape_heredoc(self.text(tok)),
+                        span: tok.span,
+                        line_start: false,
+                    });
+                }
+                TokenKind::TemplateInterp => pieces.push(self.parse_interpolation(tok)),
+                TokenKind::TemplateControl => pieces.push(self.parse_directive(tok)),
+                _ => {
+                    // Stray tokens (only after an error inside a sequence): skip them.
+                    self.pos += 1;
+                }
+            }
+            if self.aborted {
+                break;
+            }
+        }
+        let end = Span::empty(self.src.len());
+        let parts = self.finish_template(pieces, end, None);
+        Template {
+            parts,
+            heredoc: None,
+        }
+    }
+
     /// `${ expr }` at its opening token.
     fn parse_interpolation(&mut self, open: Token) -> Piece {
         self.pos += 1;

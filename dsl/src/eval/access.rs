@@ -43,9 +43,6 @@ impl Evaluator<'_, '_> {
             return Value::dynamic();
         }
         let ty = src.ty().clone();
-        if ty.is_dynamic() {
-            return Value::dynamic().with_marks(src.marks().clone());
-        }
         let sequence = ty.is_tuple() || ty.is_list() || ty.is_set();
         if src.is_null() {
             if !sequence {
@@ -57,6 +54,9 @@ impl Evaluator<'_, '_> {
                 source.span,
             );
             return Value::dynamic();
+        }
+        if ty.is_dynamic() {
+            return Value::dynamic().with_marks(src.marks().clone());
         }
         let (src, marks) = if sequence {
             src.unmark()
@@ -160,7 +160,10 @@ pub(crate) fn index_value(coll: &Value, key: &Value) -> Result<Value, AccessErro
     }
     let (key, key_marks) = key.clone().unmark_deep();
     let (plain, coll_marks) = coll.clone().unmark();
-    let with_marks = |v: Value| v.with_marks(coll_marks.clone()).with_marks(key_marks.clone());
+    let with_marks = |v: Value| {
+        v.with_marks(coll_marks.clone())
+            .with_marks(key_marks.clone())
+    };
     let ty = plain.ty().clone();
     if ty.is_dynamic() || key.ty().is_dynamic() {
         return Ok(with_marks(Value::dynamic()));
@@ -280,19 +283,25 @@ pub(crate) fn get_attr_value(obj: &Value, name: &str) -> Result<Value, AccessErr
         Type::Dynamic => Ok(Value::dynamic().with_marks(marks)),
         Type::List(ety) if ety.is_object() => {
             let has = ety.attribute_types().is_some_and(|a| a.contains_key(name));
-            Err((UNSUPPORTED, if has {
-                format!("Can't access attributes on a list of objects. Did you mean to access attribute \"{name}\" for a specific element of the list, or across all elements of the list?")
-            } else {
-                "Can't access attributes on a list of objects. Did you mean to access an attribute for a specific element of the list, or across all elements of the list?".into()
-            }))
+            Err((
+                UNSUPPORTED,
+                if has {
+                    format!("Can't access attributes on a list of objects. Did you mean to access attribute \"{name}\" for a specific element of the list, or across all elements of the list?")
+                } else {
+                    "Can't access attributes on a list of objects. Did you mean to access an attribute for a specific element of the list, or across all elements of the list?".into()
+                },
+            ))
         }
         Type::Set(ety) if ety.is_object() => {
             let has = ety.attribute_types().is_some_and(|a| a.contains_key(name));
-            Err((UNSUPPORTED, if has {
-                format!("Can't access attributes on a set of objects. Did you mean to access attribute \"{name}\" across all elements of the set?")
-            } else {
-                "Can't access attributes on a set of objects. Did you mean to access an attribute across all elements of the set?".into()
-            }))
+            Err((
+                UNSUPPORTED,
+                if has {
+                    format!("Can't access attributes on a set of objects. Did you mean to access attribute \"{name}\" across all elements of the set?")
+                } else {
+                    "Can't access attributes on a set of objects. Did you mean to access an attribute across all elements of the set?".into()
+                },
+            ))
         }
         t if t.is_primitive() => Err((
             UNSUPPORTED,
@@ -301,6 +310,9 @@ pub(crate) fn get_attr_value(obj: &Value, name: &str) -> Result<Value, AccessErr
                 t.friendly_name()
             ),
         )),
-        _ => Err((UNSUPPORTED, "This value does not have any attributes.".into())),
+        _ => Err((
+            UNSUPPORTED,
+            "This value does not have any attributes.".into(),
+        )),
     }
 }

@@ -85,6 +85,14 @@ impl Evaluator<'_, '_> {
         for (i, a) in args.iter().enumerate() {
             let v = self.eval(a);
             if expand_final && i + 1 == args.len() {
+                if v.is_null() && !self.has_errors_since(mark) {
+                    self.error(
+                        "Invalid expanding argument value",
+                        "The expanding argument (indicated by ...) must not be null.",
+                        a.span,
+                    );
+                    return None;
+                }
                 if v.ty().is_dynamic() && !self.has_errors_since(mark) {
                     return None;
                 }
@@ -97,14 +105,6 @@ impl Evaluator<'_, '_> {
                             a.span,
                         );
                     }
-                    return None;
-                }
-                if v.is_null() {
-                    self.error(
-                        "Invalid expanding argument value",
-                        "The expanding argument (indicated by ...) must not be null.",
-                        a.span,
-                    );
                     return None;
                 }
                 if !v.is_known() {
@@ -157,11 +157,7 @@ impl Evaluator<'_, '_> {
             );
             return Value::dynamic();
         }
-        match self
-            .ctx
-            .functions
-            .call(name, args, &self.ctx.call_context)
-        {
+        match self.ctx.functions.call(name, args, &self.ctx.call_context) {
             Ok(v) => v,
             Err(e) => {
                 match e.arg.and_then(|i| spans.get(i).copied()) {
@@ -209,10 +205,12 @@ impl Evaluator<'_, '_> {
                     break;
                 }
                 v = match step {
-                    super::TraversalStep::Attr(name, _) => match super::access::get_attr_value(&v, name) {
-                        Ok(x) => x,
-                        Err(_) => break,
-                    },
+                    super::TraversalStep::Attr(name, _) => {
+                        match super::access::get_attr_value(&v, name) {
+                            Ok(x) => x,
+                            Err(_) => break,
+                        }
+                    }
                     super::TraversalStep::Index(k, _) => match super::access::index_value(&v, k) {
                         Ok(x) => x,
                         Err(_) => break,
@@ -307,7 +305,8 @@ impl Evaluator<'_, '_> {
             }
             failures.extend(tail.into_iter().filter(Diagnostic::is_error));
         }
-        let mut detail = String::from("Call to function \"try\" failed: no expression succeeded:\n");
+        let mut detail =
+            String::from("Call to function \"try\" failed: no expression succeeded:\n");
         for d in &failures {
             detail.push_str(&format!("- {}\n  {}\n", d.summary, d.detail));
         }
@@ -479,7 +478,11 @@ impl Evaluator<'_, '_> {
             if !entries.iter().any(|(k, _)| *k == t.root) {
                 self.arg_error(
                     "vars",
-                    &format!("vars map does not contain key \"{}\", referenced at {}", t.root, describe_offset(text, t.span.start)),
+                    &format!(
+                        "vars map does not contain key \"{}\", referenced at {}",
+                        t.root,
+                        describe_offset(text, t.span.start)
+                    ),
                     vars_span,
                 );
                 return Value::dynamic();

@@ -134,7 +134,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             return Value::dynamic();
         }
         self.depth += 1;
-        let v = self.eval_inner(expr);
+        // Grow the stack on the heap when it runs low, so deep (but allowed) nesting never
+        // overflows whatever thread the caller evaluates on.
+        let v = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.eval_inner(expr));
         self.depth -= 1;
         v
     }
@@ -170,7 +172,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 self.index(coll, k, span)
             }
             ExprKind::Splat { source, each, .. } => self.eval_splat(source, each),
-            ExprKind::SplatItem => self.splat_items.last().cloned().unwrap_or_else(Value::dynamic),
+            ExprKind::SplatItem => self
+                .splat_items
+                .last()
+                .cloned()
+                .unwrap_or_else(Value::dynamic),
             ExprKind::FunctionCall {
                 name,
                 args,
@@ -182,7 +188,11 @@ impl<'c, 'a> Evaluator<'c, 'a> {
                 otherwise,
             } => self.eval_conditional(condition, then, otherwise),
             ExprKind::Binary {
-                op, lhs, rhs, op_span, ..
+                op,
+                lhs,
+                rhs,
+                op_span,
+                ..
             } => self.eval_binary(*op, lhs, rhs, *op_span, expr.span),
             ExprKind::Unary { op, operand, .. } => self.eval_unary(*op, operand, expr.span),
             ExprKind::Tuple(items) => {

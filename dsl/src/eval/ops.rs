@@ -71,15 +71,14 @@ impl Evaluator<'_, '_> {
         _op_span: Span,
         span: Span,
     ) -> Value {
-        let (given_l, mut lhs_diags) = self.eval_apart(lhs);
-        let (given_r, mut rhs_diags) = self.eval_apart(rhs);
+        let (given_l, lhs_diags) = self.eval_apart(lhs);
+        let (given_r, rhs_diags) = self.eval_apart(rhs);
         let want = operand_type(op);
-        let mut conv_error = false;
+        let mut conv_diags = Vec::new();
         let l = match convert(&given_l, &want) {
             Ok(v) => v,
             Err(e) => {
-                conv_error = true;
-                lhs_diags.push(Diagnostic::error(
+                conv_diags.push(Diagnostic::error(
                     "Invalid operand",
                     format!("Unsuitable value for left operand: {e}."),
                     lhs.span,
@@ -90,8 +89,7 @@ impl Evaluator<'_, '_> {
         let r = match convert(&given_r, &want) {
             Ok(v) => v,
             Err(e) => {
-                conv_error = true;
-                rhs_diags.push(Diagnostic::error(
+                conv_diags.push(Diagnostic::error(
                     "Invalid operand",
                     format!("Unsuitable value for right operand: {e}."),
                     rhs.span,
@@ -99,8 +97,10 @@ impl Evaluator<'_, '_> {
                 Value::unknown(want.clone())
             }
         };
-        if conv_error {
-            // Type errors are reported even when the other side would decide the result.
+        if !conv_diags.is_empty() {
+            // Type errors are reported (first) even when the other side would decide the
+            // result.
+            self.diags.extend(conv_diags);
             self.diags.extend(lhs_diags);
             self.diags.extend(rhs_diags);
             return Value::unknown(result_type(op));
@@ -110,7 +110,8 @@ impl Evaluator<'_, '_> {
             let (ru, rm) = r.clone().unmark();
             let lhs_errors = lhs_diags.iter().any(Diagnostic::is_error);
             if let Some((v, side)) = short_circuit(op, &lu, &ru, lhs_errors) {
-                self.diags.extend(if side == 0 { lhs_diags } else { rhs_diags });
+                self.diags
+                    .extend(if side == 0 { lhs_diags } else { rhs_diags });
                 return v.with_marks(lm).with_marks(rm);
             }
         }

@@ -148,7 +148,10 @@ impl Walker {
             }
             ExprKind::For(f) => {
                 self.expr(&f.collection);
-                let n = self.bind(f.key_var.as_ref().map(|i| i.name.as_str()), &f.value_var.name);
+                let n = self.bind(
+                    f.key_var.as_ref().map(|i| i.name.as_str()),
+                    &f.value_var.name,
+                );
                 if let Some(k) = &f.key {
                     self.expr(k);
                 }

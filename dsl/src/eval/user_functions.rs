@@ -266,7 +266,10 @@ fn function_from_block(b: &Block, diags: &mut Vec<Diagnostic>) -> Option<UserFun
         } else {
             diags.push(Diagnostic::error(
                 "Unsupported argument",
-                format!("An argument named \"{}\" is not expected here.", a.name.name),
+                format!(
+                    "An argument named \"{}\" is not expected here.",
+                    a.name.name
+                ),
                 a.name.span,
             ));
             ok = false;
@@ -295,7 +298,10 @@ fn function_from_block(b: &Block, diags: &mut Vec<Diagnostic>) -> Option<UserFun
         if params.iter().any(|(n, _)| *n == label.value) {
             diags.push(Diagnostic::error(
                 "Duplicate parameter",
-                format!("A parameter named \"{}\" was already declared.", label.value),
+                format!(
+                    "A parameter named \"{}\" was already declared.",
+                    label.value
+                ),
                 label.span,
             ));
             ok = false;
@@ -314,7 +320,10 @@ fn function_from_block(b: &Block, diags: &mut Vec<Diagnostic>) -> Option<UserFun
             } else {
                 diags.push(Diagnostic::error(
                     "Unsupported argument",
-                    format!("An argument named \"{}\" is not expected here.", a.name.name),
+                    format!(
+                        "An argument named \"{}\" is not expected here.",
+                        a.name.name
+                    ),
                     a.name.span,
                 ));
                 ok = false;

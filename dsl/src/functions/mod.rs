@@ -86,7 +86,12 @@ impl FunctionTable {
 
     /// Checks arity, converts arguments to parameter types, handles null/unknown/marked
     /// arguments as the signature says, and calls the function.
-    pub fn call(&self, name: &str, args: Vec<Value>, ctx: &CallContext) -> Result<Value, CallError> {
+    pub fn call(
+        &self,
+        name: &str,
+        args: Vec<Value>,
+        ctx: &CallContext,
+    ) -> Result<Value, CallError> {
         let _ = (args, ctx);
         Err(CallError {
             arg: None,

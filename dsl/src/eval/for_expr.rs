@@ -103,15 +103,17 @@ impl Evaluator<'_, '_> {
                 Step::Entry(k, v) => {
                     if f.grouping {
                         groups.entry(k).or_default().push(v);
-                    } else if obj_vals.contains_key(&k) {
-                        let span = f.key.as_ref().map_or(f.value.span, |e| e.span);
-                        self.error(
-                            "Duplicate object key",
-                            format!("Two different items produced the key \"{k}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."),
-                            span,
-                        );
                     } else {
-                        obj_vals.insert(k, v);
+                        match obj_vals.entry(k) {
+                            std::collections::btree_map::Entry::Occupied(e) => {
+                                let span = f.key.as_ref().map_or(f.value.span, |e| e.span);
+                                let detail = format!("Two different items produced the key \"{}\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", e.key());
+                                self.error("Duplicate object key", detail, span);
+                            }
+                            std::collections::btree_map::Entry::Vacant(e) => {
+                                e.insert(v);
+                            }
+                        }
                     }
                 }
             }

@@ -84,7 +84,7 @@ impl Walker {
                     None => return false,
                 },
                 ExprKind::Variable(ident) => {
-                    if self.bound.iter().any(|b| *b == ident.name) {
+                    if self.bound.contains(&ident.name) {
                         return true;
                     }
                     steps.reverse();

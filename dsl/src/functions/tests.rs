@@ -1,0 +1,1 @@
+//! Tests of the function library against results from Terraform.

@@ -31,6 +31,8 @@ mod yaml;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_text;
 
 pub(crate) use util::Builtin;
 

@@ -10,7 +10,31 @@
 //! - errors come back as [`CallError`], which says which argument (if any) was wrong, so the
 //!   evaluator can put the diagnostic on that argument's span.
 
-use crate::value::{Type, Value};
+use crate::value::{convert, Marks, Type, Value};
+
+mod collection;
+mod collection2;
+mod crypto;
+mod datetime;
+mod encoding;
+mod filesystem;
+mod format;
+mod hash;
+mod ipnet;
+mod numeric;
+mod regex;
+mod set;
+mod string;
+mod typeconv;
+mod util;
+mod yaml;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_text;
+
+pub(crate) use util::Builtin;
 
 /// What a function may know about where it is called from.
 #[derive(Clone, Debug, Default)]
@@ -53,6 +77,24 @@ pub struct CallError {
     pub message: String,
 }
 
+impl CallError {
+    /// The diagnostic summary Terraform shows for this error: "Not enough function arguments",
+    /// "Too many function arguments", "Invalid function argument" or "Error in function call".
+    pub fn summary(&self) -> &'static str {
+        if self.arg.is_some() {
+            "Invalid function argument"
+        } else if self.message.contains(" expects only ") {
+            "Too many function arguments"
+        } else if self.message.contains(" argument(s). Missing value for ") {
+            "Not enough function arguments"
+        } else if self.message.starts_with("There is no function named") {
+            "Call to unknown function"
+        } else {
+            "Error in function call"
+        }
+    }
+}
+
 /// A built-in function.
 pub trait Function: Send + Sync {
     fn name(&self) -> &'static str;
@@ -60,6 +102,8 @@ pub trait Function: Send + Sync {
     /// The result type for arguments of these types (values may be unknown).
     fn return_type(&self, args: &[Value]) -> Result<Type, CallError>;
     /// Runs the function on arguments already checked and converted by the call machinery.
+    /// Errors carry the bare reason; [`FunctionTable::call`] words them as Terraform does
+    /// (`Invalid value for "x" parameter: ...` or `Call to function "f" failed: ...`).
     fn call(&self, args: &[Value], ctx: &CallContext) -> Result<Value, CallError>;
 }
 
@@ -71,9 +115,28 @@ pub struct FunctionTable {
 impl FunctionTable {
     /// Every built-in function of Terraform 1.15 (except the lazy ones the evaluator owns).
     pub fn builtin() -> FunctionTable {
-        FunctionTable {
-            functions: std::collections::BTreeMap::new(),
+        let mut list: Vec<Builtin> = Vec::new();
+        numeric::register(&mut list);
+        string::register(&mut list);
+        format::register(&mut list);
+        regex::register(&mut list);
+        collection::register(&mut list);
+        collection2::register(&mut list);
+        set::register(&mut list);
+        encoding::register(&mut list);
+        yaml::register(&mut list);
+        filesystem::register(&mut list);
+        datetime::register(&mut list);
+        hash::register(&mut list);
+        crypto::register(&mut list);
+        ipnet::register(&mut list);
+        typeconv::register(&mut list);
+        let mut functions: std::collections::BTreeMap<&'static str, Box<dyn Function>> =
+            std::collections::BTreeMap::new();
+        for f in list {
+            functions.insert(f.name, Box::new(f));
         }
+        FunctionTable { functions }
     }
 
     pub fn get(&self, name: &str) -> Option<&dyn Function> {
@@ -86,16 +149,118 @@ impl FunctionTable {
 
     /// Checks arity, converts arguments to parameter types, handles null/unknown/marked
     /// arguments as the signature says, and calls the function.
-    pub fn call(
-        &self,
-        name: &str,
-        args: Vec<Value>,
-        ctx: &CallContext,
-    ) -> Result<Value, CallError> {
-        let _ = (args, ctx);
-        Err(CallError {
-            arg: None,
-            message: format!("There is no function named \"{name}\"."),
-        })
+    pub fn call(&self, name: &str, args: Vec<Value>, ctx: &CallContext) -> Result<Value, CallError> {
+        let Some(f) = self.get(name) else {
+            return Err(CallError {
+                arg: None,
+                message: format!("There is no function named \"{name}\"."),
+            });
+        };
+        call_function(f, args, ctx)
     }
+}
+
+fn param_for(sig: &Signature, i: usize) -> Option<&Param> {
+    sig.params.get(i).or(sig.variadic.as_ref())
+}
+
+/// Words an implementation's bare error as Terraform does.
+fn word_error(f: &dyn Function, sig: &Signature, e: CallError) -> CallError {
+    match e.arg {
+        Some(i) => {
+            let pname = param_for(sig, i).map(|p| p.name).unwrap_or("?");
+            CallError {
+                arg: Some(i),
+                message: format!("Invalid value for \"{pname}\" parameter: {}.", e.message),
+            }
+        }
+        None => CallError {
+            arg: None,
+            message: format!("Call to function \"{}\" failed: {}.", f.name(), e.message),
+        },
+    }
+}
+
+/// The call machinery shared by every function (cty's `Function.Call` plus HCL's argument
+/// conversion).
+pub fn call_function(
+    f: &dyn Function,
+    args: Vec<Value>,
+    ctx: &CallContext,
+) -> Result<Value, CallError> {
+    let sig = f.signature();
+    let name = f.name();
+    let np = sig.params.len();
+    if args.len() < np {
+        let missing = sig.params[args.len()].name;
+        return Err(CallError {
+            arg: None,
+            message: format!(
+                "Function \"{name}\" expects{} {np} argument(s). Missing value for \"{missing}\".",
+                if sig.variadic.is_some() { " at least" } else { "" }
+            ),
+        });
+    }
+    if args.len() > np && sig.variadic.is_none() {
+        return Err(CallError {
+            arg: None,
+            message: format!("Function \"{name}\" expects only {np} argument(s)."),
+        });
+    }
+    let mut converted = Vec::with_capacity(args.len());
+    let mut result_marks = Marks::new();
+    let mut any_unknown = false;
+    let mut dynamic_unknown = false;
+    for (i, arg) in args.into_iter().enumerate() {
+        let Some(p) = param_for(&sig, i) else {
+            continue;
+        };
+        let arg = if p.allow_marked {
+            arg
+        } else {
+            let (v, m) = arg.unmark_deep();
+            result_marks.extend(m);
+            v
+        };
+        let arg = if p.ty.is_dynamic() {
+            arg
+        } else {
+            match convert(&arg, &p.ty) {
+                Ok(v) => v,
+                Err(e) => {
+                    return Err(CallError {
+                        arg: Some(i),
+                        message: format!("Invalid value for \"{}\" parameter: {e}.", p.name),
+                    })
+                }
+            }
+        };
+        if arg.is_null() && !p.allow_null {
+            return Err(CallError {
+                arg: Some(i),
+                message: format!(
+                    "Invalid value for \"{}\" parameter: argument must not be null.",
+                    p.name
+                ),
+            });
+        }
+        if !arg.is_known() && !p.allow_unknown {
+            any_unknown = true;
+            if arg.ty().is_dynamic() {
+                dynamic_unknown = true;
+            }
+        }
+        converted.push(arg);
+    }
+    if any_unknown {
+        let ty = if dynamic_unknown {
+            Type::Dynamic
+        } else {
+            f.return_type(&converted)
+                .map_err(|e| word_error(f, &sig, e))?
+        };
+        return Ok(Value::unknown_not_null(ty).with_marks(result_marks));
+    }
+    let out = f.call(&converted, ctx).map_err(|e| word_error(f, &sig, e))?;
+    Ok(out.with_marks(result_marks))
 }

@@ -1,0 +1,100 @@
+//! Oracle cases for the numeric, string, regex and format families.
+
+use super::tests::check;
+
+#[test]
+fn numeric() {
+    check(&[
+        ("abs", "[-1.5]", "1.5"),
+        ("ceil", "[1.2]", "2"),
+        ("floor", "[-1.5]", "-2"),
+        ("log", "[8, 2]", "3"),
+        ("pow", "[2, 0.5]", "1.4142135623730951"),
+        ("signum", "[-0]", "0"),
+        ("signum", "[-3]", "-1"),
+        ("max", "[1, \"2\"]", "2"),
+        ("min", "[3, 1, 2]", "1"),
+        ("max", "[]", "ERR Call to function \"max\" failed: must pass at least one number."),
+        ("parseint", "[\"FF\", 16]", "255"),
+        ("parseint", "[\"-101\", 2]", "-5"),
+        ("parseint", "[\"123456789012345678901234567890\", 10]", "123456789012345678901234567890"),
+        ("parseint", "[\"12\", 1]", "ERR Invalid value for \"base\" parameter: base must be a whole number between 2 and 62 inclusive."),
+        ("parseint", "[\"1.5\", 10]", "ERR Invalid value for \"number\" parameter: cannot parse \"1.5\" as a base 10 integer."),
+    ]);
+}
+
+#[test]
+fn strings() {
+    check(&[
+        ("substr", "[\"hello\", -3, -1]", "\"llo\""),
+        ("substr", "[\"hello\", 10, 1]", "\"\""),
+        ("substr", "[\"hello\", 1, -5]", "\"ello\""),
+        ("substr", "[\"hello\", -10, 2]", "\"he\""),
+        ("substr", "[\"héllo\", 1, 2]", "\"él\""),
+        ("title", "[\"hello wORLD-foo_bar\"]", "\"Hello WORLD-Foo_bar\""),
+        ("split", "[\"\", \"abc\"]", "[\"a\",\"b\",\"c\"]"),
+        ("split", "[\",\", \"\"]", "[\"\"]"),
+        ("trim", "[\"?!hello?!\", \"!?\"]", "\"hello\""),
+        ("chomp", "[\"a\\r\\n\\n\"]", "\"a\""),
+        ("replace", "[\"hello\", \"/l+/\", \"$0X\"]", "\"heo\""),
+        ("replace", "[\"abc\", \"\", \"-\"]", "\"-a-b-c-\""),
+        ("replace", "[\"a.b\", \"/(?P<x>\\\\.)/\", \"[${x}]\"]", "\"a[.]b\""),
+        ("join", "[\", \", []]", "\"\""),
+        ("join", "[\",\", [\"a\", null]]", "ERR Invalid value for \"lists\" parameter: element 1 is null; cannot concatenate null values."),
+        ("strcontains", "[\"abc\", \"\"]", "true"),
+        ("startswith", "[\"abc\", \"\"]", "true"),
+        ("endswith", "[\"abc\", \"bc\"]", "true"),
+        ("trimspace", "[\"\\u00a0 a \\n\"]", "\"a\""),
+        ("strrev", "[\"👍🏽a\"]", "\"a👍🏽\""),
+        ("upper", "[\"aé\"]", "\"AÉ\""),
+        ("lower", "[\"AÉ\"]", "\"aé\""),
+        ("trimprefix", "[\"abc\", \"ab\"]", "\"c\""),
+        ("trimsuffix", "[\"abc\", \"bc\"]", "\"a\""),
+        ("indent", "[2, \"a\\nb\"]", "\"a\\n  b\""),
+    ]);
+}
+
+#[test]
+fn regex() {
+    check(&[
+        ("regex", "[\"(?P<a>x)(y)\", \"xy\"]", "ERR Invalid value for \"pattern\" parameter: invalid regexp pattern: cannot mix both named and unnamed capture groups."),
+        ("regex", "[\"(x)(y)\", \"xy\"]", "[\"x\",\"y\"]"),
+        ("regex", "[\"x\", \"axb\"]", "\"x\""),
+        ("regexall", "[\"(x)\", \"xx\"]", "[[\"x\"],[\"x\"]]"),
+        ("regex", "[\"q\", \"x\"]", "ERR Call to function \"regex\" failed: pattern did not match any part of the given string."),
+        ("regex", "[\"(\", \"x\"]", "ERR Invalid value for \"pattern\" parameter: invalid regexp pattern: missing closing ) in (."),
+        ("regexall", "[\"a\", \"b\"]", "[]"),
+        ("regex", "[\"(?P<a>x)?z\", \"z\"]", "{\"a\":null}"),
+        ("regex", "[\"(x)?z\", \"z\"]", "[null]"),
+    ]);
+}
+
+#[test]
+fn format() {
+    check(&[
+        ("format", "[\"%v|%v|%v|%v\", 1.5, \"a\", true, [1]]", "\"1.5|a|true|[1]\""),
+        ("format", "[\"%d\"]", "ERR Call to function \"format\" failed: not enough arguments for \"%d\" at 0: need index 1 but have 0 total."),
+        ("format", "[\"%d\", 1.5]", "ERR Call to function \"format\" failed: unsupported value for \"%d\" at 0: an integer is required."),
+        ("format", "[\"%d\", \"x\"]", "ERR Call to function \"format\" failed: unsupported value for \"%d\" at 0: a number is required."),
+        ("format", "[\"%s\", [1]]", "ERR Call to function \"format\" failed: unsupported value for \"%s\" at 0: string required, but have tuple."),
+        ("format", "[\"%z\", 1]", "ERR Call to function \"format\" failed: unsupported format verb 'z' in \"%z\" at offset 0."),
+        ("format", "[\"%q\", 1]", "\"\\\"1\\\"\""),
+        ("format", "[\"%#v\", {\"a\": 1}]", "\"{\\\"a\\\":1}\""),
+        ("format", "[\"%5s|%-5s|%.2s\", \"ab\", \"cd\", \"xyz\"]", "\"   ab|cd   |xy\""),
+        ("format", "[\"%x %X %o %b %e %E %g %G\", 255, 255, 8, 5, 1234.5678, 0.000012, 1e21, 1e-7]", "\"ff FF 10 101 1.234568e+03 1.200000E-05 1e+21 1E-07\""),
+        ("format", "[\"%+d % d %05d %-5d|\", 3, 3, -3, 3]", "\"+3  3 -0003 3    |\""),
+        ("format", "[\"%[2]s %[1]s\", \"a\", \"b\"]", "\"b a\""),
+        ("format", "[\"%f %.3f %10.2f\", 3.14159, 2, -1.005]", "\"3.141590 2.000      -1.00\""),
+        ("format", "[\"%t\", \"true\"]", "\"true\""),
+        ("format", "[\"%s\", null]", "ERR Call to function \"format\" failed: unsupported value for \"%s\" at 0: null value cannot be formatted."),
+        ("format", "[\"%v\", null]", "\"null\""),
+        ("format", "[\"abc\", 1]", "ERR Invalid value for \"args\" parameter: too many arguments; no verbs in format string."),
+        ("format", "[\"%d\", 1e30]", "\"1000000000000000000000000000000\""),
+        ("format", "[\"%v\", 100000000000000000000000]", "\"1e+23\""),
+        ("format", "[\"%5v|%-6t|\", 1, true]", "\"    1|true|\""),
+        ("format", "[\"%\", 1]", "ERR Call to function \"format\" failed: invalid format string starting at offset 1."),
+        ("format", "[\"%.1e %g\", 12345.678, 123456789]", "\"1.2e+04 1.23456789e+08\""),
+        ("formatlist", "[\"%s-%s\", [\"a\",\"b\"], \"c\"]", "[\"a-c\",\"b-c\"]"),
+        ("formatlist", "[\"%s-%s\", [\"a\",\"b\"], [\"c\"]]", "ERR Invalid value for \"args\" parameter: argument 2 has length 1, which is inconsistent with argument 1 of length 2."),
+    ]);
+}

@@ -1,0 +1,5 @@
+//! yaml functions.
+
+use super::Builtin;
+
+pub(super) fn register(_list: &mut Vec<Builtin>) {}

@@ -179,16 +179,23 @@ fn eval_fixtures_match_terraform() {
     let table = FunctionTable::builtin();
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut skipped = Vec::new();
     for d in &dirs {
         let o = run_case(d, &table);
         checked += o.checked;
         failures.extend(o.failures);
+        skipped.extend(o.skipped);
     }
+    // Outputs that need a built-in not written yet are skipped; never more than a few.
+    assert!(
+        skipped.len() <= 10,
+        "outputs skipped for missing functions: {skipped:?}"
+    );
     assert!(
         failures.is_empty(),
         "{} fixture outputs differ from Terraform:\n{}",
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked >= 140, "only {checked} outputs were checked");
+    assert!(checked >= 150, "only {checked} outputs were checked");
 }

@@ -160,34 +160,30 @@ impl Evaluator<'_, '_> {
         match self.ctx.functions.call(name, args, &self.ctx.call_context) {
             Ok(v) => v,
             Err(e) => {
-                match e.arg.and_then(|i| spans.get(i).copied()) {
-                    Some(at) => {
-                        let detail = if e.message.starts_with("Invalid value for") {
-                            e.message.clone()
-                        } else {
-                            let pname = e
-                                .arg
-                                .and_then(|i| sig.params.get(i).or(sig.variadic.as_ref()))
-                                .map_or("", |p| p.name);
-                            format!(
-                                "Invalid value for \"{pname}\" parameter: {}.",
-                                e.message.trim_end_matches('.')
-                            )
-                        };
-                        self.error("Invalid function argument", detail, at);
+                let at = e.arg.and_then(|i| spans.get(i).copied());
+                let summary = e.summary();
+                let detail = match (at, summary) {
+                    (Some(_), _) if !e.message.starts_with("Invalid value for") => {
+                        let pname = e
+                            .arg
+                            .and_then(|i| sig.params.get(i).or(sig.variadic.as_ref()))
+                            .map_or("", |p| p.name);
+                        format!(
+                            "Invalid value for \"{pname}\" parameter: {}.",
+                            e.message.trim_end_matches('.')
+                        )
                     }
-                    None => {
-                        let detail = if e.message.starts_with("Call to function") {
-                            e.message.clone()
-                        } else {
-                            format!(
-                                "Call to function \"{name}\" failed: {}.",
-                                e.message.trim_end_matches('.')
-                            )
-                        };
-                        self.error("Error in function call", detail, span);
+                    (None, "Error in function call")
+                        if !e.message.starts_with("Call to function") =>
+                    {
+                        format!(
+                            "Call to function \"{name}\" failed: {}.",
+                            e.message.trim_end_matches('.')
+                        )
                     }
-                }
+                    _ => e.message.clone(),
+                };
+                self.error(summary, detail, at.unwrap_or(span));
                 Value::dynamic()
             }
         }

@@ -182,8 +182,30 @@ fn unknown_functions() {
     assert_err(
         "upperr(\"a\")",
         "Call to unknown function",
-        "There is no function named \"upperr\".",
+        "There is no function named \"upperr\". Did you mean \"upper\"?",
     );
+    assert_err(
+        "nosuchfunction(1)",
+        "Call to unknown function",
+        "There is no function named \"nosuchfunction\".",
+    );
+    assert_err(
+        "upper()",
+        "Not enough function arguments",
+        "Function \"upper\" expects 1 argument(s). Missing value for \"str\".",
+    );
+    assert_err(
+        "upper(\"a\", \"b\")",
+        "Too many function arguments",
+        "Function \"upper\" expects only 1 argument(s).",
+    );
+    assert_err(
+        "upper([1])",
+        "Invalid function argument",
+        "Invalid value for \"str\" parameter: string required, but have tuple.",
+    );
+    assert_eq!(show("max([1, 2]...)"), "2");
+    assert_eq!(show("upper(\"a\")"), "\"A\"");
     assert_err(
         "tyr(1)",
         "Call to unknown function",

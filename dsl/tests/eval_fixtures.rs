@@ -164,6 +164,27 @@ fn run_case(dir: &Path, table: &FunctionTable) -> Outcome {
     out
 }
 
+/// Runs the cases under `EVAL_FIXTURES_DIR` (for example a copy of the shared conformance
+/// cases that use only locals) when it is set.
+#[test]
+fn eval_fixtures_from_environment() {
+    let Ok(dir) = std::env::var("EVAL_FIXTURES_DIR") else {
+        return;
+    };
+    let mut dirs: Vec<_> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    let table = FunctionTable::builtin();
+    let mut report = Vec::new();
+    for d in &dirs {
+        let o = run_case(d, &table);
+        report.extend(o.failures);
+        report.extend(o.skipped.into_iter().map(|s| format!("skipped {s}")));
+    }
+    assert!(report.is_empty(), "{}", report.join("\n"));
+}
+
 #[test]
 fn eval_fixtures_match_terraform() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/eval");

@@ -216,11 +216,17 @@ pub(crate) fn index_value(coll: &Value, key: &Value) -> Result<Value, AccessErro
             if !key.is_known() {
                 return Ok(with_marks(Value::dynamic()));
             }
+            let numeric = key.ty() == &Type::Number;
             let key = convert(&key, &Type::String)
                 .map_err(|e| (INVALID_INDEX, format!("{NO_ELEMENT}: {e}.")))?;
             let name = key.as_str().unwrap_or_default();
             let Some(aty) = attrs.get(name) else {
-                return Err((INVALID_INDEX, format!("{NO_ELEMENT}.")));
+                let hint = if numeric {
+                    " An object only supports looking up attributes by name, not by numeric index."
+                } else {
+                    ""
+                };
+                return Err((INVALID_INDEX, format!("{NO_ELEMENT}.{hint}")));
             };
             Ok(with_marks(
                 plain

@@ -265,6 +265,15 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         let mut known = true;
         let mut marks = crate::value::Marks::new();
         for item in items {
+            if is_traversal(&item.key) {
+                self.error(
+                    "Ambiguous attribute key",
+                    "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
+                    item.key.span,
+                );
+                known = false;
+                continue;
+            }
             let key = match object_key_literal(&item.key) {
                 Some(k) => Value::string(k),
                 None => self.eval(&item.key),
@@ -313,6 +322,21 @@ fn object_key_literal(key: &Expr) -> Option<String> {
     match &key.kind {
         ExprKind::Variable(ident) => Some(ident.name.clone()),
         _ => None,
+    }
+}
+
+/// A reference with steps (`a.b`, `a[0]`) written without parentheses.
+fn is_traversal(e: &Expr) -> bool {
+    let mut cur = e;
+    let mut steps = 0;
+    loop {
+        match &cur.kind {
+            ExprKind::GetAttr { object, .. } => cur = object,
+            ExprKind::Index { collection, .. } => cur = collection,
+            ExprKind::Variable(_) => return steps > 0,
+            _ => return false,
+        }
+        steps += 1;
     }
 }
 

@@ -154,6 +154,33 @@ fn object_constructors() {
         "Can't use this value as a key: string required, but have tuple.",
     );
     assert!(!ok("{(local.u) = 1}").is_known());
+    assert_err(
+        "{local.s = 1}",
+        "Ambiguous attribute key",
+        "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
+    );
+    assert_eq!(show("{\"${local.s}\" = 1}"), "{\n  \"abc\" = 1\n}");
+    assert_err(
+        "{a = 1}[0]",
+        "Invalid index",
+        "The given key does not identify an element in this collection value. An object only supports looking up attributes by name, not by numeric index.",
+    );
+    assert_eq!(
+        show("true ? {a = 1} : {a = \"x\"}"),
+        "{\n  \"a\" = \"1\"\n}"
+    );
+    assert_eq!(show("[{a = 1}, {a = \"x\"}][*].a"), "[\n  1,\n  \"x\",\n]");
+    assert_eq!(
+        show("\"${1.0}|${1e20}|${0.1 + 0.2}|${-0}\""),
+        "\"1|100000000000000000000|0.3|-0\""
+    );
+    assert!(ok("[for k, v in {a = 1} : v if k == local.sec]").is_sensitive());
+    assert!(ok("[1, 2][local.sec == \"s\" ? 0 : 1]").is_sensitive());
+    assert_err(
+        "0 / 0",
+        "Operation failed",
+        "Error during operation: can't divide zero by zero or infinity by infinity.",
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! `templatefile` and `templatestring`.
 
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Expr, Ident};
+use crate::syntax::ast::{Expr, ExprKind, Ident};
 use crate::syntax::Span;
 use crate::value::{convert, types::is_identifier, Type, Value, ValueKind};
 
@@ -58,6 +58,21 @@ impl Evaluator<'_, '_> {
             }
             self.error("Call to unknown function", detail, name_span);
             return Value::dynamic();
+        }
+        if fname == "templatestring" && !expand_final {
+            if let Some(ExprKind::Template(t)) = args.first().map(|a| &a.kind) {
+                let why = if t.single_interpolation().is_some() {
+                    "templatestring is only for rendering templates retrieved dynamically from elsewhere; to treat the inner expression as template syntax, write the reference expression directly without any template interpolation syntax"
+                } else {
+                    "templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead"
+                };
+                self.arg_error(
+                    "template",
+                    &format!("invalid template expression: {why}"),
+                    args[0].span,
+                );
+                return Value::dynamic();
+            }
         }
         let Some((values, arg_spans, marks)) = self.eval_args(args, expand_final) else {
             return Value::dynamic();
@@ -468,7 +483,7 @@ impl Evaluator<'_, '_> {
         }
         let expr = Expr {
             span: Span::new(0, text.len()),
-            kind: crate::syntax::ast::ExprKind::Template(template),
+            kind: ExprKind::Template(template),
         };
         for t in references(&expr) {
             if !entries.iter().any(|(k, _)| *k == t.root) {

@@ -33,6 +33,16 @@ pub(super) fn locals() -> Value {
         "set".to_string(),
         Value::set(Type::String, vec![Value::string("y"), Value::string("x")]).unwrap(),
     );
+    for (k, v) in [
+        ("tpl_hello", "Hello, ${name}!"),
+        ("tpl_loop", "%{ for x in xs }${x},%{ endfor }"),
+        ("tpl_v", "${v}"),
+        ("tpl_local", "${local.s}"),
+        ("tpl_x", "x"),
+        ("tpl_bad", "${"),
+    ] {
+        m.insert(k.to_string(), Value::string(v));
+    }
     m.insert(
         "sec".to_string(),
         Value::string("hush").mark(Mark::Sensitive),

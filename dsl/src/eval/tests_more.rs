@@ -249,26 +249,40 @@ fn unknown_functions() {
 #[test]
 fn templatestring_renders_with_its_variables_only() {
     assert_eq!(
-        show("templatestring(\"Hello, $${name}!\", {name = \"W\"})"),
+        show("templatestring(local.tpl_hello, {name = \"W\"})"),
         "\"Hello, W!\""
     );
     assert_eq!(
-        show("templatestring(\"%%{ for x in xs }$${x},%%{ endfor }\", {xs = [1, 2]})"),
+        show("templatestring(local.tpl_loop, {xs = [1, 2]})"),
         "\"1,2,\""
     );
-    assert_eq!(show("templatestring(\"$${v}\", {v = [1]})"), "[\n  1,\n]");
-    let (s, d) = err("templatestring(\"$${local.s}\", {})");
+    assert_eq!(show("templatestring(local.tpl_v, {v = [1]})"), "[\n  1,\n]");
+    let (s, d) = err("templatestring(local.tpl_local, {})");
     assert_eq!(s, "Invalid function argument");
     assert_eq!(d, "Invalid value for \"vars\" parameter: vars map does not contain key \"local\", referenced at 1,3.");
     assert_eq!(
-        err("templatestring(\"x\", 1)").1,
+        err("templatestring(local.tpl_x, 1)").1,
         "Invalid value for \"vars\" parameter: invalid vars value: must be a map."
     );
     assert_eq!(
-        err("templatestring(\"x\", {\"1a\" = 1})").1,
+        err("templatestring(local.tpl_x, {\"1a\" = 1})").1,
         "Invalid value for \"vars\" parameter: invalid template variable name \"1a\": must start with a letter, followed by zero or more letters, digits, and underscores."
     );
     assert!(ok("templatestring(local.sec, {})").is_sensitive());
+    assert_err(
+        "templatestring(\"x\", {})",
+        "Invalid function argument",
+        "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.",
+    );
+    assert_err(
+        "templatestring(\"${local.s}\", {})",
+        "Invalid function argument",
+        "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere; to treat the inner expression as template syntax, write the reference expression directly without any template interpolation syntax.",
+    );
+    assert_eq!(
+        err("templatestring(local.tpl_bad, {})").0,
+        "Error in function call"
+    );
 }
 
 #[test]
@@ -319,11 +333,11 @@ fn argument_expansion() {
         "The expanding argument (indicated by ...) must not be null.",
     );
     assert_err(
-        "templatestring(\"a\"...)",
+        "upper(\"a\"...)",
         "Invalid expanding argument value",
         "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
     );
-    assert_eq!(show("templatestring([\"$${a}\", {a = \"x\"}]...)"), "\"x\"");
+    assert_eq!(show("upper([\"x\"]...)"), "\"X\"");
 }
 
 fn functions_from(src: &str) -> (UserFunctions, Vec<Diagnostic>) {

@@ -33,6 +33,8 @@ mod yaml;
 mod tests;
 #[cfg(test)]
 mod tests_text;
+#[cfg(test)]
+mod tests_coll;
 
 pub(crate) use util::Builtin;
 

@@ -234,9 +234,9 @@ fn unknown_functions() {
     assert_eq!(show("max([1, 2]...)"), "2");
     assert_eq!(show("upper(\"a\")"), "\"A\"");
     assert_err(
-        "tyr(1)",
+        "templatefil(1)",
         "Call to unknown function",
-        "There is no function named \"tyr\". Did you mean \"try\"?",
+        "There is no function named \"templatefil\". Did you mean \"templatefile\"?",
     );
     assert_err(
         "provider::aws::arn_parse(\"x\")",

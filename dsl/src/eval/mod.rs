@@ -42,6 +42,10 @@ pub use user_functions::{UserFunction, UserFunctions};
 /// stops with a diagnostic instead of overflowing the stack.
 pub const MAX_EVAL_DEPTH: usize = 400;
 
+/// How many user-defined function calls one evaluation may make: functions that each call
+/// another several times could otherwise take exponential time.
+pub const MAX_USER_FUNCTION_CALLS: usize = 100_000;
+
 /// Everything an expression may refer to.
 pub struct EvalContext<'a> {
     pub scope: Scope,
@@ -96,6 +100,8 @@ pub(crate) struct Evaluator<'c, 'a> {
     pub(crate) in_template_function: bool,
     /// Roots may be looked up (false inside function bodies and template files).
     pub(crate) scope_visible: bool,
+    /// User-defined function calls made so far.
+    pub(crate) user_calls: usize,
 }
 
 impl<'c, 'a> Evaluator<'c, 'a> {
@@ -109,6 +115,7 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             call_stack: Vec::new(),
             in_template_function: false,
             scope_visible: true,
+            user_calls: 0,
         }
     }
 
@@ -159,6 +166,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             ExprKind::Template(t) => self.eval_template(t, expr.span),
             ExprKind::Variable(ident) => self.lookup(&ident.name, ident.span),
             ExprKind::GetAttr { object, name } => {
+                if let Some(v) = self.fast_traversal(expr) {
+                    return v;
+                }
                 let obj = self.eval(object);
                 let span = Span::new(object.span.end, expr.span.end);
                 self.get_attr(obj, &name.name, span)
@@ -228,6 +238,66 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         }
         self.error("Unknown variable", detail, span);
         Value::dynamic()
+    }
+
+    /// `root.a.b.c` where `root` is a scope value: walks plain objects by reference, so that
+    /// a reference into a large value (`local.x` with many locals) does not copy all of it.
+    /// `None` when the fast path does not apply (the normal path then handles it).
+    fn fast_traversal(&mut self, expr: &Expr) -> Option<Value> {
+        let mut chain: Vec<(&Expr, &str)> = Vec::new();
+        let mut cur = expr;
+        let root = loop {
+            match &cur.kind {
+                ExprKind::GetAttr { object, name } => {
+                    chain.push((cur, name.name.as_str()));
+                    cur = object;
+                }
+                ExprKind::Variable(ident) => break ident,
+                _ => return None,
+            }
+        };
+        if !self.scope_visible || self.shadowed(&root.name) {
+            return None;
+        }
+        let ctx = self.ctx;
+        let mut value = ctx.scope.get_ref(&root.name)?;
+        chain.reverse();
+        let mut rest = chain.len();
+        for (i, (_, name)) in chain.iter().enumerate() {
+            match value.kind() {
+                crate::value::ValueKind::Object(m) if !value.is_marked() => match m.get(*name) {
+                    Some(child) => value = child,
+                    None => {
+                        rest = i;
+                        break;
+                    }
+                },
+                _ => {
+                    rest = i;
+                    break;
+                }
+            }
+        }
+        let mut v = value.clone();
+        for (node, name) in &chain[rest..] {
+            let ExprKind::GetAttr { object, .. } = &node.kind else {
+                continue;
+            };
+            v = self.get_attr(v, name, Span::new(object.span.end, node.span.end));
+        }
+        Some(v)
+    }
+
+    /// Whether a local symbol hides the scope's root `name`.
+    fn shadowed(&self, name: &str) -> bool {
+        for frame in self.symbols.iter().rev() {
+            match frame {
+                Some((n, _)) if n == name => return true,
+                Some(_) => {}
+                None => return true,
+            }
+        }
+        false
     }
 
     fn visible_names(&self) -> Vec<String> {

@@ -60,6 +60,11 @@ impl Scope {
         self.resolver.as_ref().and_then(|r| r(name))
     }
 
+    /// The value of a root name set with [`Scope::set`], by reference (no resolver).
+    pub fn get_ref(&self, name: &str) -> Option<&Value> {
+        self.values.get(name)
+    }
+
     /// Every name known to be resolvable.
     pub fn names(&self) -> Vec<String> {
         let mut out: Vec<String> = self.values.keys().cloned().collect();

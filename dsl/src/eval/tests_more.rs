@@ -425,6 +425,26 @@ fn user_function_recursion_is_rejected() {
 }
 
 #[test]
+fn exponential_user_function_calls_are_cut_off() {
+    let mut src = String::from("function \"f0\" {\n  result = 1\n}\n");
+    for i in 1..40 {
+        src.push_str(&format!(
+            "function \"f{i}\" {{\n  result = f{p}() + f{p}()\n}}\n",
+            p = i - 1
+        ));
+    }
+    let (fns, diags) = functions_from(&src);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        eval_with_functions(fns.clone(), "f3()").unwrap().as_i64(),
+        Some(8)
+    );
+    let d = eval_with_functions(fns, "f39()").unwrap_err();
+    assert_eq!(d[0].summary, "Too many function calls");
+    assert_eq!(d.len(), 1);
+}
+
+#[test]
 fn user_function_block_errors() {
     let (_, d) = functions_from("function \"f\" {\n  parameter \"x\" {}\n  parameter \"x\" {}\n  result = x\n}\nfunction \"g\" {\n}\n");
     let summaries: Vec<&str> = d.iter().map(|d| d.summary.as_str()).collect();

@@ -371,6 +371,20 @@ impl Evaluator<'_, '_> {
             );
             return Value::dynamic();
         }
+        self.user_calls += 1;
+        if self.user_calls > super::MAX_USER_FUNCTION_CALLS {
+            if self.user_calls == super::MAX_USER_FUNCTION_CALLS + 1 {
+                self.error(
+                    "Too many function calls",
+                    format!(
+                        "Evaluation stopped after {} calls of user-defined functions; the functions call each other too many times.",
+                        super::MAX_USER_FUNCTION_CALLS
+                    ),
+                    span,
+                );
+            }
+            return Value::dynamic();
+        }
         let Some((values, spans, marks)) = self.eval_args(args, expand_final) else {
             return Value::dynamic();
         };

@@ -176,6 +176,9 @@ impl<'c, 'a> Evaluator<'c, 'a> {
             ExprKind::Index {
                 collection, key, ..
             } => {
+                if let Some(v) = self.fast_traversal(expr) {
+                    return v;
+                }
                 let coll = self.eval(collection);
                 let k = self.eval(key);
                 let span = Span::new(collection.span.end, expr.span.end);
@@ -240,64 +243,74 @@ impl<'c, 'a> Evaluator<'c, 'a> {
         Value::dynamic()
     }
 
-    /// `root.a.b.c` where `root` is a scope value: walks plain objects by reference, so that
-    /// a reference into a large value (`local.x` with many locals) does not copy all of it.
-    /// `None` when the fast path does not apply (the normal path then handles it).
+    /// `root.a[0].b["k"]` where `root` is a local symbol or a scope value: walks plain
+    /// objects, maps, lists and tuples by reference, so that a reference into a large value
+    /// (`local.x` with many locals) does not copy all of it. `None` when the fast path does not
+    /// apply (the normal path then handles the expression).
     fn fast_traversal(&mut self, expr: &Expr) -> Option<Value> {
-        let mut chain: Vec<(&Expr, &str)> = Vec::new();
+        let mut chain: Vec<&Expr> = Vec::new();
         let mut cur = expr;
         let root = loop {
             match &cur.kind {
-                ExprKind::GetAttr { object, name } => {
-                    chain.push((cur, name.name.as_str()));
+                ExprKind::GetAttr { object, .. } => {
+                    chain.push(cur);
                     cur = object;
+                }
+                ExprKind::Index { collection, .. } => {
+                    chain.push(cur);
+                    cur = collection;
                 }
                 ExprKind::Variable(ident) => break ident,
                 _ => return None,
             }
         };
-        if !self.scope_visible || self.shadowed(&root.name) {
-            return None;
-        }
         let ctx = self.ctx;
-        let mut value = ctx.scope.get_ref(&root.name)?;
+        let mut value: &Value = match self.symbol_ref(&root.name) {
+            Some(Some(v)) => v,
+            Some(None) => return None,
+            None if self.scope_visible => ctx.scope.get_ref(&root.name)?,
+            None => return None,
+        };
         chain.reverse();
         let mut rest = chain.len();
-        for (i, (_, name)) in chain.iter().enumerate() {
-            match value.kind() {
-                crate::value::ValueKind::Object(m) if !value.is_marked() => match m.get(*name) {
-                    Some(child) => value = child,
-                    None => {
-                        rest = i;
-                        break;
-                    }
-                },
-                _ => {
+        for (i, node) in chain.iter().enumerate() {
+            match step_ref(value, node) {
+                Some(child) => value = child,
+                None => {
                     rest = i;
                     break;
                 }
             }
         }
         let mut v = value.clone();
-        for (node, name) in &chain[rest..] {
-            let ExprKind::GetAttr { object, .. } = &node.kind else {
-                continue;
+        for node in &chain[rest..] {
+            v = match &node.kind {
+                ExprKind::GetAttr { object, name } => {
+                    self.get_attr(v, &name.name, Span::new(object.span.end, node.span.end))
+                }
+                ExprKind::Index {
+                    collection, key, ..
+                } => {
+                    let k = self.eval(key);
+                    self.index(v, k, Span::new(collection.span.end, node.span.end))
+                }
+                _ => v,
             };
-            v = self.get_attr(v, name, Span::new(object.span.end, node.span.end));
         }
         Some(v)
     }
 
-    /// Whether a local symbol hides the scope's root `name`.
-    fn shadowed(&self, name: &str) -> bool {
+    /// The innermost local symbol `name`: `Some(Some(v))` found, `Some(None)` hidden behind a
+    /// barrier (function body, template file), `None` not a symbol.
+    fn symbol_ref(&self, name: &str) -> Option<Option<&Value>> {
         for frame in self.symbols.iter().rev() {
             match frame {
-                Some((n, _)) if n == name => return true,
+                Some((n, v)) if n == name => return Some(Some(v)),
                 Some(_) => {}
-                None => return true,
+                None => return if self.scope_visible { None } else { Some(None) },
             }
         }
-        false
+        None
     }
 
     fn visible_names(&self) -> Vec<String> {
@@ -391,6 +404,35 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 fn object_key_literal(key: &Expr) -> Option<String> {
     match &key.kind {
         ExprKind::Variable(ident) => Some(ident.name.clone()),
+        _ => None,
+    }
+}
+
+/// One traversal step taken by reference on a plain (known, unmarked) value with a literal
+/// key; `None` when the normal rules must decide (errors, marks, unknowns, conversions).
+fn step_ref<'v>(value: &'v Value, node: &Expr) -> Option<&'v Value> {
+    use crate::value::ValueKind;
+    if value.is_marked() {
+        return None;
+    }
+    match (&node.kind, value.kind()) {
+        (ExprKind::GetAttr { name, .. }, ValueKind::Object(m) | ValueKind::Map(m)) => {
+            m.get(&name.name)
+        }
+        (ExprKind::Index { key, .. }, ValueKind::Object(m) | ValueKind::Map(m)) => {
+            let ExprKind::Template(t) = &key.kind else {
+                return None;
+            };
+            let k = t.literal_text()?;
+            m.get(&k)
+        }
+        (ExprKind::Index { key, .. }, ValueKind::List(es) | ValueKind::Tuple(es)) => {
+            let ExprKind::Number(text) = &key.kind else {
+                return None;
+            };
+            let i: usize = text.parse().ok()?;
+            es.get(i)
+        }
         _ => None,
     }
 }

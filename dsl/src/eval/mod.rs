@@ -40,7 +40,7 @@ pub use user_functions::{UserFunction, UserFunctions};
 
 /// How deeply evaluation may recurse (expressions, user-function calls, templates) before it
 /// stops with a diagnostic instead of overflowing the stack.
-pub const MAX_EVAL_DEPTH: usize = 400;
+pub const MAX_EVAL_DEPTH: usize = 1500;
 
 /// How many user-defined function calls one evaluation may make: functions that each call
 /// another several times could otherwise take exponential time.

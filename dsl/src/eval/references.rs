@@ -101,6 +101,11 @@ impl Walker {
     }
 
     fn expr(&mut self, expr: &Expr) {
+        // Deep trees recurse deeply; grow the stack on the heap rather than overflow.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(expr));
+    }
+
+    fn expr_inner(&mut self, expr: &Expr) {
         if self.traversal(expr) {
             return;
         }

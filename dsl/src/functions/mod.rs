@@ -35,6 +35,8 @@ mod tests;
 mod tests_text;
 #[cfg(test)]
 mod tests_coll;
+#[cfg(test)]
+mod tests_misc;
 
 pub(crate) use util::Builtin;
 

@@ -32,11 +32,11 @@ mod yaml;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_text;
-#[cfg(test)]
 mod tests_coll;
 #[cfg(test)]
 mod tests_misc;
+#[cfg(test)]
+mod tests_text;
 
 pub(crate) use util::Builtin;
 
@@ -153,7 +153,12 @@ impl FunctionTable {
 
     /// Checks arity, converts arguments to parameter types, handles null/unknown/marked
     /// arguments as the signature says, and calls the function.
-    pub fn call(&self, name: &str, args: Vec<Value>, ctx: &CallContext) -> Result<Value, CallError> {
+    pub fn call(
+        &self,
+        name: &str,
+        args: Vec<Value>,
+        ctx: &CallContext,
+    ) -> Result<Value, CallError> {
         let Some(f) = self.get(name) else {
             return Err(CallError {
                 arg: None,
@@ -201,7 +206,11 @@ pub fn call_function(
             arg: None,
             message: format!(
                 "Function \"{name}\" expects{} {np} argument(s). Missing value for \"{missing}\".",
-                if sig.variadic.is_some() { " at least" } else { "" }
+                if sig.variadic.is_some() {
+                    " at least"
+                } else {
+                    ""
+                }
             ),
         });
     }
@@ -265,6 +274,8 @@ pub fn call_function(
         };
         return Ok(Value::unknown_not_null(ty).with_marks(result_marks));
     }
-    let out = f.call(&converted, ctx).map_err(|e| word_error(f, &sig, e))?;
+    let out = f
+        .call(&converted, ctx)
+        .map_err(|e| word_error(f, &sig, e))?;
     Ok(out.with_marks(result_marks))
 }

@@ -98,7 +98,10 @@ fn parseint(args: &[Value], _: &super::CallContext) -> Result<Value, CallError> 
     if v.ty() != &Type::String {
         return Err(arg_err(
             0,
-            format!("first argument must be a string, not {}", v.ty().friendly_name()),
+            format!(
+                "first argument must be a string, not {}",
+                v.ty().friendly_name()
+            ),
         ));
     }
     let text = s(args, 0)?;
@@ -147,4 +150,3 @@ fn parse_big(text: &str, base: u32) -> Option<BigInt> {
     }
     Some(if neg { -out } else { out })
 }
-

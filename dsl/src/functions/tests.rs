@@ -45,10 +45,26 @@ pub(super) fn check(cases: &[(&str, &str, &str)]) {
 #[test]
 fn machinery() {
     check(&[
-        ("abs", "[]", "ERR Function \"abs\" expects 1 argument(s). Missing value for \"num\"."),
-        ("abs", "[1, 2]", "ERR Function \"abs\" expects only 1 argument(s)."),
-        ("abs", "[null]", "ERR Invalid value for \"num\" parameter: argument must not be null."),
-        ("abs", "[\"x\"]", "ERR Invalid value for \"num\" parameter: a number is required."),
+        (
+            "abs",
+            "[]",
+            "ERR Function \"abs\" expects 1 argument(s). Missing value for \"num\".",
+        ),
+        (
+            "abs",
+            "[1, 2]",
+            "ERR Function \"abs\" expects only 1 argument(s).",
+        ),
+        (
+            "abs",
+            "[null]",
+            "ERR Invalid value for \"num\" parameter: argument must not be null.",
+        ),
+        (
+            "abs",
+            "[\"x\"]",
+            "ERR Invalid value for \"num\" parameter: a number is required.",
+        ),
         ("nosuch", "[]", "ERR There is no function named \"nosuch\"."),
     ]);
 }
@@ -64,7 +80,11 @@ fn unknown_and_marks() {
     assert!(!r.is_known());
     assert_eq!(r.ty(), &Type::String);
     let r = t
-        .call("upper", vec![Value::string("a").mark(Mark::Sensitive)], &ctx)
+        .call(
+            "upper",
+            vec![Value::string("a").mark(Mark::Sensitive)],
+            &ctx,
+        )
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(r.is_sensitive());
     assert_eq!(r.as_str(), Some("A"));

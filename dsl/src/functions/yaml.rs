@@ -146,10 +146,8 @@ fn printable(c: char) -> bool {
 }
 
 fn string(out: &mut Out, s: &str, indent: usize) {
-    let block_ok = s.contains('\n')
-        && !s.ends_with(' ')
-        && !s.contains(" \n")
-        && s.chars().all(printable);
+    let block_ok =
+        s.contains('\n') && !s.ends_with(' ') && !s.contains(" \n") && s.chars().all(printable);
     if block_ok {
         literal(out, s, indent);
     } else {

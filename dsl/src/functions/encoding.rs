@@ -98,12 +98,9 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         st(),
         |args, _| {
             let text = s(args, 0)?;
-            let bytes = b64().decode(text).map_err(|_| {
-                arg_err(
-                    0,
-                    "the given value is has an invalid base64 symbol",
-                )
-            })?;
+            let bytes = b64()
+                .decode(text)
+                .map_err(|_| arg_err(0, "the given value is has an invalid base64 symbol"))?;
             decode_text(&bytes, s(args, 1)?).map(Value::string)
         },
     ));

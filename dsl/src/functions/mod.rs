@@ -109,6 +109,12 @@ pub trait Function: Send + Sync {
     /// Errors carry the bare reason; [`FunctionTable::call`] words them as Terraform does
     /// (`Invalid value for "x" parameter: ...` or `Call to function "f" failed: ...`).
     fn call(&self, args: &[Value], ctx: &CallContext) -> Result<Value, CallError>;
+    /// Whether marks nested inside an argument (not allowed to be marked) stay where they are,
+    /// as for structural functions like `element` or `merge`; otherwise every nested mark is
+    /// removed before the call and put on the result.
+    fn keeps_nested_marks(&self) -> bool {
+        false
+    }
 }
 
 /// The functions callable by name.
@@ -137,7 +143,8 @@ impl FunctionTable {
         typeconv::register(&mut list);
         let mut functions: std::collections::BTreeMap<&'static str, Box<dyn Function>> =
             std::collections::BTreeMap::new();
-        for f in list {
+        for mut f in list {
+            f.keep_nested_marks = STRUCTURAL.contains(&f.name);
             functions.insert(f.name, Box::new(f));
         }
         FunctionTable { functions }
@@ -168,6 +175,25 @@ impl FunctionTable {
         call_function(f, args, ctx)
     }
 }
+
+/// Functions that move values around without looking into them: marks nested in their
+/// arguments stay on the elements they were on (checked against Terraform).
+const STRUCTURAL: &[&str] = &[
+    "chunklist",
+    "coalescelist",
+    "concat",
+    "element",
+    "flatten",
+    "keys",
+    "length",
+    "lookup",
+    "merge",
+    "one",
+    "reverse",
+    "slice",
+    "values",
+    "zipmap",
+];
 
 fn param_for(sig: &Signature, i: usize) -> Option<&Param> {
     sig.params.get(i).or(sig.variadic.as_ref())
@@ -231,7 +257,11 @@ pub fn call_function(
         let arg = if p.allow_marked {
             arg
         } else {
-            let (v, m) = arg.unmark_deep();
+            let (v, m) = if f.keeps_nested_marks() {
+                arg.unmark()
+            } else {
+                arg.unmark_deep()
+            };
             result_marks.extend(m);
             v
         };

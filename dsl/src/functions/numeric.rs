@@ -56,6 +56,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
             variadic: Some(p("numbers", num())),
             ret: super::util::Ret::Fixed(num()),
             imp: if want_max { max_impl } else { min_impl },
+            keep_nested_marks: false,
         });
     }
     list.push(simple(

@@ -55,6 +55,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         variadic: Some(p("lists", list_str())),
         ret: super::util::Ret::Fixed(st()),
         imp: join,
+        keep_nested_marks: false,
     });
     list.push(simple("lower", vec![p("str", st())], st(), |args, _| {
         Ok(Value::string(map_chars(s(args, 0)?, false)))

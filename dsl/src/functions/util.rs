@@ -21,6 +21,9 @@ pub(crate) struct Builtin {
     pub variadic: Option<Param>,
     pub ret: Ret,
     pub imp: ImplFn,
+    /// Nested marks of arguments reach the implementation (see
+    /// [`Function::keeps_nested_marks`]).
+    pub keep_nested_marks: bool,
 }
 
 impl Function for Builtin {
@@ -41,6 +44,9 @@ impl Function for Builtin {
     }
     fn call(&self, args: &[Value], ctx: &CallContext) -> Result<Value, CallError> {
         (self.imp)(args, ctx)
+    }
+    fn keeps_nested_marks(&self) -> bool {
+        self.keep_nested_marks
     }
 }
 
@@ -85,6 +91,7 @@ pub(crate) fn simple(name: &'static str, params: Vec<Param>, ret: Type, imp: Imp
         variadic: None,
         ret: Ret::Fixed(ret),
         imp,
+        keep_nested_marks: false,
     }
 }
 
@@ -102,6 +109,7 @@ pub(crate) fn computed(
         variadic,
         ret: Ret::Computed(ret),
         imp,
+        keep_nested_marks: false,
     }
 }
 

@@ -57,7 +57,11 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         "chunklist",
         vec![p("list", list_any()), p("size", Type::Number)],
         None,
-        |args| Ok(Type::list(args.first().map(|v| v.ty().clone()).unwrap_or(list_any()))),
+        |args| {
+            Ok(Type::list(
+                args.first().map(|v| v.ty().clone()).unwrap_or(list_any()),
+            ))
+        },
         chunklist,
     ));
     let mut c = computed("coalesce", vec![], None, dynamic_ret, coalesce);
@@ -178,7 +182,11 @@ fn alltrue(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
             return Ok(Value::bool(false));
         }
     }
-    Ok(if unknown { Value::unknown_not_null(Type::Bool) } else { Value::bool(true) })
+    Ok(if unknown {
+        Value::unknown_not_null(Type::Bool)
+    } else {
+        Value::bool(true)
+    })
 }
 
 fn anytrue(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
@@ -190,7 +198,11 @@ fn anytrue(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
             return Ok(Value::bool(true));
         }
     }
-    Ok(if unknown { Value::unknown_not_null(Type::Bool) } else { Value::bool(false) })
+    Ok(if unknown {
+        Value::unknown_not_null(Type::Bool)
+    } else {
+        Value::bool(false)
+    })
 }
 
 fn chunklist(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
@@ -270,7 +282,10 @@ fn concat(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         if !(v.ty().is_list() || v.ty().is_tuple() || v.ty().is_set()) {
             return Err(arg_err(
                 i,
-                format!("all arguments must be lists or tuples; got {}", v.ty().friendly_name()),
+                format!(
+                    "all arguments must be lists or tuples; got {}",
+                    v.ty().friendly_name()
+                ),
             ));
         }
         if v.ty().is_list() {
@@ -313,7 +328,11 @@ fn contains(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
             Some(false) => {}
         }
     }
-    Ok(if unknown { Value::unknown_not_null(Type::Bool) } else { Value::bool(false) })
+    Ok(if unknown {
+        Value::unknown_not_null(Type::Bool)
+    } else {
+        Value::bool(false)
+    })
 }
 
 fn element(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
@@ -397,7 +416,10 @@ fn length(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     }
     match v.length() {
         Some(n) => Ok(Value::int(n as i64)),
-        None => Err(arg_err(0, "argument must be a string, a collection type, or a structural type")),
+        None => Err(arg_err(
+            0,
+            "argument must be a string, a collection type, or a structural type",
+        )),
     }
 }
 
@@ -429,8 +451,20 @@ fn lookup(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
             }
             Ok(d.clone())
         }
-        None if m.ty().is_map() => Err(arg_err(0, format!("the given map has no key {}", crate::value::types::go_quote(key)))),
-        None => Err(arg_err(0, format!("the given object has no attribute {}", crate::value::types::go_quote(key)))),
+        None if m.ty().is_map() => Err(arg_err(
+            0,
+            format!(
+                "the given map has no key {}",
+                crate::value::types::go_quote(key)
+            ),
+        )),
+        None => Err(arg_err(
+            0,
+            format!(
+                "the given object has no attribute {}",
+                crate::value::types::go_quote(key)
+            ),
+        )),
     }
 }
 
@@ -461,7 +495,10 @@ fn merge(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         let Some(ents) = v.entries() else {
             return Err(arg_err(
                 i,
-                format!("arguments must be maps or objects, got {}", crate::value::types::go_quote(&v.ty().friendly_name())),
+                format!(
+                    "arguments must be maps or objects, got {}",
+                    crate::value::types::go_quote(&v.ty().friendly_name())
+                ),
             ));
         };
         if !v.ty().is_map() {
@@ -476,7 +513,10 @@ fn merge(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         if let Ok((t, vs)) = unify_values(&items) {
             let m: BTreeMap<String, Value> = out.keys().cloned().zip(vs).collect();
             let t = if m.is_empty() {
-                args.iter().find(|v| !v.is_null()).map(elem_type).unwrap_or(Type::Dynamic)
+                args.iter()
+                    .find(|v| !v.is_null())
+                    .map(elem_type)
+                    .unwrap_or(Type::Dynamic)
             } else {
                 t
             };
@@ -489,11 +529,17 @@ fn merge(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
 fn one(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let l = a(args, 0)?;
     if !is_seq(l) {
-        return Err(arg_err(0, "must be a list, set, or tuple value with either zero or one elements"));
+        return Err(arg_err(
+            0,
+            "must be a list, set, or tuple value with either zero or one elements",
+        ));
     }
     match elems(l) {
         [] => Ok(Value::null(elem_type(l))),
         [x] => Ok(x.clone()),
-        _ => Err(arg_err(0, "must be a list, set, or tuple value with either zero or one elements")),
+        _ => Err(arg_err(
+            0,
+            "must be a list, set, or tuple value with either zero or one elements",
+        )),
     }
 }

@@ -45,9 +45,19 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         Type::list(Type::String),
         sort,
     ));
-    list.push(simple("sum", vec![p("list", Type::Dynamic)], Type::Number, sum));
+    list.push(simple(
+        "sum",
+        vec![p("list", Type::Dynamic)],
+        Type::Number,
+        sum,
+    ));
     let mls = || Type::map(Type::list(Type::String));
-    list.push(simple("transpose", vec![p("values", mls())], mls(), transpose));
+    list.push(simple(
+        "transpose",
+        vec![p("values", mls())],
+        mls(),
+        transpose,
+    ));
     list.push(computed(
         "values",
         vec![p("mapping", Type::Dynamic)],
@@ -57,7 +67,10 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
     ));
     list.push(computed(
         "zipmap",
-        vec![p("keys", Type::list(Type::String)), p("values", Type::Dynamic)],
+        vec![
+            p("keys", Type::list(Type::String)),
+            p("values", Type::Dynamic),
+        ],
         None,
         dynamic_ret,
         zipmap,
@@ -69,7 +82,11 @@ fn range(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let (start, end, step) = match args.len() {
         1 => (Number::zero(), n(args, 0)?.clone(), None),
         2 => (n(args, 0)?.clone(), n(args, 1)?.clone(), None),
-        3 => (n(args, 0)?.clone(), n(args, 1)?.clone(), Some(n(args, 2)?.clone())),
+        3 => (
+            n(args, 0)?.clone(),
+            n(args, 1)?.clone(),
+            Some(n(args, 2)?.clone()),
+        ),
         _ => return Err(fail("must have one, two, or three arguments")),
     };
     let step = match step {
@@ -79,10 +96,16 @@ fn range(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     };
     let increasing = !step.is_negative();
     if step.is_negative() && end.cmp_num(&start) == Ordering::Greater {
-        return Err(arg_err(2, "end must be less than start when step is negative"));
+        return Err(arg_err(
+            2,
+            "end must be less than start when step is negative",
+        ));
     }
     if !step.is_negative() && !step.is_zero() && end.cmp_num(&start) == Ordering::Less {
-        return Err(arg_err(2, "end must be greater than start when step is positive"));
+        return Err(arg_err(
+            2,
+            "end must be greater than start when step is positive",
+        ));
     }
     let mut out = Vec::new();
     let mut cur = start;
@@ -107,7 +130,10 @@ fn range(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
 fn reverse(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let l = a(args, 0)?;
     if !is_seq(l) {
-        return Err(arg_err(0, "can only reverse list or tuple values, not ".to_string() + &l.ty().friendly_name()));
+        return Err(arg_err(
+            0,
+            "can only reverse list or tuple values, not ".to_string() + &l.ty().friendly_name(),
+        ));
     }
     let mut es: Vec<Value> = l.elements().unwrap_or_default().to_vec();
     es.reverse();
@@ -130,7 +156,10 @@ fn slice(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         return Err(arg_err(1, "start index must not be less than zero"));
     }
     if end > es.len() as i64 {
-        return Err(arg_err(2, "end index must not be greater than the length of the list"));
+        return Err(arg_err(
+            2,
+            "end index must not be greater than the length of the list",
+        ));
     }
     if start > end {
         return Err(arg_err(1, "start index must not be greater than end index"));
@@ -161,7 +190,9 @@ fn sort(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         }
     }
     items.sort_unstable();
-    Ok(super::util::string_list(items.into_iter().map(String::from).collect()))
+    Ok(super::util::string_list(
+        items.into_iter().map(String::from).collect(),
+    ))
 }
 
 fn sum(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
@@ -181,7 +212,10 @@ fn sum(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         let conv = crate::value::convert(e, &Type::Number)
             .map_err(|_| arg_err(0, "argument must be list, set, or tuple of number values"))?;
         let Some(x) = conv.as_number() else {
-            return Err(arg_err(0, "argument must be list, set, or tuple of number values"));
+            return Err(arg_err(
+                0,
+                "argument must be list, set, or tuple of number values",
+            ));
         };
         total = Some(match total {
             None => x.clone(),
@@ -204,7 +238,10 @@ fn transpose(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     }
     let mut res = BTreeMap::new();
     for (k, v) in out {
-        res.insert(k, Value::list(Type::String, v).map_err(|e| fail(e.to_string()))?);
+        res.insert(
+            k,
+            Value::list(Type::String, v).map_err(|e| fail(e.to_string()))?,
+        );
     }
     Value::map(Type::list(Type::String), res).map_err(|e| fail(e.to_string()))
 }

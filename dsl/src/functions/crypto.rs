@@ -5,7 +5,12 @@ use super::{CallContext, CallError};
 use crate::value::{Type, Value};
 
 pub(super) fn register(list: &mut Vec<Builtin>) {
-    let mut b = simple("bcrypt", vec![p("str", Type::String)], Type::String, bcrypt_impl);
+    let mut b = simple(
+        "bcrypt",
+        vec![p("str", Type::String)],
+        Type::String,
+        bcrypt_impl,
+    );
     b.variadic = Some(p("cost", Type::Number));
     list.push(b);
     list.push(simple("uuid", vec![], Type::String, |_, _| {

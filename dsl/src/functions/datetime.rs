@@ -20,12 +20,17 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
     list.push(simple("timestamp", vec![], st(), |_, _| {
         Ok(Value::string(rfc3339(&Utc::now().fixed_offset())))
     }));
-    list.push(simple("plantimestamp", vec![], st(), |_, ctx: &CallContext| {
-        Ok(match &ctx.plan_timestamp {
-            Some(t) => Value::string(t),
-            None => Value::unknown_not_null(Type::String),
-        })
-    }));
+    list.push(simple(
+        "plantimestamp",
+        vec![],
+        st(),
+        |_, ctx: &CallContext| {
+            Ok(match &ctx.plan_timestamp {
+                Some(t) => Value::string(t),
+                None => Value::unknown_not_null(Type::String),
+            })
+        },
+    ));
     list.push(simple(
         "timeadd",
         vec![p("timestamp", st()), p("duration", st())],
@@ -126,7 +131,12 @@ fn parse_duration(text: &str) -> Result<i64, CallError> {
             "s" => 1e9,
             "m" => 60e9,
             "h" => 3600e9,
-            "" => return Err(fail(format!("time: missing unit in duration {}", go_quote(text)))),
+            "" => {
+                return Err(fail(format!(
+                    "time: missing unit in duration {}",
+                    go_quote(text)
+                )))
+            }
             u => {
                 return Err(fail(format!(
                     "time: unknown unit {} in duration {}",
@@ -144,11 +154,27 @@ fn parse_duration(text: &str) -> Result<i64, CallError> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = [
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 
 fn format_date(spec: &str, t: &DateTime<FixedOffset>) -> Result<String, CallError> {

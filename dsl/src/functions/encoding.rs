@@ -19,33 +19,56 @@ fn st() -> Type {
 }
 
 pub(super) fn register(list: &mut Vec<Builtin>) {
-    list.push(simple("base64encode", vec![p("str", st())], st(), |args, _| {
-        Ok(Value::string(b64().encode(s(args, 0)?)))
-    }));
-    list.push(simple("base64decode", vec![p("str", st())], st(), |args, _| {
-        let text = s(args, 0)?;
-        let bytes = b64()
-            .decode(text)
-            .map_err(|_| fail(format!("failed to decode base64 data {}", go_quote(text))))?;
-        String::from_utf8(bytes)
-            .map(Value::string)
-            .map_err(|_| fail("the result of decoding the provided string is not valid UTF-8"))
-    }));
-    list.push(simple("base64gzip", vec![p("str", st())], st(), |args, _| {
-        let mut enc = flate2::GzBuilder::new()
-            .operating_system(255)
-            .write(Vec::new(), flate2::Compression::default());
-        enc.write_all(s(args, 0)?.as_bytes())
-            .map_err(|e| fail(format!("failed to write gzip raw data: {e}")))?;
-        let out = enc
-            .finish()
-            .map_err(|e| fail(format!("failed to write gzip raw data: {e}")))?;
-        Ok(Value::string(b64().encode(out)))
-    }));
-    list.push(computed("csvdecode", vec![p("str", st())], None, dynamic_ret, csvdecode));
-    list.push(computed("jsondecode", vec![p("str", st())], None, dynamic_ret, |args, _| {
-        from_json(s(args, 0)?).map_err(|e| fail(json_err(&e.to_string())))
-    }));
+    list.push(simple(
+        "base64encode",
+        vec![p("str", st())],
+        st(),
+        |args, _| Ok(Value::string(b64().encode(s(args, 0)?))),
+    ));
+    list.push(simple(
+        "base64decode",
+        vec![p("str", st())],
+        st(),
+        |args, _| {
+            let text = s(args, 0)?;
+            let bytes = b64()
+                .decode(text)
+                .map_err(|_| fail(format!("failed to decode base64 data {}", go_quote(text))))?;
+            String::from_utf8(bytes)
+                .map(Value::string)
+                .map_err(|_| fail("the result of decoding the provided string is not valid UTF-8"))
+        },
+    ));
+    list.push(simple(
+        "base64gzip",
+        vec![p("str", st())],
+        st(),
+        |args, _| {
+            let mut enc = flate2::GzBuilder::new()
+                .operating_system(255)
+                .write(Vec::new(), flate2::Compression::default());
+            enc.write_all(s(args, 0)?.as_bytes())
+                .map_err(|e| fail(format!("failed to write gzip raw data: {e}")))?;
+            let out = enc
+                .finish()
+                .map_err(|e| fail(format!("failed to write gzip raw data: {e}")))?;
+            Ok(Value::string(b64().encode(out)))
+        },
+    ));
+    list.push(computed(
+        "csvdecode",
+        vec![p("str", st())],
+        None,
+        dynamic_ret,
+        csvdecode,
+    ));
+    list.push(computed(
+        "jsondecode",
+        vec![p("str", st())],
+        None,
+        dynamic_ret,
+        |args, _| from_json(s(args, 0)?).map_err(|e| fail(json_err(&e.to_string()))),
+    ));
     list.push(simple(
         "jsonencode",
         vec![p("val", Type::Dynamic).null().unknown()],
@@ -55,7 +78,9 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
             if !v.is_wholly_known() {
                 return Ok(Value::unknown_not_null(Type::String));
             }
-            to_json(v).map(Value::string).map_err(|e| fail(e.to_string()))
+            to_json(v)
+                .map(Value::string)
+                .map_err(|e| fail(e.to_string()))
         },
     ));
     list.push(simple(
@@ -73,15 +98,18 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         st(),
         |args, _| {
             let text = s(args, 0)?;
-            let bytes = b64().decode(text).map_err(|_| {
-                arg_err(0, format!("the given value is has an invalid base64 symbol"))
-            })?;
+            let bytes = b64()
+                .decode(text)
+                .map_err(|_| arg_err(0, "the given value is has an invalid base64 symbol"))?;
             decode_text(&bytes, s(args, 1)?).map(Value::string)
         },
     ));
-    list.push(simple("urlencode", vec![p("str", st())], st(), |args, _| {
-        Ok(Value::string(urlencode(s(args, 0)?)))
-    }));
+    list.push(simple(
+        "urlencode",
+        vec![p("str", st())],
+        st(),
+        |args, _| Ok(Value::string(urlencode(s(args, 0)?))),
+    ));
 }
 
 fn json_err(e: &str) -> String {
@@ -165,7 +193,11 @@ fn encode_text(t: &str, enc: &str) -> Result<Vec<u8>, CallError> {
             v
         }
         "ISO-8859-1" | "LATIN1" | "ISO8859-1" | "US-ASCII" | "ASCII" => {
-            let limit = if norm_enc(enc).contains("ASCII") { 0x7f } else { 0xff };
+            let limit = if norm_enc(enc).contains("ASCII") {
+                0x7f
+            } else {
+                0xff
+            };
             let mut v = Vec::new();
             for c in t.chars() {
                 if (c as u32) > limit {

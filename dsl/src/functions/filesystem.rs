@@ -70,46 +70,79 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
             fail(format!("contents of {} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead", go_quote(path)))
         })
     }));
-    list.push(simple("filebase64", vec![p("path", st())], st(), |args, ctx| {
-        let bytes = read_config_file(args, ctx)?;
-        Ok(Value::string(super::encoding::b64().encode(bytes)))
-    }));
-    list.push(simple("fileexists", vec![p("path", st())], Type::Bool, |args, ctx| {
-        let path = s(args, 0)?;
-        match std::fs::metadata(resolve(ctx, path)) {
-            Ok(m) if m.is_dir() => Err(fail(format!("{} is a directory, not a file", go_quote(path)))),
-            Ok(_) => Ok(Value::bool(true)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::bool(false)),
-            Err(e) => Err(fail(format!("failed to stat {}: {}", go_quote(path), go_io_error(&e)))),
-        }
-    }));
+    list.push(simple(
+        "filebase64",
+        vec![p("path", st())],
+        st(),
+        |args, ctx| {
+            let bytes = read_config_file(args, ctx)?;
+            Ok(Value::string(super::encoding::b64().encode(bytes)))
+        },
+    ));
+    list.push(simple(
+        "fileexists",
+        vec![p("path", st())],
+        Type::Bool,
+        |args, ctx| {
+            let path = s(args, 0)?;
+            match std::fs::metadata(resolve(ctx, path)) {
+                Ok(m) if m.is_dir() => Err(fail(format!(
+                    "{} is a directory, not a file",
+                    go_quote(path)
+                ))),
+                Ok(_) => Ok(Value::bool(true)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::bool(false)),
+                Err(e) => Err(fail(format!(
+                    "failed to stat {}: {}",
+                    go_quote(path),
+                    go_io_error(&e)
+                ))),
+            }
+        },
+    ));
     list.push(simple(
         "fileset",
         vec![p("path", st()), p("pattern", st())],
         Type::set(st()),
         fileset,
     ));
-    list.push(simple("abspath", vec![p("path", st())], st(), |args, ctx| {
-        let full = resolve(ctx, s(args, 0)?);
-        Ok(Value::string(clean(&full.to_string_lossy())))
-    }));
-    list.push(simple("basename", vec![p("path", st())], st(), |args, _| {
-        Ok(Value::string(basename(s(args, 0)?)))
-    }));
+    list.push(simple(
+        "abspath",
+        vec![p("path", st())],
+        st(),
+        |args, ctx| {
+            let full = resolve(ctx, s(args, 0)?);
+            Ok(Value::string(clean(&full.to_string_lossy())))
+        },
+    ));
+    list.push(simple(
+        "basename",
+        vec![p("path", st())],
+        st(),
+        |args, _| Ok(Value::string(basename(s(args, 0)?))),
+    ));
     list.push(simple("dirname", vec![p("path", st())], st(), |args, _| {
         Ok(Value::string(dirname(s(args, 0)?)))
     }));
-    list.push(simple("pathexpand", vec![p("path", st())], st(), |args, _| {
-        let path = s(args, 0)?;
-        let home = std::env::var("HOME").unwrap_or_default();
-        if path == "~" {
-            return Ok(Value::string(home));
-        }
-        match path.strip_prefix("~/") {
-            Some(rest) if !home.is_empty() => Ok(Value::string(format!("{}/{rest}", home.trim_end_matches('/')))),
-            _ => Ok(Value::string(path)),
-        }
-    }));
+    list.push(simple(
+        "pathexpand",
+        vec![p("path", st())],
+        st(),
+        |args, _| {
+            let path = s(args, 0)?;
+            let home = std::env::var("HOME").unwrap_or_default();
+            if path == "~" {
+                return Ok(Value::string(home));
+            }
+            match path.strip_prefix("~/") {
+                Some(rest) if !home.is_empty() => Ok(Value::string(format!(
+                    "{}/{rest}",
+                    home.trim_end_matches('/')
+                ))),
+                _ => Ok(Value::string(path)),
+            }
+        },
+    ));
 }
 
 /// Go's `path/filepath.Clean` for slash-separated paths.
@@ -164,7 +197,12 @@ fn dirname(path: &str) -> String {
 fn fileset(args: &[Value], ctx: &CallContext) -> Result<Value, CallError> {
     let path = s(args, 0)?;
     let pattern = s(args, 1)?;
-    let bad = || fail(format!("failed to glob pattern {}: syntax error in pattern", go_quote(pattern)));
+    let bad = || {
+        fail(format!(
+            "failed to glob pattern {}: syntax error in pattern",
+            go_quote(pattern)
+        ))
+    };
     let glob = globset::GlobBuilder::new(pattern)
         .literal_separator(true)
         .backslash_escape(true)
@@ -176,15 +214,21 @@ fn fileset(args: &[Value], ctx: &CallContext) -> Result<Value, CallError> {
     let mut stack = vec![root.clone()];
     let mut walked = 0usize;
     while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for ent in rd.flatten() {
             walked += 1;
             if walked > MAX_WALK {
                 return Err(fail("too many files to search"));
             }
             let p = ent.path();
-            let Ok(ft) = std::fs::metadata(&p) else { continue };
-            let Ok(rel) = p.strip_prefix(&root) else { continue };
+            let Ok(ft) = std::fs::metadata(&p) else {
+                continue;
+            };
+            let Ok(rel) = p.strip_prefix(&root) else {
+                continue;
+            };
             let rel: Vec<String> = rel
                 .components()
                 .filter_map(|c| match c {

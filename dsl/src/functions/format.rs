@@ -10,10 +10,20 @@ const MAX_WIDTH: usize = 1 << 20;
 
 pub(super) fn register(list: &mut Vec<Builtin>) {
     let args = || p("args", Type::Dynamic).null();
-    let mut f = simple("format", vec![p("format", Type::String)], Type::String, format_impl);
+    let mut f = simple(
+        "format",
+        vec![p("format", Type::String)],
+        Type::String,
+        format_impl,
+    );
     f.variadic = Some(args());
     list.push(f);
-    let mut fl = simple("formatlist", vec![p("format", Type::String)], list_str(), formatlist);
+    let mut fl = simple(
+        "formatlist",
+        vec![p("format", Type::String)],
+        list_str(),
+        formatlist,
+    );
     fl.variadic = Some(args());
     list.push(fl);
 }
@@ -123,7 +133,12 @@ pub(super) fn format_str(fmt: &str, args: &[Value]) -> Result<String, CallError>
                     next_arg = n - 1;
                     j = c + 1;
                 }
-                _ => return Err(fail(format!("invalid format string starting at offset {}", j))),
+                _ => {
+                    return Err(fail(format!(
+                        "invalid format string starting at offset {}",
+                        j
+                    )))
+                }
             }
         }
         let digits = |j: &mut usize| -> Option<usize> {
@@ -139,10 +154,14 @@ pub(super) fn format_str(fmt: &str, args: &[Value]) -> Result<String, CallError>
             sp.prec = Some(digits(&mut j).unwrap_or(0));
         }
         if sp.width.unwrap_or(0) > MAX_WIDTH || sp.prec.unwrap_or(0) > MAX_WIDTH {
-            return Err(fail(format!("invalid format string starting at offset {start}")));
+            return Err(fail(format!(
+                "invalid format string starting at offset {start}"
+            )));
         }
         let Some(verb) = fmt[j..].chars().next() else {
-            return Err(fail(format!("invalid format string starting at offset {j}")));
+            return Err(fail(format!(
+                "invalid format string starting at offset {j}"
+            )));
         };
         let end = j + verb.len_utf8();
         let vtext = &fmt[start..end];
@@ -162,7 +181,11 @@ pub(super) fn format_str(fmt: &str, args: &[Value]) -> Result<String, CallError>
         };
         next_arg += 1;
         used_max = used_max.max(next_arg);
-        let bad = |why: String| fail(format!("unsupported value for \"{vtext}\" at {start}: {why}"));
+        let bad = |why: String| {
+            fail(format!(
+                "unsupported value for \"{vtext}\" at {start}: {why}"
+            ))
+        };
         let piece = format_one(verb, &sp, arg).map_err(bad)?;
         out.push_str(&piece);
     }
@@ -203,7 +226,9 @@ fn format_one(verb: char, sp: &Spec, arg: &Value) -> Result<String, String> {
         return Err("value is not known".into());
     }
     match verb {
-        'v' if sp.sharp => to_json(arg).map_err(|e| e.to_string()).map(|t| pad(sp, t, false)),
+        'v' if sp.sharp => to_json(arg)
+            .map_err(|e| e.to_string())
+            .map(|t| pad(sp, t, false)),
         'v' => {
             if arg.is_null() {
                 return Ok(pad(sp, "null".into(), false));
@@ -212,7 +237,9 @@ fn format_one(verb: char, sp: &Spec, arg: &Value) -> Result<String, String> {
                 Type::String => Ok(pad(sp, arg.as_str().unwrap_or_default().to_string(), false)),
                 Type::Number => format_float('g', sp, arg.as_number().unwrap_or(&Number::zero())),
                 Type::Bool => Ok(pad(sp, arg.as_bool().unwrap_or(false).to_string(), false)),
-                _ => to_json(arg).map_err(|e| e.to_string()).map(|t| pad(sp, t, false)),
+                _ => to_json(arg)
+                    .map_err(|e| e.to_string())
+                    .map(|t| pad(sp, t, false)),
             }
         }
         _ if arg.is_null() => Err("null value cannot be formatted".into()),
@@ -224,7 +251,9 @@ fn format_one(verb: char, sp: &Spec, arg: &Value) -> Result<String, String> {
             let v = convert(arg, &Type::String).map_err(|e| e.to_string())?;
             let text = v.as_str().unwrap_or_default();
             if verb == 'q' {
-                return to_json(&v).map_err(|e| e.to_string()).map(|t| pad(sp, t, false));
+                return to_json(&v)
+                    .map_err(|e| e.to_string())
+                    .map(|t| pad(sp, t, false));
             }
             let text: String = match sp.prec {
                 Some(pr) => text.chars().take(pr).collect(),
@@ -285,7 +314,11 @@ fn format_int(verb: char, sp: &Spec, num: &Number) -> Result<String, String> {
     } else {
         ""
     };
-    Ok(pad(sp, format!("{}{prefix}{digits}", sign_prefix(sp, neg)), true))
+    Ok(pad(
+        sp,
+        format!("{}{prefix}{digits}", sign_prefix(sp, neg)),
+        true,
+    ))
 }
 
 /// The decimal digits of `num` (shortest form) and the exponent such that the value is
@@ -293,7 +326,11 @@ fn format_int(verb: char, sp: &Spec, num: &Number) -> Result<String, String> {
 fn decimal_digits(num: &Number) -> (Vec<u8>, i64) {
     let text = num.abs().to_text();
     let (int_part, frac_part) = text.split_once('.').unwrap_or((&text, ""));
-    let all: Vec<u8> = int_part.bytes().chain(frac_part.bytes()).map(|b| b - b'0').collect();
+    let all: Vec<u8> = int_part
+        .bytes()
+        .chain(frac_part.bytes())
+        .map(|b| b - b'0')
+        .collect();
     let lead = all.iter().take_while(|&&d| d == 0).count();
     if lead == all.len() {
         return (vec![], 0);
@@ -384,7 +421,16 @@ fn fmt_e(d: &[u8], exp: i64, prec: usize, upper: bool) -> String {
 fn format_float(verb: char, sp: &Spec, num: &Number) -> Result<String, String> {
     let neg = num.sign_bit();
     if num.is_infinite() {
-        let body = format!("{}Inf", if neg { "-" } else if sp.space && !sp.plus { " " } else { "+" });
+        let body = format!(
+            "{}Inf",
+            if neg {
+                "-"
+            } else if sp.space && !sp.plus {
+                " "
+            } else {
+                "+"
+            }
+        );
         return Ok(pad(&Spec { zero: false, ..*sp }, body, false));
     }
     let (mut d, mut exp) = decimal_digits(num);
@@ -430,4 +476,3 @@ fn format_float(verb: char, sp: &Spec, num: &Number) -> Result<String, String> {
     let body = format!("{}{body}", sign_prefix(sp, neg));
     Ok(pad(sp, body, true))
 }
-

@@ -56,6 +56,11 @@ fn render(d: &[u8], b64: bool) -> String {
 pub(super) fn register(list: &mut Vec<Builtin>) {
     for (name, is_file, imp) in impls() {
         let pname = if is_file { "path" } else { "str" };
-        list.push(simple(name, vec![p(pname, Type::String)], Type::String, imp));
+        list.push(simple(
+            name,
+            vec![p(pname, Type::String)],
+            Type::String,
+            imp,
+        ));
     }
 }

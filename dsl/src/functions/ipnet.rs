@@ -34,7 +34,11 @@ impl Net {
 }
 
 fn mask(bits: u32, prefix: u32) -> u128 {
-    let all: u128 = if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 };
+    let all: u128 = if bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    };
     if prefix == 0 {
         0
     } else {
@@ -43,7 +47,11 @@ fn mask(bits: u32, prefix: u32) -> u128 {
 }
 
 fn parse(text: &str) -> Result<Net, CallError> {
-    let bad = || fail(format!("invalid CIDR expression: invalid CIDR address: {text}"));
+    let bad = || {
+        fail(format!(
+            "invalid CIDR expression: invalid CIDR address: {text}"
+        ))
+    };
     let (ip, pre) = text.split_once('/').ok_or_else(bad)?;
     if pre.is_empty() || !pre.bytes().all(|b| b.is_ascii_digit()) || pre.len() > 3 {
         return Err(bad());
@@ -74,16 +82,21 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         st(),
         cidrhost,
     ));
-    list.push(simple("cidrnetmask", vec![p("prefix", st())], st(), |args, _| {
-        let net = parse(s(args, 0)?)?;
-        if net.bits != 32 {
-            return Err(fail(format!(
-                "IPv6 addresses cannot have a netmask: {}",
-                s(args, 0)?
-            )));
-        }
-        Ok(Value::string(net.render_addr(mask(32, net.prefix))))
-    }));
+    list.push(simple(
+        "cidrnetmask",
+        vec![p("prefix", st())],
+        st(),
+        |args, _| {
+            let net = parse(s(args, 0)?)?;
+            if net.bits != 32 {
+                return Err(fail(format!(
+                    "IPv6 addresses cannot have a netmask: {}",
+                    s(args, 0)?
+                )));
+            }
+            Ok(Value::string(net.render_addr(mask(32, net.prefix))))
+        },
+    ));
     list.push(simple(
         "cidrsubnet",
         vec![
@@ -109,7 +122,8 @@ fn big(args: &[Value], i: usize) -> Result<BigInt, CallError> {
     if !x.is_integer() {
         return Err(arg_err(i, "value must be a whole number"));
     }
-    x.to_bigint().ok_or_else(|| arg_err(i, "value must be a whole number"))
+    x.to_bigint()
+        .ok_or_else(|| arg_err(i, "value must be a whole number"))
 }
 
 fn cidrhost(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
@@ -166,7 +180,11 @@ fn cidrsubnet(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
 fn cidrsubnets(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let net = parse(s(args, 0)?)?;
     let mut out = Vec::new();
-    let all: u128 = if net.bits == 128 { u128::MAX } else { (1u128 << net.bits) - 1 };
+    let all: u128 = if net.bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << net.bits) - 1
+    };
     let end: u128 = net.addr | (!mask(net.bits, net.prefix) & all);
     let mut next: Option<u128> = Some(net.addr);
     for i in 1..args.len() {
@@ -185,7 +203,11 @@ fn cidrsubnets(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
             return Err(arg_err(i, format!("not enough remaining address space for a subnet with a prefix of {newprefix} bits after {}", out.last().cloned().unwrap_or_default())));
         };
         // Align up to the subnet size.
-        let align: u128 = if size_bits >= 128 { 0 } else { (1u128 << size_bits) - 1 };
+        let align: u128 = if size_bits >= 128 {
+            0
+        } else {
+            (1u128 << size_bits) - 1
+        };
         let aligned = start.checked_add(align).map(|x| x & !align);
         let Some(aligned) = aligned.filter(|a| *a <= end && *a >= net.addr) else {
             return Err(arg_err(i, format!("not enough remaining address space for a subnet with a prefix of {newprefix} bits after {}", out.last().cloned().unwrap_or_default())));
@@ -194,7 +216,11 @@ fn cidrsubnets(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         if last > end {
             return Err(arg_err(i, format!("not enough remaining address space for a subnet with a prefix of {newprefix} bits after {}", out.last().cloned().unwrap_or_default())));
         }
-        let sub = Net { addr: aligned, prefix: newprefix, bits: net.bits };
+        let sub = Net {
+            addr: aligned,
+            prefix: newprefix,
+            bits: net.bits,
+        };
         out.push(sub.render());
         next = last.checked_add(1);
     }

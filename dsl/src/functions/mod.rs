@@ -32,9 +32,11 @@ mod yaml;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_text;
-#[cfg(test)]
 mod tests_coll;
+#[cfg(test)]
+mod tests_misc;
+#[cfg(test)]
+mod tests_text;
 
 pub(crate) use util::Builtin;
 
@@ -107,6 +109,12 @@ pub trait Function: Send + Sync {
     /// Errors carry the bare reason; [`FunctionTable::call`] words them as Terraform does
     /// (`Invalid value for "x" parameter: ...` or `Call to function "f" failed: ...`).
     fn call(&self, args: &[Value], ctx: &CallContext) -> Result<Value, CallError>;
+    /// Whether marks nested inside an argument (not allowed to be marked) stay where they are,
+    /// as for structural functions like `element` or `merge`; otherwise every nested mark is
+    /// removed before the call and put on the result.
+    fn keeps_nested_marks(&self) -> bool {
+        false
+    }
 }
 
 /// The functions callable by name.
@@ -135,7 +143,8 @@ impl FunctionTable {
         typeconv::register(&mut list);
         let mut functions: std::collections::BTreeMap<&'static str, Box<dyn Function>> =
             std::collections::BTreeMap::new();
-        for f in list {
+        for mut f in list {
+            f.keep_nested_marks = STRUCTURAL.contains(&f.name);
             functions.insert(f.name, Box::new(f));
         }
         FunctionTable { functions }
@@ -151,7 +160,12 @@ impl FunctionTable {
 
     /// Checks arity, converts arguments to parameter types, handles null/unknown/marked
     /// arguments as the signature says, and calls the function.
-    pub fn call(&self, name: &str, args: Vec<Value>, ctx: &CallContext) -> Result<Value, CallError> {
+    pub fn call(
+        &self,
+        name: &str,
+        args: Vec<Value>,
+        ctx: &CallContext,
+    ) -> Result<Value, CallError> {
         let Some(f) = self.get(name) else {
             return Err(CallError {
                 arg: None,
@@ -161,6 +175,25 @@ impl FunctionTable {
         call_function(f, args, ctx)
     }
 }
+
+/// Functions that move values around without looking into them: marks nested in their
+/// arguments stay on the elements they were on (checked against Terraform).
+const STRUCTURAL: &[&str] = &[
+    "chunklist",
+    "coalescelist",
+    "concat",
+    "element",
+    "flatten",
+    "keys",
+    "length",
+    "lookup",
+    "merge",
+    "one",
+    "reverse",
+    "slice",
+    "values",
+    "zipmap",
+];
 
 fn param_for(sig: &Signature, i: usize) -> Option<&Param> {
     sig.params.get(i).or(sig.variadic.as_ref())
@@ -199,7 +232,11 @@ pub fn call_function(
             arg: None,
             message: format!(
                 "Function \"{name}\" expects{} {np} argument(s). Missing value for \"{missing}\".",
-                if sig.variadic.is_some() { " at least" } else { "" }
+                if sig.variadic.is_some() {
+                    " at least"
+                } else {
+                    ""
+                }
             ),
         });
     }
@@ -220,7 +257,11 @@ pub fn call_function(
         let arg = if p.allow_marked {
             arg
         } else {
-            let (v, m) = arg.unmark_deep();
+            let (v, m) = if f.keeps_nested_marks() {
+                arg.unmark()
+            } else {
+                arg.unmark_deep()
+            };
             result_marks.extend(m);
             v
         };
@@ -263,6 +304,8 @@ pub fn call_function(
         };
         return Ok(Value::unknown_not_null(ty).with_marks(result_marks));
     }
-    let out = f.call(&converted, ctx).map_err(|e| word_error(f, &sig, e))?;
+    let out = f
+        .call(&converted, ctx)
+        .map_err(|e| word_error(f, &sig, e))?;
     Ok(out.with_marks(result_marks))
 }

@@ -56,6 +56,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
             variadic: Some(p("numbers", num())),
             ret: super::util::Ret::Fixed(num()),
             imp: if want_max { max_impl } else { min_impl },
+            keep_nested_marks: false,
         });
     }
     list.push(simple(
@@ -98,7 +99,10 @@ fn parseint(args: &[Value], _: &super::CallContext) -> Result<Value, CallError> 
     if v.ty() != &Type::String {
         return Err(arg_err(
             0,
-            format!("first argument must be a string, not {}", v.ty().friendly_name()),
+            format!(
+                "first argument must be a string, not {}",
+                v.ty().friendly_name()
+            ),
         ));
     }
     let text = s(args, 0)?;
@@ -147,4 +151,3 @@ fn parse_big(text: &str, base: u32) -> Option<BigInt> {
     }
     Some(if neg { -out } else { out })
 }
-

@@ -78,7 +78,9 @@ fn shape(re: &Regex) -> Result<Shape, String> {
     if named == 0 {
         Ok(Shape::Numbered(names.len()))
     } else if named == names.len() {
-        Ok(Shape::Named(names.iter().flatten().map(|s| s.to_string()).collect()))
+        Ok(Shape::Named(
+            names.iter().flatten().map(|s| s.to_string()).collect(),
+        ))
     } else {
         Err("invalid regexp pattern: cannot mix both named and unnamed capture groups".into())
     }

@@ -1,7 +1,7 @@
 //! Set functions: setintersection setproduct setsubtract setunion.
 
 use super::collection::{is_seq, make_set};
-use super::util::{a, arg_err, computed, dynamic_ret, fail, p, Builtin};
+use super::util::{arg_err, computed, dynamic_ret, fail, p, Builtin};
 use super::{CallContext, CallError};
 use crate::value::{unify, Type, Value};
 
@@ -17,7 +17,13 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         ("setintersection", intersection as super::util::ImplFn),
         ("setunion", union),
     ] {
-        let mut f = computed(name, vec![p("first_set", set_any())], None, dynamic_ret, imp);
+        let mut f = computed(
+            name,
+            vec![p("first_set", set_any())],
+            None,
+            dynamic_ret,
+            imp,
+        );
         f.variadic = Some(p("other_sets", set_any()));
         list.push(f);
     }
@@ -48,7 +54,8 @@ fn contains(set: &[Value], v: &Value) -> bool {
 fn conv_all(args: &[Value], t: &Type) -> Result<Vec<Vec<Value>>, CallError> {
     args.iter()
         .map(|s| {
-            let c = crate::value::convert(s, &Type::set(t.clone())).map_err(|e| fail(e.to_string()))?;
+            let c =
+                crate::value::convert(s, &Type::set(t.clone())).map_err(|e| fail(e.to_string()))?;
             Ok(c.elements().unwrap_or_default().to_vec())
         })
         .collect()
@@ -99,7 +106,7 @@ fn product(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     }
     let mut rows: Vec<Vec<Value>> = vec![vec![]];
     for s in args {
-        let es = a(&[s.clone()], 0)?.elements().unwrap_or_default().to_vec();
+        let es = s.elements().unwrap_or_default().to_vec();
         let mut next = Vec::with_capacity(rows.len() * es.len());
         for r in &rows {
             for e in &es {

@@ -55,6 +55,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         variadic: Some(p("lists", list_str())),
         ret: super::util::Ret::Fixed(st()),
         imp: join,
+        keep_nested_marks: false,
     });
     list.push(simple("lower", vec![p("str", st())], st(), |args, _| {
         Ok(Value::string(map_chars(s(args, 0)?, false)))
@@ -89,7 +90,11 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
     }));
     list.push(simple(
         "substr",
-        vec![p("str", st()), p("offset", Type::Number), p("length", Type::Number)],
+        vec![
+            p("str", st()),
+            p("offset", Type::Number),
+            p("length", Type::Number),
+        ],
         st(),
         substr,
     ));
@@ -123,9 +128,12 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
             Ok(Value::string(t.strip_suffix(s(args, 1)?).unwrap_or(t)))
         },
     ));
-    list.push(simple("trimspace", vec![p("str", st())], st(), |args, _| {
-        Ok(Value::string(s(args, 0)?.trim()))
-    }));
+    list.push(simple(
+        "trimspace",
+        vec![p("str", st())],
+        st(),
+        |args, _| Ok(Value::string(s(args, 0)?.trim())),
+    ));
 }
 
 /// Largest output `indent` and friends may build (bytes), so no input can exhaust memory.
@@ -186,8 +194,7 @@ fn replace(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let sub = s(args, 1)?;
     let rep = s(args, 2)?;
     if sub.len() >= 2 && sub.starts_with('/') && sub.ends_with('/') {
-        let re = super::regex::compile(&sub[1..sub.len() - 1])
-            .map_err(|e| arg_err(1, e))?;
+        let re = super::regex::compile(&sub[1..sub.len() - 1]).map_err(|e| arg_err(1, e))?;
         return Ok(Value::string(re.replace_all(text, rep)));
     }
     if sub.is_empty() {

@@ -45,10 +45,26 @@ pub(super) fn check(cases: &[(&str, &str, &str)]) {
 #[test]
 fn machinery() {
     check(&[
-        ("abs", "[]", "ERR Function \"abs\" expects 1 argument(s). Missing value for \"num\"."),
-        ("abs", "[1, 2]", "ERR Function \"abs\" expects only 1 argument(s)."),
-        ("abs", "[null]", "ERR Invalid value for \"num\" parameter: argument must not be null."),
-        ("abs", "[\"x\"]", "ERR Invalid value for \"num\" parameter: a number is required."),
+        (
+            "abs",
+            "[]",
+            "ERR Function \"abs\" expects 1 argument(s). Missing value for \"num\".",
+        ),
+        (
+            "abs",
+            "[1, 2]",
+            "ERR Function \"abs\" expects only 1 argument(s).",
+        ),
+        (
+            "abs",
+            "[null]",
+            "ERR Invalid value for \"num\" parameter: argument must not be null.",
+        ),
+        (
+            "abs",
+            "[\"x\"]",
+            "ERR Invalid value for \"num\" parameter: a number is required.",
+        ),
         ("nosuch", "[]", "ERR There is no function named \"nosuch\"."),
     ]);
 }
@@ -64,8 +80,97 @@ fn unknown_and_marks() {
     assert!(!r.is_known());
     assert_eq!(r.ty(), &Type::String);
     let r = t
-        .call("upper", vec![Value::string("a").mark(Mark::Sensitive)], &ctx)
+        .call(
+            "upper",
+            vec![Value::string("a").mark(Mark::Sensitive)],
+            &ctx,
+        )
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(r.is_sensitive());
     assert_eq!(r.as_str(), Some("A"));
+}
+
+#[test]
+fn nested_marks_as_terraform() {
+    use crate::value::{Mark, Type};
+    let t = table();
+    let ctx = CallContext::default();
+    let list = || {
+        Value::list(
+            Type::String,
+            vec![Value::string("a"), Value::string("b").mark(Mark::Sensitive)],
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let call = |name: &str, args: Vec<Value>| {
+        t.call(name, args, &ctx)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    // Structural functions leave element marks on the elements.
+    assert!(!call("length", vec![list()]).is_sensitive());
+    assert!(!call("element", vec![list(), Value::int(0)]).is_sensitive());
+    assert!(call("element", vec![list(), Value::int(1)]).is_sensitive());
+    // Functions that look into the elements mark their result.
+    assert!(call("join", vec![Value::string(","), list()]).is_sensitive());
+    assert!(call("contains", vec![list(), Value::string("a")]).is_sensitive());
+    assert!(call("jsonencode", vec![list()]).is_sensitive());
+    // A marked argument marks the result.
+    assert!(call("length", vec![list().mark(Mark::Sensitive)]).is_sensitive());
+    assert!(!call(
+        "nonsensitive",
+        vec![Value::string("a").mark(Mark::Sensitive)]
+    )
+    .is_sensitive());
+    assert!(call(
+        "issensitive",
+        vec![Value::string("a").mark(Mark::Sensitive)]
+    )
+    .as_bool()
+    .unwrap_or(false));
+}
+
+#[test]
+fn unknown_arguments_give_unknown_results() {
+    use crate::value::Type;
+    let t = table();
+    let ctx = CallContext::default();
+    for (name, args) in [
+        ("length", vec![Value::unknown(Type::list(Type::String))]),
+        (
+            "format",
+            vec![Value::string("%s"), Value::unknown(Type::String)],
+        ),
+        (
+            "cidrhost",
+            vec![Value::unknown(Type::String), Value::int(1)],
+        ),
+        (
+            "regex",
+            vec![Value::unknown(Type::String), Value::string("x")],
+        ),
+        (
+            "jsonencode",
+            vec![Value::tuple(vec![Value::unknown(Type::String)])],
+        ),
+        ("yamlencode", vec![Value::unknown(Type::String)]),
+    ] {
+        let r = t
+            .call(name, args, &ctx)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!r.is_known(), "{name}");
+    }
+    let r = t
+        .call("plantimestamp", vec![], &ctx)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!r.is_known());
+    assert_eq!(r.ty(), &Type::String);
+}
+
+#[test]
+fn every_documented_function_is_present() {
+    let t = table();
+    let names: Vec<&str> = t.names().collect();
+    for want in "abs ceil floor log max min parseint pow signum chomp endswith format formatlist indent join lower regex regexall replace split startswith strcontains strrev substr title trim trimprefix trimspace trimsuffix upper alltrue anytrue chunklist coalesce coalescelist compact concat contains distinct element flatten index keys length lookup matchkeys merge one range reverse setintersection setproduct setsubtract setunion slice sort sum transpose values zipmap base64decode base64encode base64gzip csvdecode jsondecode jsonencode textdecodebase64 textencodebase64 urlencode yamldecode yamlencode abspath dirname pathexpand basename file fileexists fileset filebase64 formatdate plantimestamp timeadd timecmp timestamp base64sha256 base64sha512 bcrypt filebase64sha256 filebase64sha512 filemd5 filesha1 filesha256 filesha512 md5 rsadecrypt sha1 sha256 sha512 uuid uuidv5 cidrhost cidrnetmask cidrsubnet cidrsubnets ephemeralasnull issensitive nonsensitive sensitive tobool tolist tomap tonumber toset tostring type".split(' ') {
+        assert!(names.contains(&want), "missing {want}");
+    }
 }

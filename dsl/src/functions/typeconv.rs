@@ -18,38 +18,72 @@ fn vparam() -> super::Param {
 }
 
 pub(super) fn register(list: &mut Vec<Builtin>) {
-    list.push(simple("tobool", vec![vparam()], Type::Bool, |args, _| to(args, &Type::Bool)));
-    list.push(simple("tonumber", vec![vparam()], Type::Number, |args, _| {
-        to(args, &Type::Number)
+    list.push(simple("tobool", vec![vparam()], Type::Bool, |args, _| {
+        to(args, &Type::Bool)
     }));
-    list.push(simple("tostring", vec![vparam()], Type::String, |args, _| {
-        to(args, &Type::String)
-    }));
-    list.push(computed("tolist", vec![vparam()], None, |_| Ok(Type::list(Type::Dynamic)), |args, _| {
-        to(args, &Type::list(Type::Dynamic))
-    }));
-    list.push(computed("toset", vec![vparam()], None, |_| Ok(Type::set(Type::Dynamic)), |args, _| {
-        to(args, &Type::set(Type::Dynamic))
-    }));
-    list.push(computed("tomap", vec![vparam()], None, |_| Ok(Type::map(Type::Dynamic)), |args, _| {
-        to(args, &Type::map(Type::Dynamic))
-    }));
+    list.push(simple(
+        "tonumber",
+        vec![vparam()],
+        Type::Number,
+        |args, _| to(args, &Type::Number),
+    ));
+    list.push(simple(
+        "tostring",
+        vec![vparam()],
+        Type::String,
+        |args, _| to(args, &Type::String),
+    ));
+    list.push(computed(
+        "tolist",
+        vec![vparam()],
+        None,
+        |_| Ok(Type::list(Type::Dynamic)),
+        |args, _| to(args, &Type::list(Type::Dynamic)),
+    ));
+    list.push(computed(
+        "toset",
+        vec![vparam()],
+        None,
+        |_| Ok(Type::set(Type::Dynamic)),
+        |args, _| to(args, &Type::set(Type::Dynamic)),
+    ));
+    list.push(computed(
+        "tomap",
+        vec![vparam()],
+        None,
+        |_| Ok(Type::map(Type::Dynamic)),
+        |args, _| to(args, &Type::map(Type::Dynamic)),
+    ));
     let any = || p("value", Type::Dynamic).null().unknown().marked();
-    list.push(computed("sensitive", vec![any()], None, super::util::same_as_0, |args, _| {
-        Ok(a(args, 0)?.clone().mark(Mark::Sensitive))
-    }));
-    list.push(computed("nonsensitive", vec![any()], None, super::util::same_as_0, |args, _| {
-        let v = a(args, 0)?.clone();
-        let (v, mut marks) = v.unmark();
-        marks.remove(&Mark::Sensitive);
-        Ok(v.with_marks(marks))
-    }));
+    list.push(computed(
+        "sensitive",
+        vec![any()],
+        None,
+        super::util::same_as_0,
+        |args, _| Ok(a(args, 0)?.clone().mark(Mark::Sensitive)),
+    ));
+    list.push(computed(
+        "nonsensitive",
+        vec![any()],
+        None,
+        super::util::same_as_0,
+        |args, _| {
+            let v = a(args, 0)?.clone();
+            let (v, mut marks) = v.unmark();
+            marks.remove(&Mark::Sensitive);
+            Ok(v.with_marks(marks))
+        },
+    ));
     list.push(simple("issensitive", vec![any()], Type::Bool, |args, _| {
         Ok(Value::bool(a(args, 0)?.is_sensitive()))
     }));
-    list.push(computed("ephemeralasnull", vec![any()], None, super::util::same_as_0, |args, _| {
-        Ok(ephemeral_as_null(a(args, 0)?))
-    }));
+    list.push(computed(
+        "ephemeralasnull",
+        vec![any()],
+        None,
+        super::util::same_as_0,
+        |args, _| Ok(ephemeral_as_null(a(args, 0)?)),
+    ));
     list.push(simple("type", vec![any()], Type::String, |args, _| {
         let v = a(args, 0)?;
         Ok(Value::string(v.ty().console_string()).mark(Mark::Other(TYPE_MARK.into())))
@@ -67,16 +101,31 @@ fn ephemeral_as_null(v: &Value) -> Value {
     let out = match plain.kind() {
         crate::value::ValueKind::List(es) => {
             let es: Vec<Value> = es.iter().map(ephemeral_as_null).collect();
-            Value::list(plain.ty().element_type().cloned().unwrap_or(Type::Dynamic), es).unwrap_or(plain)
+            Value::list(
+                plain.ty().element_type().cloned().unwrap_or(Type::Dynamic),
+                es,
+            )
+            .unwrap_or(plain)
         }
-        crate::value::ValueKind::Tuple(es) => Value::tuple(es.iter().map(ephemeral_as_null).collect()),
+        crate::value::ValueKind::Tuple(es) => {
+            Value::tuple(es.iter().map(ephemeral_as_null).collect())
+        }
         crate::value::ValueKind::Map(m) => {
-            let m = m.iter().map(|(k, e)| (k.clone(), ephemeral_as_null(e))).collect();
-            Value::map(plain.ty().element_type().cloned().unwrap_or(Type::Dynamic), m).unwrap_or(plain)
+            let m = m
+                .iter()
+                .map(|(k, e)| (k.clone(), ephemeral_as_null(e)))
+                .collect();
+            Value::map(
+                plain.ty().element_type().cloned().unwrap_or(Type::Dynamic),
+                m,
+            )
+            .unwrap_or(plain)
         }
-        crate::value::ValueKind::Object(m) => {
-            Value::object(m.iter().map(|(k, e)| (k.clone(), ephemeral_as_null(e))).collect())
-        }
+        crate::value::ValueKind::Object(m) => Value::object(
+            m.iter()
+                .map(|(k, e)| (k.clone(), ephemeral_as_null(e)))
+                .collect(),
+        ),
         _ => plain,
     };
     out.with_marks(marks)
@@ -107,8 +156,14 @@ fn to(args: &[Value], want: &Type) -> Result<Value, CallError> {
                     return Err(arg_err(0, format!("cannot convert {q} to bool; only the strings \"true\" or \"false\" are allowed")));
                 }
             }
-            Err(arg_err(0, format!("cannot convert {} to {}: {e}", v.ty().friendly_name(), want.friendly_name_for_constraint())))
+            Err(arg_err(
+                0,
+                format!(
+                    "cannot convert {} to {}: {e}",
+                    v.ty().friendly_name(),
+                    want.friendly_name_for_constraint()
+                ),
+            ))
         }
     }
 }
-

@@ -21,6 +21,9 @@ pub(crate) struct Builtin {
     pub variadic: Option<Param>,
     pub ret: Ret,
     pub imp: ImplFn,
+    /// Nested marks of arguments reach the implementation (see
+    /// [`Function::keeps_nested_marks`]).
+    pub keep_nested_marks: bool,
 }
 
 impl Function for Builtin {
@@ -41,6 +44,9 @@ impl Function for Builtin {
     }
     fn call(&self, args: &[Value], ctx: &CallContext) -> Result<Value, CallError> {
         (self.imp)(args, ctx)
+    }
+    fn keeps_nested_marks(&self) -> bool {
+        self.keep_nested_marks
     }
 }
 
@@ -78,18 +84,14 @@ impl ParamExt for Param {
 }
 
 /// A built-in with fixed parameters and a fixed return type.
-pub(crate) fn simple(
-    name: &'static str,
-    params: Vec<Param>,
-    ret: Type,
-    imp: ImplFn,
-) -> Builtin {
+pub(crate) fn simple(name: &'static str, params: Vec<Param>, ret: Type, imp: ImplFn) -> Builtin {
     Builtin {
         name,
         params,
         variadic: None,
         ret: Ret::Fixed(ret),
         imp,
+        keep_nested_marks: false,
     }
 }
 
@@ -107,6 +109,7 @@ pub(crate) fn computed(
         variadic,
         ret: Ret::Computed(ret),
         imp,
+        keep_nested_marks: false,
     }
 }
 
@@ -140,21 +143,18 @@ pub(crate) fn n(args: &[Value], i: usize) -> Result<&Number, CallError> {
         .ok_or_else(|| arg_err(i, "number required"))
 }
 
-/// The bool in argument `i`.
-pub(crate) fn b(args: &[Value], i: usize) -> Result<bool, CallError> {
-    args.get(i)
-        .and_then(Value::as_bool)
-        .ok_or_else(|| arg_err(i, "bool required"))
-}
-
 /// Argument `i` as a whole number fitting in i64 (cty's `gocty.FromCtyValue` into an int).
 pub(crate) fn int(args: &[Value], i: usize) -> Result<i64, CallError> {
     let num = n(args, i)?;
     if !num.is_integer() {
         return Err(arg_err(i, "value must be a whole number"));
     }
-    num.to_i64()
-        .ok_or_else(|| arg_err(i, "value must be a whole number, between -9223372036854775808 and 9223372036854775807"))
+    num.to_i64().ok_or_else(|| {
+        arg_err(
+            i,
+            "value must be a whole number, between -9223372036854775808 and 9223372036854775807",
+        )
+    })
 }
 
 /// The argument, or an error when missing (never happens after the arity check).
@@ -168,12 +168,6 @@ pub(crate) fn string_list(items: Vec<String>) -> Value {
     Value::list(Type::String, elems).unwrap_or_else(|_| Value::dynamic())
 }
 
-/// The elements of argument `i` as strings (a list/set of strings after conversion).
-pub(crate) fn strings_of(args: &[Value], i: usize) -> Result<Vec<&Value>, CallError> {
-    let v = a(args, i)?;
-    Ok(v.elements().map(|e| e.iter().collect()).unwrap_or_default())
-}
-
 /// list(string) type.
 pub(crate) fn list_str() -> Type {
     Type::list(Type::String)
@@ -181,7 +175,10 @@ pub(crate) fn list_str() -> Type {
 
 /// Result type: same as argument `i`'s type.
 pub(crate) fn same_as_0(args: &[Value]) -> Result<Type, CallError> {
-    Ok(args.first().map(|v| v.ty().clone()).unwrap_or(Type::Dynamic))
+    Ok(args
+        .first()
+        .map(|v| v.ty().clone())
+        .unwrap_or(Type::Dynamic))
 }
 
 /// Result type: unknown until the call.

@@ -218,5 +218,5 @@ fn eval_fixtures_match_terraform() {
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked >= 150, "only {checked} outputs were checked");
+    assert!(checked >= 180, "only {checked} outputs were checked");
 }

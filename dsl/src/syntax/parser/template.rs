@@ -233,6 +233,9 @@ impl Parser<'_> {
             }
         };
         if indented {
+            // As HCL: strip markers act first (each on the adjacent line's text only), then
+            // the common indentation is measured and removed.
+            apply_strip_markers(&mut pieces);
             remove_common_indent(&mut pieces);
         }
         for piece in &mut pieces {

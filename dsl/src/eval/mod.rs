@@ -8,6 +8,35 @@
 //!   [`Diagnostic`]s on the span of the offending sub-expression, with Terraform's words.
 //! - [`references`] lists the static references an expression makes, for dependency graphs.
 //!
+//! - [`UserFunctions::from_blocks`] collects the `function` blocks of a configuration (a
+//!   terrane extension), rejecting recursion with a diagnostic that names the cycle.
+//!
+//! ```
+//! use terrane_dsl::eval::{references, EvalContext, Scope};
+//! use terrane_dsl::functions::FunctionTable;
+//! use terrane_dsl::value::Value;
+//!
+//! let parsed = terrane_dsl::syntax::parse("x = [for n in var.names : upper(n)]\n");
+//! let expr = &parsed.body.attributes().next().unwrap().expr;
+//! assert_eq!(references(expr)[0].root, "var");
+//!
+//! let names = Value::tuple(vec![Value::string("a"), Value::string("b")]);
+//! let scope = Scope::new().with("var", Value::object_from([("names", names)]));
+//! let table = FunctionTable::builtin();
+//! let ctx = EvalContext::new(scope, &table);
+//! let v = ctx.eval(expr).unwrap();
+//! assert_eq!(v.elements().unwrap()[1].as_str(), Some("B"));
+//! ```
+//!
+//! Unknown values (not known until apply) propagate as Terraform propagates them, and marks
+//! (`sensitive`) travel from every operand to every result. Evaluation never panics and never
+//! overflows the stack: deep nesting grows the stack on the heap up to [`MAX_EVAL_DEPTH`]
+//! levels, and user-defined functions may make at most [`MAX_USER_FUNCTION_CALLS`] calls.
+//!
+//! Static checks Terraform makes before evaluating (a reference to an undeclared `local` or
+//! `var`, which even `try` does not hide) belong to the caller: it can check [`references`]
+//! against what is declared.
+//!
 //! The work is split by job: [`scope`] (root names and local symbols), `ops` (operators and
 //! the conditional), `access` (index, attribute, splat), `for_expr`, `template`, `call`
 //! (function calls, `try`, `can`, `templatefile`, `templatestring`), [`user_functions`].

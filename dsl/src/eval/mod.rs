@@ -433,6 +433,8 @@ impl<'c, 'a> Evaluator<'c, 'a> {
 fn object_key_literal(key: &Expr) -> Option<String> {
     match &key.kind {
         ExprKind::Variable(ident) => Some(ident.name.clone()),
+        ExprKind::Literal(Literal::Null) => Some("null".into()),
+        ExprKind::Literal(Literal::Bool(b)) => Some(b.to_string()),
         _ => None,
     }
 }

@@ -154,6 +154,11 @@ fn object_constructors() {
         "Can't use this value as a key: string required, but have tuple.",
     );
     assert!(!ok("{(local.u) = 1}").is_known());
+    assert_eq!(
+        show("{null = 1, true = 2, false = 3}"),
+        "{\n  \"false\" = 3\n  \"null\" = 1\n  \"true\" = 2\n}"
+    );
+    assert_eq!(show("[for x in [1] : x if \"true\"]"), "[\n  1,\n]");
     assert_err(
         "{local.s = 1}",
         "Ambiguous attribute key",

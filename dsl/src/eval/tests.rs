@@ -372,6 +372,13 @@ fn splats() {
     assert_eq!(show("local.s[*]"), "[\n  \"abc\",\n]");
     assert_eq!(show("local.set[*]"), "tolist([\n  \"x\",\n  \"y\",\n])");
     assert_eq!(show("[[1, 2], [3]][*][0]"), "[\n  1,\n  3,\n]");
+    // An attribute-only splat ends at the first index; a full splat applies it to each item.
+    assert_eq!(show("[{id = \"a\"}, {id = \"b\"}].*.id[0]"), "\"a\"");
+    assert_eq!(
+        show("[{id = [\"a\"]}, {id = [\"b\"]}][*].id[0]"),
+        "[\n  \"a\",\n  \"b\",\n]"
+    );
+    assert_eq!(show("[1, 2].0"), "1");
     assert_err(
         "local.s[*].x",
         "Unsupported attribute",
@@ -406,6 +413,16 @@ fn splat_of_null_sequence() {
         d[0].detail,
         "Splat expressions (with the * symbol) cannot be applied to null sequences."
     );
+}
+
+#[test]
+fn errors_come_with_a_best_effort_value() {
+    let table = FunctionTable::builtin();
+    let ctx = EvalContext::new(Scope::new().with("local", locals()), &table);
+    let (v, d) = ctx.eval_with_diagnostics(&parse_expr("[1, local.s + 1]"));
+    assert_eq!(d.len(), 1);
+    assert_eq!(v.length(), Some(2));
+    assert!(!v.is_wholly_known());
 }
 
 #[test]

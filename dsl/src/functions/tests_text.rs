@@ -98,3 +98,51 @@ fn format() {
         ("formatlist", "[\"%s-%s\", [\"a\",\"b\"], [\"c\"]]", "ERR Invalid value for \"args\" parameter: argument 2 has length 1, which is inconsistent with argument 1 of length 2."),
     ]);
 }
+
+/// From conformance case 043 (`terraform output -json`) and `terraform console`: RE2's
+/// classes are ASCII-only.
+#[test]
+fn regex_conformance() {
+    check(&[
+        ("regex", r#"["[a-z]+", "123abc456def"]"#, r#""abc""#),
+        (
+            "regex",
+            r#"["(\\d+)-(\\d+)", "range: 10-20"]"#,
+            r#"["10","20"]"#,
+        ),
+        (
+            "regex",
+            r#"["(?P<key>\\w+)=(?P<val>\\w+)", "x: color=blue"]"#,
+            r#"{"key":"color","val":"blue"}"#,
+        ),
+        ("regex", r#"["(a)(b)?", "a"]"#, r#"["a",null]"#),
+        (
+            "regexall",
+            r#"["[0-9]+", "a1b22c333"]"#,
+            r#"["1","22","333"]"#,
+        ),
+        (
+            "regexall",
+            r#"["(\\w)=(\\d)", "a=1, b=2, c=3"]"#,
+            r#"[["a","1"],["b","2"],["c","3"]]"#,
+        ),
+        (
+            "regexall",
+            r#"["(?P<k>[a-z]+):(?P<v>[0-9]+)", "x:1 y:22"]"#,
+            r#"[{"k":"x","v":"1"},{"k":"y","v":"22"}]"#,
+        ),
+        ("regex", r#"["(?i)HELLO", "say hello"]"#, r#""hello""#),
+        (
+            "regex",
+            r#"["^\\s*(\\S+)", "   padded value"]"#,
+            r#"["padded"]"#,
+        ),
+        ("regex", r#"["[[:upper:]]+", "abcDEFghi"]"#, r#""DEF""#),
+        ("regex", r#"["(?s)a.b", "a\nb"]"#, r#""a\nb""#),
+        ("regex", r#"["\\p{Greek}+", "abcαβγdef"]"#, r#""αβγ""#),
+        ("regex", r#"["\\w+", "éa_1"]"#, r#""a_1""#),
+        ("regex", r#"["[\\d.]+", "x1.5"]"#, r#""1.5""#),
+        ("regex", r#"["\\s(\\S+)", "a\u00a0b c"]"#, r#"["c"]"#),
+        ("replace", r#"["a b", "/\\bb/", "X"]"#, r#""a X""#),
+    ]);
+}

@@ -146,7 +146,17 @@ fn to(args: &[Value], want: &Type) -> Result<Value, CallError> {
     match convert(v, want) {
         Ok(r) => Ok(r),
         Err(e) => {
-            let (plain, _) = v.clone().unmark_deep();
+            let (plain, marks) = v.clone().unmark_deep();
+            if marks.contains(&Mark::Sensitive) {
+                return Err(arg_err(
+                    0,
+                    format!(
+                        "cannot convert this sensitive {} to {}",
+                        plain.ty().friendly_name(),
+                        want.friendly_name_for_constraint()
+                    ),
+                ));
+            }
             if let Some(text) = plain.as_str() {
                 let q = crate::value::types::go_quote(text);
                 if *want == Type::Number {

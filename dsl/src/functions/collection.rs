@@ -112,7 +112,12 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         "element",
         vec![p("list", Type::Dynamic), p("index", Type::Number)],
         None,
-        dynamic_ret,
+        |args| {
+            Ok(match args.first().map(Value::ty) {
+                Some(Type::List(e)) => (**e).clone(),
+                _ => Type::Dynamic,
+            })
+        },
         element,
     ));
     list.push(computed(
@@ -132,7 +137,13 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         "keys",
         vec![p("inputMap", Type::Dynamic)],
         None,
-        dynamic_ret,
+        |args| {
+            Ok(match args.first().map(Value::ty) {
+                Some(Type::Map(_)) => Type::list(Type::String),
+                Some(Type::Object(attrs)) => Type::tuple(vec![Type::String; attrs.len()]),
+                _ => Type::Dynamic,
+            })
+        },
         keys,
     ));
     list.push(simple(

@@ -62,7 +62,13 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         "values",
         vec![p("mapping", Type::Dynamic)],
         None,
-        dynamic_ret,
+        |args| {
+            Ok(match args.first().map(Value::ty) {
+                Some(Type::Map(e)) => Type::list((**e).clone()),
+                Some(Type::Object(attrs)) => Type::tuple(attrs.values().cloned().collect()),
+                _ => Type::Dynamic,
+            })
+        },
         values,
     ));
     list.push(computed(

@@ -28,12 +28,83 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
 
 /// Compiles an RE2 pattern, with errors worded like Go's `regexp` (without its prefix).
 pub(super) fn compile(pattern: &str) -> Result<Regex, String> {
-    regex::RegexBuilder::new(pattern)
+    regex::RegexBuilder::new(&ascii_classes(pattern))
         .size_limit(8 << 20)
         .dfa_size_limit(8 << 20)
         .nest_limit(1000)
         .build()
         .map_err(|e| go_error(pattern, &e))
+}
+
+/// RE2's Perl classes (`\\d \\w \\s`) and word boundaries are ASCII-only; the regex crate's
+/// are Unicode-aware. Rewrites them to their ASCII meaning.
+fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let rep = match n {
+                    'd' => Some("[0-9]"),
+                    'D' => Some("[^0-9]"),
+                    'w' => Some("[0-9A-Za-z_]"),
+                    'W' => Some("[^0-9A-Za-z_]"),
+                    's' => Some("[\\t\\n\\f\\r ]"),
+                    'S' => Some("[^\\t\\n\\f\\r ]"),
+                    'b' if !in_class => Some("(?-u:\\b)"),
+                    'B' if !in_class => Some("(?-u:\\B)"),
+                    _ => None,
+                };
+                match rep {
+                    Some(r) => out.push_str(r),
+                    None => {
+                        out.push(c);
+                        out.push(n);
+                    }
+                }
+                class_start = false;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                continue;
+            }
+            '[' if chars.peek() == Some(&':') => {
+                // A POSIX class such as [:alpha:] inside a bracket expression.
+                out.push(c);
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == ']' {
+                        break;
+                    }
+                }
+                class_start = false;
+            }
+            ']' if in_class && !class_start => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => {
+                out.push(c);
+                class_start = false;
+            }
+        }
+        if c != '[' {
+            class_start = false;
+        }
+    }
+    out
 }
 
 fn go_error(pattern: &str, e: &regex::Error) -> String {

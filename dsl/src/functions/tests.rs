@@ -174,3 +174,46 @@ fn every_documented_function_is_present() {
         assert!(names.contains(&want), "missing {want}");
     }
 }
+
+#[test]
+fn result_types_of_unknown_calls() {
+    use crate::value::Type;
+    let t = table();
+    let ctx = CallContext::default();
+    let ty = |name: &str, args: Vec<Value>| {
+        t.call(name, args, &ctx)
+            .map(|v| v.ty().clone())
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let tuple = Type::tuple(vec![Type::String, Type::Number]);
+    assert_eq!(
+        ty("tolist", vec![Value::unknown(tuple.clone())]),
+        Type::list(Type::String)
+    );
+    assert_eq!(
+        ty("keys", vec![Value::unknown(Type::map(Type::Number))]),
+        Type::list(Type::String)
+    );
+    assert_eq!(
+        ty(
+            "element",
+            vec![Value::unknown(Type::list(Type::Bool)), Value::int(0)]
+        ),
+        Type::Bool
+    );
+    assert_eq!(
+        ty("values", vec![Value::unknown(Type::map(Type::Number))]),
+        Type::list(Type::Number)
+    );
+    assert_eq!(
+        ty("upper", vec![Value::unknown(Type::String)]),
+        Type::String
+    );
+    assert_eq!(
+        ty(
+            "regexall",
+            vec![Value::string("(a)(b)"), Value::unknown(Type::String)]
+        ),
+        Type::list(Type::tuple(vec![Type::String, Type::String]))
+    );
+}

@@ -202,3 +202,57 @@ mod props {
         }
     }
 }
+
+/// From conformance cases 031, 034 and 037 (`terraform output -json`).
+#[test]
+fn collection_conformance() {
+    check(&[
+        ("tostring", "[1e3]", r#""1000""#),
+        ("tostring", "[0.000001]", r#""0.000001""#),
+        ("tostring", "[-2.5]", r#""-2.5""#),
+        ("tonumber", r#"["007"]"#, "7"),
+        ("tonumber", r#"["1e2"]"#, "100"),
+        ("tonumber", r#"["0x10"]"#, "ERR Invalid value"),
+        ("tonumber", r#"["1,000"]"#, "ERR Invalid value"),
+        ("tonumber", r#"[""]"#, "ERR Invalid value"),
+        ("tobool", r#"["1"]"#, "true"),
+        ("tolist", r#"[["a", 1, true]]"#, r#"["a","1","true"]"#),
+        ("tolist", r#"[[[1], ["x"]]]"#, r#"[["1"],["x"]]"#),
+        ("toset", r#"[[3, 1, 2, 3]]"#, "[1,2,3]"),
+        (
+            "tomap",
+            r#"[{"a": 1, "b": "two", "c": true}]"#,
+            r#"{"a":"1","b":"two","c":"true"}"#,
+        ),
+        (
+            "tomap",
+            r#"[{"a": [1], "b": [2, 3]}]"#,
+            r#"{"a":[1],"b":[2,3]}"#,
+        ),
+        ("tomap", r#"[{"a": [1], "b": "x"}]"#, "ERR Invalid value"),
+        ("element", r#"[["a","b","c","d","e"], 12]"#, r#""c""#),
+        (
+            "lookup",
+            r#"[{"zulu": 26, "alpha": 1, "mike": 13}, "nope", -1]"#,
+            "-1",
+        ),
+        (
+            "lookup",
+            r#"[{"b": "bee", "a": "ay", "c": ["see"]}, "zz", "none"]"#,
+            r#""none""#,
+        ),
+        (
+            "values",
+            r#"[{"b": "bee", "a": "ay", "c": ["see"]}]"#,
+            r#"["ay","bee",["see"]]"#,
+        ),
+        ("slice", r#"[["a","b","c","d","e"], 2, 2]"#, "[]"),
+        ("coalesce", r#"[null, 0, 1]"#, "0"),
+        ("coalesce", r#"["", null, "x"]"#, r#""x""#),
+        ("coalesce", r#"[null, null]"#, "ERR Call to function"),
+        ("coalescelist", r#"[[], [[1, 2]]]"#, "[[1,2]]"),
+        ("compact", r#"[[1, "", 2]]"#, r#"["1","2"]"#),
+        ("compact", r#"[[" ", "", "x"]]"#, r#"[" ","x"]"#),
+        ("one", r#"[["only"]]"#, r#""only""#),
+    ]);
+}

@@ -430,3 +430,21 @@ fn typeconv() {
         ("type", r##"[1]"##, r##""number""##),
     ]);
 }
+
+#[test]
+fn sensitive_conversion_failure_is_not_disclosed() {
+    use crate::value::{Mark, Value};
+    let t = super::FunctionTable::builtin();
+    let err = t
+        .call(
+            "tonumber",
+            vec![Value::string("x").mark(Mark::Sensitive)],
+            &super::CallContext::default(),
+        )
+        .err()
+        .map(|e| e.message);
+    assert_eq!(
+        err.as_deref(),
+        Some("Invalid value for \"v\" parameter: cannot convert this sensitive string to number.")
+    );
+}

@@ -98,3 +98,92 @@ fn format() {
         ("formatlist", "[\"%s-%s\", [\"a\",\"b\"], [\"c\"]]", "ERR Invalid value for \"args\" parameter: argument 2 has length 1, which is inconsistent with argument 1 of length 2."),
     ]);
 }
+
+/// From conformance case 043 (`terraform output -json`) and `terraform console`: RE2's
+/// classes are ASCII-only.
+#[test]
+fn regex_conformance() {
+    check(&[
+        ("regex", r#"["[a-z]+", "123abc456def"]"#, r#""abc""#),
+        (
+            "regex",
+            r#"["(\\d+)-(\\d+)", "range: 10-20"]"#,
+            r#"["10","20"]"#,
+        ),
+        (
+            "regex",
+            r#"["(?P<key>\\w+)=(?P<val>\\w+)", "x: color=blue"]"#,
+            r#"{"key":"color","val":"blue"}"#,
+        ),
+        ("regex", r#"["(a)(b)?", "a"]"#, r#"["a",null]"#),
+        (
+            "regexall",
+            r#"["[0-9]+", "a1b22c333"]"#,
+            r#"["1","22","333"]"#,
+        ),
+        (
+            "regexall",
+            r#"["(\\w)=(\\d)", "a=1, b=2, c=3"]"#,
+            r#"[["a","1"],["b","2"],["c","3"]]"#,
+        ),
+        (
+            "regexall",
+            r#"["(?P<k>[a-z]+):(?P<v>[0-9]+)", "x:1 y:22"]"#,
+            r#"[{"k":"x","v":"1"},{"k":"y","v":"22"}]"#,
+        ),
+        ("regex", r#"["(?i)HELLO", "say hello"]"#, r#""hello""#),
+        (
+            "regex",
+            r#"["^\\s*(\\S+)", "   padded value"]"#,
+            r#"["padded"]"#,
+        ),
+        ("regex", r#"["[[:upper:]]+", "abcDEFghi"]"#, r#""DEF""#),
+        ("regex", r#"["(?s)a.b", "a\nb"]"#, r#""a\nb""#),
+        ("regex", r#"["\\p{Greek}+", "abcαβγdef"]"#, r#""αβγ""#),
+        ("regex", r#"["\\w+", "éa_1"]"#, r#""a_1""#),
+        ("regex", r#"["[\\d.]+", "x1.5"]"#, r#""1.5""#),
+        ("regex", r#"["\\s(\\S+)", "a\u00a0b c"]"#, r#"["c"]"#),
+        ("replace", r#"["a b", "/\\bb/", "X"]"#, r#""a X""#),
+    ]);
+}
+
+/// From conformance case 040 (`terraform output -json`).
+#[test]
+fn format_conformance() {
+    check(&[
+        ("format", r#"["%[2]s-%[1]s-%[2]s", "a", "b"]"#, r#""b-a-b""#),
+        ("format", r#"["%e", 123456.789]"#, r#""1.234568e+05""#),
+        ("format", r#"["%.2E", 0.000123]"#, r#""1.23E-04""#),
+        ("format", r#"["%f", 3.14159]"#, r#""3.141590""#),
+        ("format", r#"["%g", 0.0001]"#, r#""0.0001""#),
+        ("format", r#"["%g", 123456789.0]"#, r#""1.23456789e+08""#),
+        ("format", r#"["%.1f", 10]"#, r#""10.0""#),
+        ("format", r#"["%.0f", 2.5]"#, r#""2""#),
+        ("format", r#"["%.0f", 3.5]"#, r#""4""#),
+        ("format", r#"["%.2f", 3.14159]"#, r#""3.14""#),
+        ("format", r#"["[%8.3f]", -1.5]"#, r#""[  -1.500]""#),
+        ("format", r#"["%t", true]"#, r#""true""#),
+        (
+            "format",
+            r#"["%#v", {"b": [1, 2], "a": "x"}]"#,
+            r#""{\"a\":\"x\",\"b\":[1,2]}""#,
+        ),
+        ("format", r#"["%#v", "str"]"#, r#""\"str\"""#),
+        ("format", r#"["%v", [1, "a"]]"#, r#""[1,\"a\"]""#),
+        ("format", r#"["%d", 42]"#, r#""42""#),
+        ("format", r#"["%d", -42]"#, r#""-42""#),
+        ("format", r#"["%05d", 42]"#, r#""00042""#),
+        ("format", r#"["%+d", 42]"#, r#""+42""#),
+        ("format", r#"["[%4d]", 7]"#, r#""[   7]""#),
+        ("format", r#"["[%-4d]", 7]"#, r#""[7   ]""#),
+        ("format", r#"["%d", "17"]"#, r#""17""#),
+        (
+            "format",
+            r#"["%q", "say \"hi\"\n"]"#,
+            r#""\"say \\\"hi\\\"\\n\"""#,
+        ),
+        ("format", r#"["100%%"]"#, r#""100%""#),
+        ("format", r#"["%s", 42]"#, r#""42""#),
+        ("format", r#"["[%.2s]", "abcdef"]"#, r#""[ab]""#),
+    ]);
+}

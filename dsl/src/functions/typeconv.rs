@@ -37,21 +37,21 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         "tolist",
         vec![vparam()],
         None,
-        |_| Ok(Type::list(Type::Dynamic)),
+        |args| Ok(converted_type(args, &Type::list(Type::Dynamic))),
         |args, _| to(args, &Type::list(Type::Dynamic)),
     ));
     list.push(computed(
         "toset",
         vec![vparam()],
         None,
-        |_| Ok(Type::set(Type::Dynamic)),
+        |args| Ok(converted_type(args, &Type::set(Type::Dynamic))),
         |args, _| to(args, &Type::set(Type::Dynamic)),
     ));
     list.push(computed(
         "tomap",
         vec![vparam()],
         None,
-        |_| Ok(Type::map(Type::Dynamic)),
+        |args| Ok(converted_type(args, &Type::map(Type::Dynamic))),
         |args, _| to(args, &Type::map(Type::Dynamic)),
     ));
     let any = || p("value", Type::Dynamic).null().unknown().marked();
@@ -88,6 +88,14 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         let v = a(args, 0)?;
         Ok(Value::string(v.ty().console_string()).mark(Mark::Other(TYPE_MARK.into())))
     }));
+}
+
+/// The type `to*` gives an argument of this type (an unknown of the argument's type converted).
+fn converted_type(args: &[Value], want: &Type) -> Type {
+    args.first()
+        .and_then(|v| convert(&Value::unknown(v.ty().clone()), want).ok())
+        .map(|v| v.ty().clone())
+        .unwrap_or_else(|| want.clone())
 }
 
 fn ephemeral_as_null(v: &Value) -> Value {
@@ -146,7 +154,17 @@ fn to(args: &[Value], want: &Type) -> Result<Value, CallError> {
     match convert(v, want) {
         Ok(r) => Ok(r),
         Err(e) => {
-            let (plain, _) = v.clone().unmark_deep();
+            let (plain, marks) = v.clone().unmark_deep();
+            if marks.contains(&Mark::Sensitive) {
+                return Err(arg_err(
+                    0,
+                    format!(
+                        "cannot convert this sensitive {} to {}",
+                        plain.ty().friendly_name(),
+                        want.friendly_name_for_constraint()
+                    ),
+                ));
+            }
             if let Some(text) = plain.as_str() {
                 let q = crate::value::types::go_quote(text);
                 if *want == Type::Number {

@@ -368,7 +368,11 @@ function "greet" {
   result = join_words([for i in range_of(times) : name])
 }
 function "join_words" {
-  parameter "words" { type = list(string) }
+  description = "Joins words."
+  parameter "words" {
+    type        = list(string)
+    description = "The words."
+  }
   result = "%{ for w in words }${w} %{ endfor }"
 }
 function "range_of" {

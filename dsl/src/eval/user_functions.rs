@@ -2,7 +2,11 @@
 //!
 //! ```text
 //! function "name" {
-//!   parameter "x" { type = string }
+//!   description = "optional documentation"
+//!   parameter "x" {
+//!     type        = string   # optional: any type when absent
+//!     description = "optional documentation"
+//!   }
 //!   result = "${x}!"
 //! }
 //! ```
@@ -263,6 +267,8 @@ fn function_from_block(b: &Block, diags: &mut Vec<Diagnostic>) -> Option<UserFun
     for a in b.body.attributes() {
         if a.name.name == "result" {
             result = Some(a.expr.clone());
+        } else if a.name.name == "description" {
+            // Documentation only.
         } else {
             diags.push(Diagnostic::error(
                 "Unsupported argument",
@@ -309,6 +315,9 @@ fn function_from_block(b: &Block, diags: &mut Vec<Diagnostic>) -> Option<UserFun
         }
         let mut constraint = Constraint::Any;
         for a in p.body.attributes() {
+            if a.name.name == "description" {
+                continue;
+            }
             if a.name.name == "type" {
                 match parse_constraint(&a.expr) {
                     Ok(c) => constraint = c,

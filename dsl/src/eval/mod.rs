@@ -63,7 +63,7 @@ use crate::syntax::ast::{Expr, ExprKind, Literal, ObjectItem};
 use crate::syntax::Span;
 use crate::value::{convert, Number, Type, Value};
 
-pub use references::{references, Traversal, TraversalStep};
+pub use references::{body_references, references, Traversal, TraversalStep};
 pub use scope::Scope;
 pub use user_functions::{UserFunction, UserFunctions};
 

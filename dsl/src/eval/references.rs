@@ -3,7 +3,7 @@
 //! `for` expressions and template `for` directives are local and not references. The engine
 //! builds its dependency graph from these.
 
-use crate::syntax::ast::{Expr, ExprKind, TemplatePart};
+use crate::syntax::ast::{Body, BodyItem, Expr, ExprKind, TemplatePart};
 use crate::syntax::Span;
 use crate::value::{Number, Value};
 
@@ -43,6 +43,26 @@ pub fn references(expr: &Expr) -> Vec<Traversal> {
     };
     w.expr(expr);
     w.out
+}
+
+/// Every reference made by the attributes of `body` and of its nested blocks: a body's own
+/// attributes first, then its blocks one after another, depth first. Names that a `dynamic` block binds (its iterator) are not known here: the caller
+/// filters them out.
+pub fn body_references(body: &Body) -> Vec<Traversal> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Body> = vec![body];
+    while let Some(b) = stack.pop() {
+        let mut nested = Vec::new();
+        for item in &b.items {
+            match item {
+                BodyItem::Attribute(a) => out.extend(references(&a.expr)),
+                BodyItem::Block(blk) => nested.push(&blk.body),
+            }
+        }
+        // Nested bodies are visited after this one's attributes, the first block first.
+        stack.extend(nested.into_iter().rev());
+    }
+    out
 }
 
 struct Walker {

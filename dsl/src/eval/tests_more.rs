@@ -524,6 +524,18 @@ fn references_list_static_traversals() {
 }
 
 #[test]
+fn body_references_cover_nested_blocks() {
+    let parsed = crate::syntax::parse(
+        "a = var.x\nblk {\n  b = local.y\n  inner {\n    c = data.z.w\n  }\n}\nd = module.m.o\n",
+    );
+    let roots: Vec<String> = body_references(&parsed.body)
+        .into_iter()
+        .map(|t| t.root)
+        .collect();
+    assert_eq!(roots, ["var", "module", "local", "data"]);
+}
+
+#[test]
 fn deep_expressions_do_not_overflow() {
     // 300 nested parentheses: within the parser's limit and evaluated fine.
     let src = format!("{}1{}", "(".repeat(300), ")".repeat(300));

@@ -448,3 +448,26 @@ fn sensitive_conversion_failure_is_not_disclosed() {
         Some("Invalid value for \"v\" parameter: cannot convert this sensitive string to number.")
     );
 }
+
+#[test]
+fn rsadecrypt() {
+    let key = include_str!("testdata/key.pem");
+    let ct = include_str!("testdata/ct.b64").trim();
+    let args = serde_json::to_string(&[ct, key]).unwrap_or_default();
+    assert_eq!(run("rsadecrypt", &args), "\"hello\"");
+    let args = serde_json::to_string(&["!!", key]).unwrap_or_default();
+    assert_eq!(
+        run("rsadecrypt", &args),
+        "ERR Invalid value for \"ciphertext\" parameter: failed to decode input \"!!\": cipher text must be base64-encoded."
+    );
+    let args = serde_json::to_string(&[ct, "nope"]).unwrap_or_default();
+    assert_eq!(
+        run("rsadecrypt", &args),
+        "ERR Invalid value for \"privatekey\" parameter: invalid private key: ssh: no key found."
+    );
+    let args = serde_json::to_string(&["aGk=", key]).unwrap_or_default();
+    assert_eq!(
+        run("rsadecrypt", &args),
+        "ERR Call to function \"rsadecrypt\" failed: failed to decrypt: crypto/rsa: decryption error."
+    );
+}

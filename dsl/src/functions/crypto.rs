@@ -43,7 +43,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         "rsadecrypt",
         vec![p("ciphertext", Type::String), p("privatekey", Type::String)],
         Type::String,
-        |_, _| Err(fail("rsadecrypt is not supported by terrane yet")),
+        rsadecrypt,
     ));
 }
 
@@ -70,4 +70,37 @@ fn bcrypt_impl(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let h = bcrypt::hash_with_result(text, cost as u32)
         .map_err(|e| fail(format!("error occured generating password {e}")))?;
     Ok(Value::string(h.format_for_version(bcrypt::Version::TwoA)))
+}
+
+fn rsadecrypt(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
+    use base64::Engine;
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    let text = s(args, 0)?;
+    let ct = super::encoding::b64().decode(text).map_err(|_| {
+        super::util::arg_err(
+            0,
+            format!(
+                "failed to decode input {}: cipher text must be base64-encoded",
+                crate::value::types::go_quote(text)
+            ),
+        )
+    })?;
+    let pem = s(args, 1)?;
+    let key = rsa::RsaPrivateKey::from_pkcs1_pem(pem)
+        .or_else(|_| rsa::RsaPrivateKey::from_pkcs8_pem(pem))
+        .map_err(|_| {
+            let why = if pem.contains("-----BEGIN") {
+                "ssh: unsupported key type"
+            } else {
+                "ssh: no key found"
+            };
+            super::util::arg_err(1, format!("invalid private key: {why}"))
+        })?;
+    let plain = key
+        .decrypt(rsa::Pkcs1v15Encrypt, &ct)
+        .map_err(|_| fail("failed to decrypt: crypto/rsa: decryption error"))?;
+    String::from_utf8(plain)
+        .map(Value::string)
+        .map_err(|_| fail("the decrypted value is not valid UTF-8"))
 }

@@ -62,7 +62,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
 
 fn parse(text: &str, arg: usize) -> Result<DateTime<FixedOffset>, CallError> {
     DateTime::parse_from_rfc3339(text).map_err(|_| {
-        let what = if text.len() < 4 || !text[..4].bytes().all(|b| b.is_ascii_digit()) {
+        let what = if text.len() < 4 || !text.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
             format!("cannot use {} as year", go_quote(text))
         } else {
             format!("cannot use {} as a timestamp", go_quote(text))

@@ -41,6 +41,8 @@ fn mask(bits: u32, prefix: u32) -> u128 {
     };
     if prefix == 0 {
         0
+    } else if prefix >= bits {
+        all
     } else {
         all & !(all >> prefix)
     }

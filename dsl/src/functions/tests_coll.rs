@@ -256,3 +256,18 @@ fn collection_conformance() {
         ("one", r#"[["only"]]"#, r#""only""#),
     ]);
 }
+
+#[test]
+fn more_collection_edges() {
+    check(&[
+        ("lookup", r#"[{"a":"x"}, "b", 1]"#, "1"),
+        ("lookup", r#"[{"a":1}, "b", "x"]"#, r#""x""#),
+        ("flatten", r#"[[[], [[]], [null]]]"#, "[null]"),
+        ("merge", r#"[{"a":1}, null, {"a":"x"}]"#, r#"{"a":"x"}"#),
+        ("chunklist", r#"[["a","b","c"], 2]"#, r#"[["a","b"],["c"]]"#),
+        ("transpose", r#"[{}]"#, "{}"),
+        ("sort", r#"[[]]"#, "[]"),
+        ("distinct", r#"[[]]"#, "[]"),
+        ("reverse", r#"[[1,"a"]]"#, r#"["a",1]"#),
+    ]);
+}

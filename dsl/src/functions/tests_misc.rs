@@ -448,3 +448,69 @@ fn sensitive_conversion_failure_is_not_disclosed() {
         Some("Invalid value for \"v\" parameter: cannot convert this sensitive string to number.")
     );
 }
+
+#[test]
+fn rsadecrypt() {
+    let key = include_str!("testdata/key.pem");
+    let ct = include_str!("testdata/ct.b64").trim();
+    let args = serde_json::to_string(&[ct, key]).unwrap_or_default();
+    assert_eq!(run("rsadecrypt", &args), "\"hello\"");
+    let args = serde_json::to_string(&["!!", key]).unwrap_or_default();
+    assert_eq!(
+        run("rsadecrypt", &args),
+        "ERR Invalid value for \"ciphertext\" parameter: failed to decode input \"!!\": cipher text must be base64-encoded."
+    );
+    let args = serde_json::to_string(&[ct, "nope"]).unwrap_or_default();
+    assert_eq!(
+        run("rsadecrypt", &args),
+        "ERR Invalid value for \"privatekey\" parameter: invalid private key: ssh: no key found."
+    );
+    let args = serde_json::to_string(&["aGk=", key]).unwrap_or_default();
+    assert_eq!(
+        run("rsadecrypt", &args),
+        "ERR Call to function \"rsadecrypt\" failed: failed to decrypt: crypto/rsa: decryption error."
+    );
+}
+
+/// Inputs at the edges of each function's domain give errors or results, never panics.
+#[test]
+fn edges_never_panic() {
+    for (name, args) in [
+        ("cidrhost", r#"["fd00::1/128", 0]"#),
+        ("cidrsubnet", r#"["fd00::/127", 1, 1]"#),
+        ("cidrsubnets", r#"["fd00::/0", 128]"#),
+        ("cidrnetmask", r#"["10.0.0.1/32"]"#),
+        ("cidrhost", r#"["0.0.0.0/0", 4294967295]"#),
+        ("formatdate", r#"["YYYY", "éé20-01-01T00:00:00Z"]"#),
+        ("timeadd", r#"["2020-01-01T00:00:00Z", "99999999999999h"]"#),
+        ("format", r#"["%99999999999d", 1]"#),
+        ("format", r#"["%[0]d", 1]"#),
+        ("format", r#"["%[", 1]"#),
+        ("format", r#"["%.", 1]"#),
+        ("format", r#"["%é", 1]"#),
+        ("indent", r#"[1e12, "a\nb"]"#),
+        ("range", r#"[0, 1, 1e-300]"#),
+        ("substr", r#"["abc", 1e30, 1]"#),
+        ("element", r#"[[1], -9223372036854775808]"#),
+        ("parseint", r#"["", 10]"#),
+        ("parseint", r#"["-", 10]"#),
+        ("regex", r#"["a{99999}{99999}", "a"]"#),
+        (
+            "setproduct",
+            r#"[[1,2,3,4,5,6,7,8,9,10],[1,2,3,4,5,6,7,8,9,10],[1,2,3,4,5,6,7,8,9,10],[1,2,3,4,5,6,7,8,9,10],[1,2,3,4,5,6,7,8,9,10],[1,2,3,4,5,6,7,8,9,10],[1,2,3,4,5,6,7,8,9,10]]"#,
+        ),
+        ("yamldecode", r#"["a: &a [*a]"]"#),
+        ("csvdecode", r#"["\"unterminated"]"#),
+        ("textdecodebase64", r#"["AA==", "UTF-16LE"]"#),
+        ("base64decode", r#"["a"]"#),
+        ("chunklist", r#"[[1], 1e30]"#),
+        ("slice", r#"[[1], 1e30, 1e31]"#),
+    ] {
+        let _ = run(name, args);
+    }
+    assert_eq!(run("cidrhost", r#"["fd00::1/128", 0]"#), r#""fd00::1""#);
+    assert_eq!(
+        run("cidrnetmask", r#"["10.0.0.1/32"]"#),
+        r#""255.255.255.255""#
+    );
+}

@@ -187,3 +187,34 @@ fn format_conformance() {
         ("format", r#"["[%.2s]", "abcdef"]"#, r#""[ab]""#),
     ]);
 }
+
+#[test]
+fn more_oracle_edges() {
+    check(&[
+        ("upper", r#"["ßé"]"#, r#""ßÉ""#),
+        ("substr", r#"["hello", 1, -2]"#, r#""ello""#),
+        (
+            "format",
+            r#"["%.3g %G", 0.333333333, 1e-10]"#,
+            r#""0.333 1E-10""#,
+        ),
+        (
+            "format",
+            r#"["%.30f", 0.1]"#,
+            r#""0.100000000000000000000000000000""#,
+        ),
+        (
+            "format",
+            r#"["%010.3f|%-8.2e|%+.1f", -3.14159, 1234.5, 2]"#,
+            r#""-00003.142|1.23e+03|+2.0""#,
+        ),
+        ("replace", r#"["abc", "/(b)/", "[$1]"]"#, r#""a[b]c""#),
+        ("split", r#"[",", "a,,b"]"#, r#"["a","","b"]"#),
+        (
+            "index",
+            r#"[["1"], 1]"#,
+            r#"ERR Call to function "index" failed: item not found."#,
+        ),
+        ("contains", r#"[["a"], "a"]"#, "true"),
+    ]);
+}

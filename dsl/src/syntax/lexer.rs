@@ -98,8 +98,29 @@ impl Lexer<'_> {
         self.pos = end;
     }
 
+    /// Lexes a run of expression-mode tokens with one parser call, or one token when no run
+    /// matches here.
     fn main_step(&mut self) {
-        let (rule, end) = self.next(Rule::main_token);
+        let rest = &self.source[self.pos..];
+        let run: Vec<(Rule, usize)> = match Grammar::parse(Rule::main_run, rest) {
+            Ok(pairs) => pairs
+                .map(|pair| (pair.as_rule(), pair.as_span().end()))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        if run.is_empty() {
+            let (rule, end) = self.next(Rule::main_token);
+            self.main_token(rule, end);
+            return;
+        }
+        let base = self.pos;
+        for (rule, len) in run {
+            self.main_token(rule, base + len);
+        }
+    }
+
+    /// Records one expression-mode token of `rule` ending at `end`, updating the mode stack.
+    fn main_token(&mut self, rule: Rule, end: usize) {
         let kind = match rule {
             Rule::spaces => {
                 self.pos = end;
@@ -152,6 +173,9 @@ impl Lexer<'_> {
                 self.stack.push(Frame::Quoted);
                 TokenKind::OQuote
             }
+            Rule::simple_open_quote => TokenKind::OQuote,
+            Rule::simple_close_quote => TokenKind::CQuote,
+            Rule::quoted_lit => TokenKind::QuotedLit,
             Rule::punct => punct_kind(&self.source[self.pos..end]),
             _ => TokenKind::Invalid,
         };

@@ -9,6 +9,7 @@ mod layout;
 mod precheck;
 mod rewrite;
 mod tokens;
+mod traversal;
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax;
@@ -36,7 +37,8 @@ pub fn format_unchecked(source: &str) -> String {
 
 fn format_tokens(source: &str, lexed: &[syntax::Token]) -> String {
     let list = TokenList::from_lexed(source, lexed);
-    let mut tokens = rewrite::rewrite(list.tokens);
+    let tokens = traversal::drop_unwritable_index_keys(list.tokens);
+    let mut tokens = rewrite::rewrite(tokens);
     layout::layout(&mut tokens);
     TokenList {
         tokens,

@@ -1,6 +1,12 @@
 //! The lexer: drives the pest grammar in `lexer.pest` one token at a time, keeping the stack of
 //! scanner modes (expression, quoted template, heredoc template) itself so that nesting depth
 //! costs heap, never call stack.
+//!
+//! Two deliberate differences from the HCL scanner, neither visible to the formatter's spacing:
+//! a run of literal text is one [`TokenKind::QuotedLit`] / [`TokenKind::StringLit`] token even
+//! where the scanner splits it at each `$` and `%` (the formatter accounts for that split where
+//! Terraform's output depends on it, in block labels); and a newline inside a quoted string ends
+//! the string (no closing quote) instead of becoming a quoted-newline token.
 
 use super::token::{Span, Token, TokenKind};
 use pest::Parser;

@@ -43,6 +43,19 @@ impl LineIndex {
         }
     }
 
+    /// How many lines the text has (a text ending with a newline has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The offset where a 1-based line starts (the text's length past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.len)
+    }
+
     /// The byte range of a 1-based line, without its line ending.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let idx = line.saturating_sub(1).min(self.starts.len() - 1);

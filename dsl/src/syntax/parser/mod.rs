@@ -49,6 +49,8 @@ pub(crate) struct Parser<'a> {
     diags: Vec<Diagnostic>,
     /// Start offsets of invalid tokens already reported, so no second error lands on them.
     reported_invalid: HashSet<usize>,
+    /// Diagnostics already reported (span and summary), so that none is reported twice.
+    seen: HashSet<(usize, usize, String)>,
     /// Current nesting depth (see [`MAX_NESTING`]).
     depth: usize,
     /// How many block bodies enclose the current position.
@@ -97,6 +99,7 @@ impl<'a> Parser<'a> {
             newlines: vec![true],
             diags: Vec::new(),
             reported_invalid: HashSet::new(),
+            seen: HashSet::new(),
             depth: 0,
             block_depth: 0,
             aborted: false,
@@ -243,19 +246,13 @@ impl<'a> Parser<'a> {
         if self.aborted {
             return;
         }
-        if self.reported_invalid.contains(&diag.span.start) && self.is_invalid_at(diag.span.start) {
+        if self.reported_invalid.contains(&diag.span.start) {
             return;
         }
-        if self.diags.contains(&diag) {
-            return;
+        let key = (diag.span.start, diag.span.end, diag.summary.clone());
+        if self.seen.insert(key) {
+            self.diags.push(diag);
         }
-        self.diags.push(diag);
-    }
-
-    fn is_invalid_at(&self, offset: usize) -> bool {
-        self.toks
-            .iter()
-            .any(|t| t.kind == TokenKind::Invalid && t.span.start == offset)
     }
 
     fn error_count(&self) -> usize {

@@ -9,6 +9,7 @@ mod layout;
 mod precheck;
 mod rewrite;
 mod tokens;
+mod traversal;
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax;
@@ -17,18 +18,27 @@ use tokens::TokenList;
 /// Formats `source`, or returns its syntax errors (a file that does not parse is never
 /// rewritten: the result could be far from what its author meant).
 pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
-    let errors = syntax_errors(source);
+    let errors = parser_errors(source);
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(format_unchecked(source))
+    let lexed = syntax::lex(source);
+    let errors = precheck::token_errors(source, &lexed);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(format_tokens(source, &lexed))
 }
 
 /// Formats `source` without checking its syntax first. Never panics, whatever the input.
 pub fn format_unchecked(source: &str) -> String {
-    let lexed = syntax::lex(source);
-    let list = TokenList::from_lexed(source, &lexed);
-    let mut tokens = rewrite::rewrite(list.tokens);
+    format_tokens(source, &syntax::lex(source))
+}
+
+fn format_tokens(source: &str, lexed: &[syntax::Token]) -> String {
+    let list = TokenList::from_lexed(source, lexed);
+    let tokens = traversal::drop_unwritable_index_keys(list.tokens);
+    let mut tokens = rewrite::rewrite(tokens);
     layout::layout(&mut tokens);
     TokenList {
         tokens,
@@ -37,11 +47,21 @@ pub fn format_unchecked(source: &str) -> String {
     .render()
 }
 
-/// The syntax errors that stop formatting.
-///
-/// Until the parser lands this is a token-level check (stray characters, unbalanced brackets,
-/// unterminated strings, heredocs and comments); it is meant to become
-/// `syntax::parse(source).diagnostics` filtered to errors.
+/// The syntax errors that stop formatting: the parser's errors, then (should the parser have
+/// recovered from any) the token-level ones: stray characters, unbalanced brackets,
+/// unterminated strings.
 pub fn syntax_errors(source: &str) -> Vec<Diagnostic> {
+    let errors = parser_errors(source);
+    if !errors.is_empty() {
+        return errors;
+    }
     precheck::token_errors(source, &syntax::lex(source))
+}
+
+fn parser_errors(source: &str) -> Vec<Diagnostic> {
+    syntax::parse(source)
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect()
 }

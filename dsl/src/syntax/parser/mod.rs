@@ -50,6 +50,8 @@ pub(crate) struct Parser<'a> {
     diags: Vec<Diagnostic>,
     /// Start offsets of invalid tokens already reported, so no second error lands on them.
     reported_invalid: HashSet<usize>,
+    /// Where the last invalid token starts (an unclosed block after it is no news).
+    last_invalid: Option<usize>,
     /// Diagnostics already reported (span and summary), so that none is reported twice.
     seen: HashSet<(usize, usize, String)>,
     /// Built on first use by [`Parser::line_col`].
@@ -103,6 +105,7 @@ impl<'a> Parser<'a> {
             diags: Vec::new(),
             reported_invalid: HashSet::new(),
             seen: HashSet::new(),
+            last_invalid: None,
             line_index: None,
             depth: 0,
             block_depth: 0,
@@ -165,6 +168,7 @@ impl<'a> Parser<'a> {
                 .with_label("unexpected character"),
             };
             self.reported_invalid.insert(tok.span.start);
+            self.last_invalid = Some(tok.span.start);
             self.diags.push(diag);
         }
     }

@@ -91,10 +91,11 @@ fn human_view(entries: &[Entry<'_>], color: bool, has_errors: bool) {
         let _ = if color {
             writeln!(
                 out,
-                "\x1b[32m\x1b[1mSuccess!\x1b[0m The configuration is valid."
+                "\x1b[32m\x1b[1mSuccess!\x1b[0m The configuration is valid.\n"
             )
         } else {
-            writeln!(out, "Success! The configuration is valid.")
+            // Terraform ends the message with an empty line.
+            writeln!(out, "Success! The configuration is valid.\n")
         };
     }
 }

@@ -102,6 +102,29 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// The width human output is wrapped to.
+const WIDTH: usize = 100;
+
+/// Splits `text` into lines of at most `width` characters at spaces (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let len = current.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
 /// Renders one diagnostic for a person: the summary, `file:line:col` with the source line and
 /// the span underlined and labelled (by miette), then the detail and the help.
 pub fn human(diag: &Diagnostic, file: &SourceFile, color: bool) -> String {
@@ -120,7 +143,7 @@ pub fn human_indexed(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH);
     let report = Report {
         diag,
         source: Named {
@@ -137,15 +160,14 @@ pub fn human_indexed(
             diag.summary, file.name, pos.line, pos.column
         );
     }
-    if !diag.detail.is_empty() {
-        for line in diag.detail.lines() {
-            if line.is_empty() {
-                out.push('\n');
-            } else {
-                out.push_str("  ");
-                out.push_str(line);
-                out.push('\n');
-            }
+    for line in diag.detail.lines() {
+        if line.is_empty() {
+            out.push('\n');
+        }
+        for wrapped in wrap(line, WIDTH - 2) {
+            out.push_str("  ");
+            out.push_str(&wrapped);
+            out.push('\n');
         }
     }
     if let Some(help) = &diag.help {

@@ -30,6 +30,9 @@ impl Parser<'_> {
     fn parse_body_items_ending(&mut self, in_block: bool, end: ItemEnd) -> Vec<BodyItem> {
         let mut items = Vec::new();
         let mut seen: HashMap<String, Span> = HashMap::new();
+        // Whether the previous line's item had an error: a line then starting with something
+        // other than a name is most likely the rest of that broken item, not a new error.
+        let mut after_error = false;
         loop {
             let tok = self.peek();
             match tok.kind {
@@ -39,7 +42,10 @@ impl Parser<'_> {
                 TokenKind::Eof => break,
                 TokenKind::CBrace if in_block => break,
                 TokenKind::Ident => {
-                    let Some(item) = self.parse_body_item(end) else {
+                    let before = self.error_count();
+                    let item = self.parse_body_item(end);
+                    after_error = self.error_count() > before;
+                    let Some(item) = item else {
                         continue;
                     };
                     if let BodyItem::Attribute(attr) = &item {
@@ -59,8 +65,14 @@ impl Parser<'_> {
                     );
                     self.bump();
                     self.recover_after_body_item();
+                    after_error = true;
+                }
+                _ if after_error && tok.kind != TokenKind::CBrace => {
+                    self.bump();
+                    self.recover_after_body_item();
                 }
                 _ => {
+                    after_error = true;
                     let found = self.describe(tok);
                     let label = if tok.kind == TokenKind::CBrace {
                         "this `}` closes no block".to_string()
@@ -275,6 +287,19 @@ impl Parser<'_> {
                     self.recover_after_body_item();
                     return None;
                 }
+                TokenKind::Equal => {
+                    self.report(
+                        Diagnostic::error(
+                            "Invalid block definition",
+                            "The equals sign \"=\" indicates an argument definition, and must not be used when defining a block.",
+                            tok.span,
+                        )
+                        .with_label("`=` after block labels")
+                        .with_help(format!("remove the `=`: write `{} ... {{`", ident.name)),
+                    );
+                    self.recover_after_body_item();
+                    return None;
+                }
                 _ => {
                     let found = self.describe(tok);
                     self.report(
@@ -371,7 +396,9 @@ impl Parser<'_> {
     /// Reports a block left open at the end of the file, unless an error inside it was
     /// reported already (an unclosed string or bracket there explains the missing `}`).
     fn unclosed_block(&mut self, open: Token, errors_at_open: usize) {
-        if self.error_count() > errors_at_open {
+        if self.error_count() > errors_at_open
+            || self.last_invalid.is_some_and(|at| at > open.span.start)
+        {
             return;
         }
         self.report(

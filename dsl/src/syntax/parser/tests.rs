@@ -375,3 +375,29 @@ fn nesting_below_the_limit_parses() {
     let src = nested("[", "]", crate::syntax::MAX_NESTING - 2);
     assert!(parse(&src).diagnostics.is_empty());
 }
+
+#[test]
+fn broken_block_header_does_not_orphan_its_brace() {
+    // No `{`: the indented lines are the body, and the `}` closes it without a second error.
+    assert_eq!(
+        errs("resource \"a\" \"b\"\n  ami = 1\n}\nx = [1 2]\n"),
+        [
+            "Invalid block definition @ 1:17",
+            "Missing item separator @ 4:8"
+        ]
+    );
+    // The `{` lost in an unterminated label.
+    assert_eq!(
+        errs("resource \"a \"b\" {\n  ami = 1\n}\n"),
+        ["Unterminated template string @ 1:18"]
+    );
+    // `ami "x"` inside a block: the next `}` still closes the enclosing block.
+    let src = "r {\n  ami \"x\"\n}\ny = 1 2\n";
+    assert_eq!(
+        errs(src),
+        [
+            "Invalid block definition @ 2:10",
+            "Missing newline after argument @ 4:7"
+        ]
+    );
+}

@@ -32,7 +32,6 @@ pub struct FmtArgs {
     pub recursive: bool,
     /// Files or directories to format (default: the current directory); `-` reads standard
     /// input and writes standard output.
-    #[arg(allow_hyphen_values = true)]
     pub targets: Vec<PathBuf>,
 }
 

@@ -312,7 +312,7 @@ impl<'a> Parser<'a> {
                 Diagnostic::error(
                     "Nesting too deep",
                     format!(
-                        "Brackets, blocks and templates may nest at most {MAX_NESTING} levels deep; the rest of this file was not read."
+                        "Expressions and blocks may nest at most {MAX_NESTING} levels deep (brackets, blocks, templates, operators in a chain and traversal steps all count); the rest of this file was not read."
                     ),
                     at,
                 )

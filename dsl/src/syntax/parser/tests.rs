@@ -401,3 +401,39 @@ fn broken_block_header_does_not_orphan_its_brace() {
         ]
     );
 }
+
+#[test]
+fn long_chains_are_limited_too() {
+    // A chain of operators or traversal steps builds a tree as deep as the chain is long.
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            [
+                format!("a = 1{}\n", "+1".repeat(100_000)),
+                format!("a = x{}\n", ".y".repeat(100_000)),
+                format!("a = x{}\n", "[0]".repeat(100_000)),
+                format!("a = x.*{}\n", ".y".repeat(100_000)),
+                format!("a = {}1\n", "x ? 1 : ".repeat(100_000)),
+            ]
+            .iter()
+            .map(|src| {
+                let parsed = parse(src);
+                parsed
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.summary.clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+        })
+        .expect("spawning a thread");
+    let results = handle
+        .join()
+        .expect("the parser must not overflow its stack");
+    for summaries in results {
+        assert_eq!(summaries, ["Nesting too deep"]);
+    }
+    // Realistic lengths are fine.
+    let src = format!("a = 1{}\nb = x{}\n", "+1".repeat(200), ".y".repeat(200));
+    assert!(parse(&src).diagnostics.is_empty());
+}

@@ -437,3 +437,18 @@ fn long_chains_are_limited_too() {
     let src = format!("a = 1{}\nb = x{}\n", "+1".repeat(200), ".y".repeat(200));
     assert!(parse(&src).diagnostics.is_empty());
 }
+
+#[test]
+fn empty_and_trivial_files() {
+    for src in [
+        "",
+        "\u{feff}",
+        "\n\n",
+        "# only a comment",
+        "/* c */",
+        "  \t\r\n",
+        "a = 1 # no newline",
+    ] {
+        assert!(parse(src).diagnostics.is_empty(), "{src:?}");
+    }
+}

@@ -140,7 +140,7 @@ fn check_file(path: &Path, name: String) -> Checked {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let parsed = terrane_dsl::syntax::parse(&text);
-            let blocks = block_headers(&parsed.body, &text);
+            let blocks = block_headers(&parsed.body);
             Checked {
                 file: SourceFile { name, text },
                 diagnostics: parsed.diagnostics,
@@ -168,7 +168,7 @@ fn check_file(path: &Path, name: String) -> Checked {
 }
 
 /// `type "label" "label"` for every top-level block, with the block's span.
-fn block_headers(body: &Body, _text: &str) -> Vec<(Span, String)> {
+fn block_headers(body: &Body) -> Vec<(Span, String)> {
     body.blocks()
         .map(|block| {
             let mut header = block.ident.name.clone();

@@ -50,6 +50,8 @@ pub(crate) struct Parser<'a> {
     diags: Vec<Diagnostic>,
     /// Start offsets of invalid tokens already reported, so no second error lands on them.
     reported_invalid: HashSet<usize>,
+    /// Set when a block header failed before its `{` (see `fail_block_header`).
+    orphan_close_expected: bool,
     /// Where the last invalid token starts (an unclosed block after it is no news).
     last_invalid: Option<usize>,
     /// Diagnostics already reported (span and summary), so that none is reported twice.
@@ -106,6 +108,7 @@ impl<'a> Parser<'a> {
             reported_invalid: HashSet::new(),
             seen: HashSet::new(),
             last_invalid: None,
+            orphan_close_expected: false,
             line_index: None,
             depth: 0,
             block_depth: 0,
@@ -309,7 +312,7 @@ impl<'a> Parser<'a> {
                 Diagnostic::error(
                     "Nesting too deep",
                     format!(
-                        "Brackets, blocks and templates may nest at most {MAX_NESTING} levels deep; the rest of this file was not read."
+                        "Expressions and blocks may nest at most {MAX_NESTING} levels deep (brackets, blocks, templates, operators in a chain and traversal steps all count); the rest of this file was not read."
                     ),
                     at,
                 )

@@ -147,7 +147,7 @@ impl Parser<'_> {
         };
         let end_span = close.map_or(Span::empty(self.prev_end()), |t| t.span);
         let span = open.span.to(end_span);
-        let parts = self.finish_template(pieces, end_span, None);
+        let parts = self.finish_template(pieces, end_span);
         Expr {
             kind: ExprKind::Template(Template {
                 parts,
@@ -243,7 +243,7 @@ impl Parser<'_> {
         }
         let end_span = close.map_or(Span::empty(self.prev_end()), |t| t.span);
         let span = open.span.to(end_span);
-        let parts = self.finish_template(pieces, end_span, Some(&marker));
+        let parts = self.finish_template(pieces, end_span);
         Expr {
             kind: ExprKind::Template(Template {
                 parts,
@@ -455,12 +455,7 @@ impl Parser<'_> {
     }
 
     /// Applies strip markers, merges literals and matches directives into the parts tree.
-    fn finish_template(
-        &mut self,
-        mut pieces: Vec<Piece>,
-        end: Span,
-        _heredoc: Option<&str>,
-    ) -> Vec<TemplatePart> {
+    fn finish_template(&mut self, mut pieces: Vec<Piece>, end: Span) -> Vec<TemplatePart> {
         apply_strip_markers(&mut pieces);
         let mut iter = pieces.into_iter().peekable();
         let (parts, _) = self.build_parts(&mut iter, Until::End, end, None);

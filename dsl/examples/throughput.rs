@@ -51,7 +51,11 @@ fn main() {
         .collect();
     let bytes: usize = sources.iter().map(String::len).sum();
     let mb = bytes as f64 / 1e6;
-    println!("{} files, {:.2} MB, best of {rounds} rounds", sources.len(), mb);
+    println!(
+        "{} files, {:.2} MB, best of {rounds} rounds",
+        sources.len(),
+        mb
+    );
     let report = |what: &str, d: Duration| {
         println!(
             "{what:<22} {:>8.1} ms  {:>7.1} MB/s",

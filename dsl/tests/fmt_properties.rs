@@ -142,13 +142,18 @@ fn expr() -> impl Strategy<Value = String> {
                 any::<bool>()
             )
                 .prop_map(|(f, args, expand)| {
-                    let args: Vec<String> = args.into_iter().map(|(g, a)| format!("{g}{a}")).collect();
+                    let args: Vec<String> =
+                        args.into_iter().map(|(g, a)| format!("{g}{a}")).collect();
                     let dots = if expand { "..." } else { "" };
                     format!("{f}({}{dots})", args.join(","))
                 }),
             // For expressions, list and object forms.
             (name(), inner.clone(), inner.clone(), any::<bool>()).prop_map(|(v, c, e, cond)| {
-                let filter = if cond { format!(" if {v} != null") } else { String::new() };
+                let filter = if cond {
+                    format!(" if {v} != null")
+                } else {
+                    String::new()
+                };
                 format!("[for {v} in {c}: {e}{filter}]")
             }),
             (name(), inner.clone(), inner.clone(), any::<bool>()).prop_map(|(v, c, e, group)| {
@@ -183,7 +188,13 @@ fn value() -> impl Strategy<Value = String> {
 fn attribute(indent: String) -> impl Strategy<Value = String> {
     // A suffix keeps the names of one body distinct (a repeated argument is a syntax error).
     let unique_name = (name(), 0..10_000u32).prop_map(|(n, i)| format!("{n}_{i}"));
-    (unique_name, gap(), gap(), value(), prop::option::of(Just(" # trailing")))
+    (
+        unique_name,
+        gap(),
+        gap(),
+        value(),
+        prop::option::of(Just(" # trailing")),
+    )
         .prop_map(move |(n, g1, g2, v, comment)| {
             // A heredoc's closing marker must be alone on its line: no comment after it.
             let comment = if v.starts_with("<<") { None } else { comment };
@@ -202,7 +213,11 @@ fn label() -> impl Strategy<Value = String> {
 
 fn body(depth: u32) -> BoxedStrategy<String> {
     let indent = "  ".repeat(depth as usize);
-    let item_indent = prop_oneof![Just(indent.clone()), Just(String::new()), Just("     ".to_string())];
+    let item_indent = prop_oneof![
+        Just(indent.clone()),
+        Just(String::new()),
+        Just("     ".to_string())
+    ];
     let attr = item_indent.clone().prop_flat_map(attribute).boxed();
     let extras = prop_oneof![
         Just("\n".to_string()),
@@ -226,9 +241,12 @@ fn body(depth: u32) -> BoxedStrategy<String> {
             format!("{ind}{n}{labels}{g}{{\n{inner}{ind}}}\n")
         });
     let one_line = (name(), expr()).prop_map(|(n, e)| format!("{n} \"x\" {{ a = {e} }}\n"));
-    prop::collection::vec(prop_oneof![4 => attr, 2 => block, 1 => one_line, 1 => extras], 0..7)
-        .prop_map(|items| items.concat())
-        .boxed()
+    prop::collection::vec(
+        prop_oneof![4 => attr, 2 => block, 1 => one_line, 1 => extras],
+        0..7,
+    )
+    .prop_map(|items| items.concat())
+    .boxed()
 }
 
 proptest! {
@@ -266,6 +284,8 @@ fn the_generator_produces_valid_configurations() {
             valid += 1;
         }
     }
-    assert!(valid >= 150, "only {valid} of 200 generated configurations parse");
+    assert!(
+        valid >= 150,
+        "only {valid} of 200 generated configurations parse"
+    );
 }
-

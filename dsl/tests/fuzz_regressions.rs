@@ -14,7 +14,11 @@ fn every_found_input_satisfies_the_contract() {
         .filter(|p| p.is_file())
         .collect();
     entries.sort();
-    assert!(!entries.is_empty(), "no regression inputs in {}", dir.display());
+    assert!(
+        !entries.is_empty(),
+        "no regression inputs in {}",
+        dir.display()
+    );
     let mut failures = Vec::new();
     for path in &entries {
         let bytes = std::fs::read(path).expect("readable fixture");

@@ -21,12 +21,8 @@ use tokens::TokenList;
 /// Formats `source`, or returns its syntax errors (a file that does not parse is never
 /// rewritten: the result could be far from what its author meant).
 pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
-    let errors = parser_errors(source);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     let lexed = syntax::lex(source);
-    let errors = precheck::token_errors(source, &lexed);
+    let errors = errors_of(source, &lexed);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -54,17 +50,17 @@ fn format_tokens(source: &str, lexed: &[syntax::Token]) -> String {
 /// recovered from any) the token-level ones: stray characters, unbalanced brackets,
 /// unterminated strings.
 pub fn syntax_errors(source: &str) -> Vec<Diagnostic> {
-    let errors = parser_errors(source);
-    if !errors.is_empty() {
-        return errors;
-    }
-    precheck::token_errors(source, &syntax::lex(source))
+    errors_of(source, &syntax::lex(source))
 }
 
-fn parser_errors(source: &str) -> Vec<Diagnostic> {
-    syntax::parse(source)
+fn errors_of(source: &str, lexed: &[syntax::Token]) -> Vec<Diagnostic> {
+    let errors: Vec<Diagnostic> = syntax::parse_tokens(source, lexed)
         .diagnostics
         .into_iter()
         .filter(Diagnostic::is_error)
-        .collect()
+        .collect();
+    if !errors.is_empty() {
+        return errors;
+    }
+    precheck::token_errors(source, lexed)
 }

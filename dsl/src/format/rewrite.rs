@@ -81,7 +81,7 @@ fn walk_body<'a>(tokens: &[FTok<'a>], body: Body, edits: &mut Vec<Edit<'a>>, wor
             let replacement = if in_type {
                 type_expr(&tokens[expr.clone()])
             } else {
-                value_expr(&tokens[expr.clone()])
+                value_expr(&tokens[expr.clone()]).map(unwrap_nested)
             };
             if let Some(new) = replacement {
                 edits.push(Edit {
@@ -180,6 +180,16 @@ fn trim_comments(tokens: &[FTok<'_>], mut range: Range<usize>) -> Range<usize> {
 
 fn kinds_are(tokens: &[FTok<'_>], kinds: &[TokenKind]) -> bool {
     tokens.len() == kinds.len() && tokens.iter().zip(kinds).all(|(t, k)| t.kind == *k)
+}
+
+/// Unwraps `"${"${ x }"}"` to `x` in one run. Terraform unwraps one level per run, so its
+/// `fmt` is not idempotent on such input (a second run changes the file again); terrane
+/// deliberately finishes the job, so that `fmt` followed by `fmt -check` always passes.
+fn unwrap_nested(mut tokens: Vec<FTok<'_>>) -> Vec<FTok<'_>> {
+    while let Some(inner) = value_expr(&tokens) {
+        tokens = inner;
+    }
+    tokens
 }
 
 /// `"${ expr }"` as an attribute's whole value becomes `expr` (in parentheses when it spans

@@ -13,7 +13,7 @@ use pest::Parser;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "syntax/lexer.pest"]
-struct Grammar;
+pub(super) struct Grammar;
 
 /// What an opening token started; the top of the stack decides the current mode.
 #[derive(Clone, Debug)]
@@ -37,6 +37,14 @@ enum Mode {
 /// Splits `source` into tokens ending with one [`TokenKind::Eof`]. Never fails and never panics:
 /// bytes that form no token become [`TokenKind::Invalid`] tokens.
 pub fn lex(source: &str) -> Vec<Token> {
+    if let Some(tokens) = super::lexer_whole::lex_shallow(source) {
+        return tokens;
+    }
+    lex_iteratively(source)
+}
+
+/// The iterative path: any nesting depth, one parser call per run of tokens.
+pub(super) fn lex_iteratively(source: &str) -> Vec<Token> {
     let mut lexer = Lexer {
         source,
         pos: if source.starts_with('\u{feff}') { 3 } else { 0 },
@@ -271,7 +279,7 @@ impl Lexer<'_> {
     }
 }
 
-fn punct_kind(text: &str) -> TokenKind {
+pub(super) fn punct_kind(text: &str) -> TokenKind {
     match text {
         "==" => TokenKind::EqualOp,
         "!=" => TokenKind::NotEqual,

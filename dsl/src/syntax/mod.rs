@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod dump;
 mod lexer;
+mod lexer_whole;
 mod parser;
 pub mod token;
 
@@ -38,4 +39,9 @@ pub fn lex(source: &str) -> Vec<Token> {
 pub fn parse(source: &str) -> Parsed {
     // The lexer skips a byte order mark at offset 0.
     parser::parse_tokens(source, &lex(source))
+}
+
+/// Parses tokens that [`lex`] gave for `source` (for callers that need both, to lex once).
+pub fn parse_tokens(source: &str, tokens: &[Token]) -> Parsed {
+    parser::parse_tokens(source, tokens)
 }

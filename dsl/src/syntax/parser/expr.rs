@@ -358,8 +358,20 @@ impl Parser<'_> {
                     self.bump();
                     each = self.legacy_index(each, next);
                 }
-                // `.*` again: ends this splat; the next one applies to its result.
-                TokenKind::Star => break,
+                // `.*` again, as Terraform: not allowed inside an attribute-only splat.
+                TokenKind::Star => {
+                    self.bump();
+                    self.bump();
+                    self.report(
+                        Diagnostic::error(
+                            "Nested splat expression not allowed",
+                            "A splat expression (*) cannot be used inside another attribute-only splat expression.",
+                            next.span,
+                        )
+                        .with_label("a second `.*` inside an attribute-only splat")
+                        .with_help("use the full splat form, `[*]`, to apply a splat to each element's result"),
+                    );
+                }
                 _ => {
                     self.bump();
                     self.invalid_attr_name(next);

@@ -2,7 +2,7 @@
 //! that are a lone `"${ ... }"`, normalizing `type` in `variable` blocks, and quoting block
 //! labels. The body structure (attributes, blocks, labels) is read from the token list itself.
 
-use super::labels::{decode_label, encode_label, is_one_scanner_literal};
+use super::labels::{decode_label, encode_label};
 use super::tokens::FTok;
 use crate::syntax::TokenKind::{self, *};
 use std::ops::Range;
@@ -294,12 +294,10 @@ fn label_tokens<'a>(tokens: &[FTok<'a>], range: Range<usize>) -> Option<Vec<FTok
                     && tokens[i + 1].kind == QuotedLit
                     && tokens[i + 2].kind == CQuote
                 {
-                    // Terraform reads a label only when its text is one scanner token;
-                    // the others (`"a$b"`, `"$${x}"`) are dropped.
-                    let text = &tokens[i + 1].text;
-                    if is_one_scanner_literal(text) {
-                        values.push(decode_label(text)?);
-                    }
+                    // Terraform reads a label only when its text is one scanner token and
+                    // silently deletes the others (`"a$b"`, `"$${x}"`), changing what the file
+                    // means. terrane keeps every label (a deliberate difference).
+                    values.push(decode_label(&tokens[i + 1].text)?);
                     i += 3;
                 } else {
                     return None;

@@ -26,7 +26,10 @@ fn allowed_dependencies() -> BTreeMap<&'static str, &'static [&'static str]> {
             "terrane-provider-builtin",
             &["terrane-dsl", "terrane-provider"][..],
         ),
-        ("terrane-provider-aws", &["terrane-dsl", "terrane-provider"][..]),
+        (
+            "terrane-provider-aws",
+            &["terrane-dsl", "terrane-provider"][..],
+        ),
         (
             "terrane-provider-google",
             &["terrane-dsl", "terrane-provider"][..],
@@ -49,7 +52,13 @@ fn allowed_dependencies() -> BTreeMap<&'static str, &'static [&'static str]> {
 #[test]
 fn crate_layering_is_respected() {
     let output = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(workspace_root())
         .output()
         .expect("cargo metadata runs");
@@ -82,7 +91,11 @@ fn crate_layering_is_respected() {
             }
         }
     }
-    assert!(problems.is_empty(), "layering violations:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "layering violations:\n{}",
+        problems.join("\n")
+    );
 }
 
 /// Every Rust file of the repository, except build output.
@@ -198,7 +211,10 @@ fn no_source_file_is_a_god_module() {
             !rel.starts_with("tests/") && !rel.contains("/tests/") && !rel.starts_with("fuzz/")
         })
         .filter_map(|p| {
-            let lines = std::fs::read_to_string(&p).unwrap_or_default().lines().count();
+            let lines = std::fs::read_to_string(&p)
+                .unwrap_or_default()
+                .lines()
+                .count();
             (lines > MAX_SOURCE_LINES).then(|| format!("{} ({lines} lines)", relative(&p)))
         })
         .collect();

@@ -64,7 +64,7 @@ fn valid_configuration_succeeds() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "Success! The configuration is valid.\n"
+        "Success! The configuration is valid.\n\n"
     );
     let (code, doc) = json(dir.path());
     assert_eq!(code, 0);

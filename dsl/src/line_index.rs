@@ -1,5 +1,7 @@
 //! Byte offsets to 1-based lines and columns, as Terraform reports them (columns count
-//! characters, not bytes).
+//! user-perceived characters, grapheme clusters, not bytes).
+
+use unicode_segmentation::UnicodeSegmentation;
 
 /// The start offset of every line of a text.
 #[derive(Clone, Debug)]
@@ -8,7 +10,7 @@ pub struct LineIndex {
     len: usize,
 }
 
-/// A position: 1-based line and column (in characters), and the byte offset.
+/// A position: 1-based line and column (in grapheme clusters), and the byte offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Position {
     pub line: usize,
@@ -35,12 +37,25 @@ impl LineIndex {
         }
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line.saturating_sub(1)];
-        let column = text[start..offset].chars().count() + 1;
+        let column = text[start..offset].graphemes(true).count() + 1;
         Position {
             line,
             column,
             byte: offset,
         }
+    }
+
+    /// How many lines the text has (a text ending with a newline has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The offset where a 1-based line starts (the text's length past the last line).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.len)
     }
 
     /// The byte range of a 1-based line, without its line ending.
@@ -91,5 +106,14 @@ mod tests {
         assert_eq!(index.position(text, text.len()).line, 3);
         assert_eq!(&text[index.line_range(text, 2)], "  é\\q");
         assert_eq!(&text[index.line_range(text, 3)], "x");
+    }
+
+    #[test]
+    fn columns_count_grapheme_clusters_as_terraform_does() {
+        // `e` + combining acute, and a thumbs-up with a skin tone: one column each.
+        let text = "a = \"e\u{301}\u{1F44D}\u{1F3FD}\\q\"";
+        let index = LineIndex::new(text);
+        let backslash = text.find('\\').unwrap_or(0);
+        assert_eq!(index.position(text, backslash).column, 8);
     }
 }

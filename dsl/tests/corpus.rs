@@ -218,3 +218,34 @@ fn hcl_spec_suite_heredoc_values() {
     }
     assert!(compared >= 10, "only {compared} heredocs compared");
 }
+
+/// Every prefix of a real file (cut at many points, also inside strings, heredocs and
+/// brackets) must parse without panicking or hanging, and a cut file must report an error
+/// only where the text really is incomplete: here, just that parsing returns.
+#[test]
+fn truncated_corpus_files_never_panic() {
+    let Some(shared) = shared() else { return };
+    let mut files = Vec::new();
+    files_with_ext(
+        &shared.join("corpus/terraform-aws-modules"),
+        "tf",
+        &mut files,
+    );
+    files_with_ext(&shared.join("corpus/hcl-specsuite"), "hcl", &mut files);
+    let mut parsed = 0usize;
+    for path in files.iter().take(60) {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let step = (text.len() / 25).max(1);
+        let mut cut = 0;
+        while cut < text.len() {
+            if text.is_char_boundary(cut) {
+                let _ = parse(&text[..cut]);
+                // And with the rest of the file after a stray character.
+                let _ = parse(&format!("{}\u{1}{}", &text[..cut], &text[cut..]));
+                parsed += 2;
+            }
+            cut += step;
+        }
+    }
+    assert!(parsed > 0);
+}

@@ -1,7 +1,9 @@
 //! Fixture tests: every `tests/fixtures/parse/<case>/input.tf` is parsed, and its diagnostics
 //! (`line:col-line:col summary`, one per line) followed by a dump of the tree must equal
-//! `expected.txt`. The error cases were checked against real Terraform (same summary and
-//! start position, unless the file says otherwise in its first comment line).
+//! `expected.txt`. The `err-*` cases were run through real Terraform 1.15: the first error is
+//! on Terraform's start line in every case, and nearly always has its summary and column too
+//! (exceptions: an unterminated `/*` comment is an "Invalid character" here, and a stray `'`
+//! is reported at both quotes). The `ok-*` cases are valid and show the tree.
 //!
 //! `BLESS=1 cargo test --test parse_fixtures` rewrites the expected files from the output.
 

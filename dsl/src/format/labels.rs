@@ -41,26 +41,6 @@ pub fn decode_label(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Whether the HCL scanner reads this quoted literal text as a single token: it splits the
-/// literal before and after each `$` and `%` (with `$${`, `%%{` and an optional `~` as one
-/// token), so only text without them, or exactly one of those pieces, is one token.
-pub fn is_one_scanner_literal(text: &str) -> bool {
-    if matches!(text, "$" | "%" | "$${" | "%%{" | "$${~" | "%%{~") {
-        return true;
-    }
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '$' | '%' => return false,
-            _ => {}
-        }
-    }
-    true
-}
-
 /// `value` as the text of a quoted literal: quotes, backslashes and control characters
 /// escaped, `${` and `%{` doubled, characters that do not print as `\uNNNN`.
 pub fn encode_label(value: &str) -> String {
@@ -133,16 +113,6 @@ mod tests {
         for text in [r#"a\"b"#, r"a\\b", "a$${b}", "a%%{b}", r"\n\t", "é"] {
             assert_eq!(encode_label(&decode_label(text).unwrap()), text);
         }
-    }
-
-    #[test]
-    fn scanner_literal_pieces() {
-        assert!(is_one_scanner_literal("abc"));
-        assert!(is_one_scanner_literal("$${"));
-        assert!(is_one_scanner_literal("$"));
-        assert!(!is_one_scanner_literal("a$b"));
-        assert!(!is_one_scanner_literal("$${x}"));
-        assert!(!is_one_scanner_literal("a%"));
     }
 
     #[test]

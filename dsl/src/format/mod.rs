@@ -10,6 +10,7 @@ mod precheck;
 mod rewrite;
 mod roundtrip;
 mod tokens;
+mod traversal;
 
 pub use roundtrip::{check_roundtrip, normalized};
 
@@ -20,18 +21,23 @@ use tokens::TokenList;
 /// Formats `source`, or returns its syntax errors (a file that does not parse is never
 /// rewritten: the result could be far from what its author meant).
 pub fn format(source: &str) -> Result<String, Vec<Diagnostic>> {
-    let errors = syntax_errors(source);
+    let lexed = syntax::lex(source);
+    let errors = errors_of(source, &lexed);
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(format_unchecked(source))
+    Ok(format_tokens(source, &lexed))
 }
 
 /// Formats `source` without checking its syntax first. Never panics, whatever the input.
 pub fn format_unchecked(source: &str) -> String {
-    let lexed = syntax::lex(source);
-    let list = TokenList::from_lexed(source, &lexed);
-    let mut tokens = rewrite::rewrite(list.tokens);
+    format_tokens(source, &syntax::lex(source))
+}
+
+fn format_tokens(source: &str, lexed: &[syntax::Token]) -> String {
+    let list = TokenList::from_lexed(source, lexed);
+    let tokens = traversal::drop_unwritable_index_keys(list.tokens);
+    let mut tokens = rewrite::rewrite(tokens);
     layout::layout(&mut tokens);
     TokenList {
         tokens,
@@ -40,11 +46,15 @@ pub fn format_unchecked(source: &str) -> String {
     .render()
 }
 
-/// The syntax errors that stop formatting: the parser's errors, plus the token-level ones
-/// (stray characters, unbalanced brackets, unterminated strings) should it recover from any.
+/// The syntax errors that stop formatting: the parser's errors, then (should the parser have
+/// recovered from any) the token-level ones: stray characters, unbalanced brackets,
+/// unterminated strings.
 pub fn syntax_errors(source: &str) -> Vec<Diagnostic> {
-    let parsed = syntax::parse(source);
-    let errors: Vec<Diagnostic> = parsed
+    errors_of(source, &syntax::lex(source))
+}
+
+fn errors_of(source: &str, lexed: &[syntax::Token]) -> Vec<Diagnostic> {
+    let errors: Vec<Diagnostic> = syntax::parse_tokens(source, lexed)
         .diagnostics
         .into_iter()
         .filter(Diagnostic::is_error)
@@ -52,5 +62,5 @@ pub fn syntax_errors(source: &str) -> Vec<Diagnostic> {
     if !errors.is_empty() {
         return errors;
     }
-    precheck::token_errors(source, &syntax::lex(source))
+    precheck::token_errors(source, lexed)
 }

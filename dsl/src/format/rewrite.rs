@@ -2,7 +2,7 @@
 //! that are a lone `"${ ... }"`, normalizing `type` in `variable` blocks, and quoting block
 //! labels. The body structure (attributes, blocks, labels) is read from the token list itself.
 
-use super::labels::{decode_label, encode_label, is_one_scanner_literal};
+use super::labels::{decode_label, encode_label};
 use super::tokens::FTok;
 use crate::syntax::TokenKind::{self, *};
 use std::ops::Range;
@@ -81,7 +81,7 @@ fn walk_body<'a>(tokens: &[FTok<'a>], body: Body, edits: &mut Vec<Edit<'a>>, wor
             let replacement = if in_type {
                 type_expr(&tokens[expr.clone()])
             } else {
-                value_expr(&tokens[expr.clone()])
+                value_expr(&tokens[expr.clone()]).map(unwrap_nested)
             };
             if let Some(new) = replacement {
                 edits.push(Edit {
@@ -180,6 +180,16 @@ fn trim_comments(tokens: &[FTok<'_>], mut range: Range<usize>) -> Range<usize> {
 
 fn kinds_are(tokens: &[FTok<'_>], kinds: &[TokenKind]) -> bool {
     tokens.len() == kinds.len() && tokens.iter().zip(kinds).all(|(t, k)| t.kind == *k)
+}
+
+/// Unwraps `"${"${ x }"}"` to `x` in one run. Terraform unwraps one level per run, so its
+/// `fmt` is not idempotent on such input (a second run changes the file again); terrane
+/// deliberately finishes the job, so that `fmt` followed by `fmt -check` always passes.
+fn unwrap_nested(mut tokens: Vec<FTok<'_>>) -> Vec<FTok<'_>> {
+    while let Some(inner) = value_expr(&tokens) {
+        tokens = inner;
+    }
+    tokens
 }
 
 /// `"${ expr }"` as an attribute's whole value becomes `expr` (in parentheses when it spans
@@ -284,12 +294,10 @@ fn label_tokens<'a>(tokens: &[FTok<'a>], range: Range<usize>) -> Option<Vec<FTok
                     && tokens[i + 1].kind == QuotedLit
                     && tokens[i + 2].kind == CQuote
                 {
-                    // Terraform reads a label only when its text is one scanner token;
-                    // the others (`"a$b"`, `"$${x}"`) are dropped.
-                    let text = &tokens[i + 1].text;
-                    if is_one_scanner_literal(text) {
-                        values.push(decode_label(text)?);
-                    }
+                    // Terraform reads a label only when its text is one scanner token and
+                    // silently deletes the others (`"a$b"`, `"$${x}"`), changing what the file
+                    // means. terrane keeps every label (a deliberate difference).
+                    values.push(decode_label(&tokens[i + 1].text)?);
                     i += 3;
                 } else {
                     return None;

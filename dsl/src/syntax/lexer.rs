@@ -1,13 +1,19 @@
 //! The lexer: drives the pest grammar in `lexer.pest` one token at a time, keeping the stack of
 //! scanner modes (expression, quoted template, heredoc template) itself so that nesting depth
 //! costs heap, never call stack.
+//!
+//! Two deliberate differences from the HCL scanner, neither visible to the formatter's spacing:
+//! a run of literal text is one [`TokenKind::QuotedLit`] / [`TokenKind::StringLit`] token even
+//! where the scanner splits it at each `$` and `%` (the formatter accounts for that split where
+//! Terraform's output depends on it, in block labels); and a newline inside a quoted string ends
+//! the string (no closing quote) instead of becoming a quoted-newline token.
 
 use super::token::{Span, Token, TokenKind};
 use pest::Parser;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "syntax/lexer.pest"]
-struct Grammar;
+pub(super) struct Grammar;
 
 /// What an opening token started; the top of the stack decides the current mode.
 #[derive(Clone, Debug)]
@@ -33,6 +39,14 @@ enum Mode {
 /// Splits `source` into tokens ending with one [`TokenKind::Eof`]. Never fails and never panics:
 /// bytes that form no token become [`TokenKind::Invalid`] tokens.
 pub fn lex(source: &str) -> Vec<Token> {
+    if let Some(tokens) = super::lexer_whole::lex_shallow(source) {
+        return tokens;
+    }
+    lex_iteratively(source)
+}
+
+/// The iterative path: any nesting depth, one parser call per run of tokens.
+pub(super) fn lex_iteratively(source: &str) -> Vec<Token> {
     let mut lexer = Lexer {
         source,
         pos: if source.starts_with('\u{feff}') { 3 } else { 0 },
@@ -118,8 +132,29 @@ impl Lexer<'_> {
         self.pos = end;
     }
 
+    /// Lexes a run of expression-mode tokens with one parser call, or one token when no run
+    /// matches here.
     fn main_step(&mut self) {
-        let (rule, end) = self.next(Rule::main_token);
+        let rest = &self.source[self.pos..];
+        let run: Vec<(Rule, usize)> = match Grammar::parse(Rule::main_run, rest) {
+            Ok(pairs) => pairs
+                .map(|pair| (pair.as_rule(), pair.as_span().end()))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        if run.is_empty() {
+            let (rule, end) = self.next(Rule::main_token);
+            self.main_token(rule, end);
+            return;
+        }
+        let base = self.pos;
+        for (rule, len) in run {
+            self.main_token(rule, base + len);
+        }
+    }
+
+    /// Records one expression-mode token of `rule` ending at `end`, updating the mode stack.
+    fn main_token(&mut self, rule: Rule, end: usize) {
         let kind = match rule {
             Rule::spaces => {
                 self.pos = end;
@@ -172,6 +207,9 @@ impl Lexer<'_> {
                 self.stack.push(Frame::Quoted);
                 TokenKind::OQuote
             }
+            Rule::simple_open_quote => TokenKind::OQuote,
+            Rule::simple_close_quote => TokenKind::CQuote,
+            Rule::quoted_lit => TokenKind::QuotedLit,
             Rule::punct => punct_kind(&self.source[self.pos..end]),
             _ => TokenKind::Invalid,
         };
@@ -261,7 +299,7 @@ impl Lexer<'_> {
     }
 }
 
-fn punct_kind(text: &str) -> TokenKind {
+pub(super) fn punct_kind(text: &str) -> TokenKind {
     match text {
         "==" => TokenKind::EqualOp,
         "!=" => TokenKind::NotEqual,

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod dump;
 mod lexer;
+mod lexer_whole;
 mod parser;
 pub mod token;
 
@@ -45,4 +46,9 @@ pub fn parse(source: &str) -> Parsed {
 /// escapes. Never fails: errors are returned next to the template that could be recovered.
 pub fn parse_template(source: &str) -> (ast::Template, Vec<Diagnostic>) {
     parser::parse_template_tokens(source, &lexer::lex_template(source))
+}
+
+/// Parses tokens that [`lex`] gave for `source` (for callers that need both, to lex once).
+pub fn parse_tokens(source: &str, tokens: &[Token]) -> Parsed {
+    parser::parse_tokens(source, tokens)
 }

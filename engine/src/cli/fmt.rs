@@ -32,24 +32,39 @@ pub struct FmtArgs {
     pub recursive: bool,
     /// Files or directories to format (default: the current directory); `-` reads standard
     /// input and writes standard output.
-    #[arg(allow_hyphen_values = true)]
     pub targets: Vec<PathBuf>,
 }
 
 /// What to do with each file, after Terraform's adjustments of the flags.
+#[derive(Clone, Copy)]
 struct Mode {
     list: bool,
     write: bool,
     diff: bool,
     recursive: bool,
+    color: bool,
 }
 
-/// Output collected while running: what goes to standard output, the errors for standard error.
-struct Run<'g> {
-    mode: Mode,
+/// What formatting one file produced: the chunks for standard output and the errors.
+#[derive(Default)]
+struct Outcome {
     out: Vec<u8>,
     errors: Vec<String>,
-    global: &'g Global,
+}
+
+impl Outcome {
+    /// One write to the output, as Terraform's UI writer does it: a final newline is dropped
+    /// and one newline added.
+    fn emit(&mut self, chunk: &[u8]) {
+        let chunk = chunk.strip_suffix(b"\n").unwrap_or(chunk);
+        self.out.extend_from_slice(chunk);
+        self.out.push(b'\n');
+    }
+
+    fn absorb(&mut self, other: Outcome) {
+        self.out.extend(other.out);
+        self.errors.extend(other.errors);
+    }
 }
 
 pub fn run(args: FmtArgs, global: &Global) -> i32 {
@@ -59,6 +74,7 @@ pub fn run(args: FmtArgs, global: &Global) -> i32 {
         write: args.write,
         diff: args.diff,
         recursive: args.recursive,
+        color: global.color,
     };
     if stdin {
         mode.list = false;
@@ -68,36 +84,37 @@ pub fn run(args: FmtArgs, global: &Global) -> i32 {
         mode.list = true;
         mode.write = false;
     }
-    let mut run = Run {
-        mode,
-        out: Vec::new(),
-        errors: Vec::new(),
-        global,
-    };
+    let mut total = Outcome::default();
     if stdin {
         let mut src = Vec::new();
         match std::io::stdin().read_to_end(&mut src) {
-            Ok(_) => run.file("<stdin>", None, src),
-            Err(_) => run
+            Ok(_) => total.absorb(format_file(mode, "<stdin>", None, src)),
+            Err(_) => total
                 .errors
                 .push("Error: Failed to read <stdin>\n".to_string()),
         }
-    } else if args.targets.is_empty() {
-        run.target(Path::new("."));
     } else {
-        for target in &args.targets {
-            if !run.target(target) {
-                break;
+        let mut files = Vec::new();
+        if args.targets.is_empty() {
+            collect_target(mode, Path::new("."), &mut files, &mut total.errors);
+        } else {
+            for target in &args.targets {
+                if !collect_target(mode, target, &mut files, &mut total.errors) {
+                    break;
+                }
             }
+        }
+        for outcome in format_files(mode, &files) {
+            total.absorb(outcome);
         }
     }
 
-    let had_errors = !run.errors.is_empty();
-    let changed = !run.out.is_empty();
+    let had_errors = !total.errors.is_empty();
+    let changed = !total.out.is_empty();
     if !args.check || args.list {
-        print_chunk(&run.out);
+        print_chunk(&total.out);
     }
-    for error in &run.errors {
+    for error in &total.errors {
         eprint!("{error}");
     }
     if had_errors {
@@ -109,7 +126,7 @@ pub fn run(args: FmtArgs, global: &Global) -> i32 {
     }
 }
 
-/// Writes what the run produced (already shaped by [`Run::emit`]) to standard output.
+/// Writes what the run produced (already shaped by [`Outcome::emit`]) to standard output.
 fn print_chunk(out: &[u8]) {
     if out.is_empty() {
         return;
@@ -119,126 +136,166 @@ fn print_chunk(out: &[u8]) {
     let _ = stdout.flush();
 }
 
-impl Run<'_> {
-    /// Formats a file or a directory target. False when the target does not exist (Terraform
-    /// stops there).
-    fn target(&mut self, path: &Path) -> bool {
-        let shown = display_path(path);
-        let Ok(meta) = std::fs::metadata(path) else {
-            self.errors
-                .push(format!("Error: No file or directory at {shown}\n"));
-            return false;
-        };
-        if meta.is_dir() {
-            self.dir(path);
-        } else if is_formattable(path) {
-            self.path(path);
-        } else {
-            self.errors.push(
-                "Error: Only .tn, .tnvars, .tf, .tfvars, and .tftest.hcl files can be processed \
-                 with terrane fmt\n"
-                    .to_string(),
-            );
-        }
-        true
+/// Adds a file or a directory target's files to `files`, in Terraform's order. False when the
+/// target does not exist (Terraform stops there).
+fn collect_target(
+    mode: Mode,
+    path: &Path,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<String>,
+) -> bool {
+    let shown = display_path(path);
+    let Ok(meta) = std::fs::metadata(path) else {
+        errors.push(format!("Error: No file or directory at {shown}\n"));
+        return false;
+    };
+    if meta.is_dir() {
+        collect_dir(mode, path, files, errors);
+    } else if is_formattable(path) {
+        files.push(path.to_path_buf());
+    } else {
+        errors.push(
+            "Error: Only .tn, .tnvars, .tf, .tfvars, and .tftest.hcl files can be processed \
+             with terrane fmt\n"
+                .to_string(),
+        );
     }
+    true
+}
 
-    fn dir(&mut self, dir: &Path) {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(_) => {
-                let shown = display_path(dir);
-                self.errors
-                    .push(format!("Error: Cannot read directory {shown}\n"));
-                return;
-            }
-        };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name();
-            if is_ignored(&name.to_string_lossy()) {
-                continue;
-            }
-            let path = entry.path();
-            if path.is_dir() {
-                if self.mode.recursive {
-                    self.dir(&path);
-                }
-                continue;
-            }
-            if is_formattable(&path) {
-                self.path(&path);
-            }
+fn collect_dir(mode: Mode, dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(_) => {
+            let shown = display_path(dir);
+            errors.push(format!("Error: Cannot read directory {shown}\n"));
+            return;
         }
-    }
-
-    fn path(&mut self, path: &Path) {
-        let shown = display_path(path);
-        match std::fs::read(path) {
-            Ok(src) => self.file(&shown, Some(path), src),
-            Err(_) => self
-                .errors
-                .push(format!("Error: Failed to read file {shown}\n")),
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if is_ignored(&name.to_string_lossy()) {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            if mode.recursive {
+                collect_dir(mode, &path, files, errors);
+            }
+            continue;
+        }
+        if is_formattable(&path) {
+            files.push(path);
         }
     }
+}
 
-    /// Formats one file's contents; `path` is where to write it back (none for stdin).
-    fn file(&mut self, shown: &str, path: Option<&Path>, src: Vec<u8>) {
-        let text = match String::from_utf8(src) {
-            Ok(text) => text,
-            Err(_) => {
-                self.errors.push(format!(
-                    "Error: Invalid character encoding\n\n  {shown} is not valid UTF-8.\n"
-                ));
-                return;
-            }
-        };
-        let result = match terrane_dsl::format::format(&text) {
-            Ok(result) => result,
-            Err(diags) => {
-                let file = SourceFile {
-                    name: shown.to_string(),
-                    text: text.clone(),
-                };
-                for diag in diags {
-                    self.errors.push(human(&diag, &file, self.global.color));
-                }
-                return;
-            }
-        };
-        if result != text {
-            if self.mode.list {
-                self.emit(format!("{shown}\n").as_bytes());
-            }
-            if self.mode.write {
-                if let Some(path) = path {
-                    if write_atomically(path, result.as_bytes()).is_err() {
-                        self.errors
-                            .push(format!("Error: Failed to write {shown}\n"));
-                        return;
+/// Formats `files` on every core; the outcomes come back in the files' order, so the output
+/// is the same as one file after the other.
+fn format_files(mode: Mode, files: &[PathBuf]) -> Vec<Outcome> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = files.get(i) else {
+                            return done;
+                        };
+                        done.push((i, format_path(mode, path)));
                     }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                // A worker that panicked lost its files: say so rather than exit 0.
+                h.join().unwrap_or_else(|_| {
+                    vec![(
+                        usize::MAX,
+                        Outcome {
+                            out: Vec::new(),
+                            errors: vec!["Error: internal error while formatting\n".into()],
+                        },
+                    )]
+                })
+            })
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+fn format_path(mode: Mode, path: &Path) -> Outcome {
+    let shown = display_path(path);
+    match std::fs::read(path) {
+        Ok(src) => format_file(mode, &shown, Some(path), src),
+        Err(_) => Outcome {
+            out: Vec::new(),
+            errors: vec![format!("Error: Failed to read file {shown}\n")],
+        },
+    }
+}
+
+/// Formats one file's contents; `path` is where to write it back (none for stdin).
+fn format_file(mode: Mode, shown: &str, path: Option<&Path>, src: Vec<u8>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let text = match String::from_utf8(src) {
+        Ok(text) => text,
+        Err(_) => {
+            outcome.errors.push(format!(
+                "Error: Invalid character encoding\n\n  {shown} is not valid UTF-8.\n"
+            ));
+            return outcome;
+        }
+    };
+    let result = match terrane_dsl::format::format(&text) {
+        Ok(result) => result,
+        Err(diags) => {
+            let file = SourceFile {
+                name: shown.to_string(),
+                text: text.clone(),
+            };
+            for diag in diags {
+                outcome.errors.push(human(&diag, &file, mode.color));
+            }
+            return outcome;
+        }
+    };
+    if result != text {
+        if mode.list {
+            outcome.emit(format!("{shown}\n").as_bytes());
+        }
+        if mode.write {
+            if let Some(path) = path {
+                if write_atomically(path, result.as_bytes()).is_err() {
+                    outcome
+                        .errors
+                        .push(format!("Error: Failed to write {shown}\n"));
+                    return outcome;
                 }
             }
-            if self.mode.diff {
-                let diff = similar::TextDiff::from_lines(&text, &result)
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("old/{shown}"), &format!("new/{shown}"))
-                    .to_string();
-                self.emit(diff.as_bytes());
-            }
         }
-        if !self.mode.list && !self.mode.write && !self.mode.diff {
-            self.emit(result.as_bytes());
+        if mode.diff {
+            let diff = similar::TextDiff::from_lines(&text, &result)
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("old/{shown}"), &format!("new/{shown}"))
+                .to_string();
+            outcome.emit(diff.as_bytes());
         }
     }
-
-    /// One write to the output, as Terraform's UI writer does it: a final newline is dropped
-    /// and one newline added.
-    fn emit(&mut self, chunk: &[u8]) {
-        let chunk = chunk.strip_suffix(b"\n").unwrap_or(chunk);
-        self.out.extend_from_slice(chunk);
-        self.out.push(b'\n');
+    if !mode.list && !mode.write && !mode.diff {
+        outcome.emit(result.as_bytes());
     }
+    outcome
 }

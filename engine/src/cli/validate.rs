@@ -5,6 +5,7 @@ use super::Global;
 use crate::render::diagnostics::{self, Entry, SourceFile};
 use std::io::Write;
 use std::path::Path;
+use terrane_dsl::line_index::LineIndex;
 use terrane_dsl::syntax::ast::Body;
 use terrane_dsl::syntax::Span;
 use terrane_dsl::Diagnostic;
@@ -74,18 +75,27 @@ fn json_view(entries: &[Entry<'_>]) {
 
 fn human_view(entries: &[Entry<'_>], color: bool, has_errors: bool) {
     let mut err = std::io::stderr().lock();
+    let mut index: Option<(&str, LineIndex)> = None;
     for entry in entries {
-        let _ = writeln!(err, "{}", diagnostics::human(entry.diag, entry.file, color));
+        let name = entry.file.name.as_str();
+        if index.as_ref().is_none_or(|(n, _)| *n != name) {
+            index = Some((name, LineIndex::new(&entry.file.text)));
+        }
+        if let Some((_, index)) = &index {
+            let text = diagnostics::human_indexed(entry.diag, entry.file, index, color);
+            let _ = writeln!(err, "{text}");
+        }
     }
     if !has_errors {
         let mut out = std::io::stdout().lock();
         let _ = if color {
             writeln!(
                 out,
-                "\x1b[32m\x1b[1mSuccess!\x1b[0m The configuration is valid."
+                "\x1b[32m\x1b[1mSuccess!\x1b[0m The configuration is valid.\n"
             )
         } else {
-            writeln!(out, "Success! The configuration is valid.")
+            // Terraform ends the message with an empty line.
+            writeln!(out, "Success! The configuration is valid.\n")
         };
     }
 }
@@ -130,7 +140,7 @@ fn check_file(path: &Path, name: String) -> Checked {
     match String::from_utf8(bytes) {
         Ok(text) => {
             let parsed = terrane_dsl::syntax::parse(&text);
-            let blocks = block_headers(&parsed.body, &text);
+            let blocks = block_headers(&parsed.body);
             Checked {
                 file: SourceFile { name, text },
                 diagnostics: parsed.diagnostics,
@@ -158,7 +168,7 @@ fn check_file(path: &Path, name: String) -> Checked {
 }
 
 /// `type "label" "label"` for every top-level block, with the block's span.
-fn block_headers(body: &Body, _text: &str) -> Vec<(Span, String)> {
+fn block_headers(body: &Body) -> Vec<(Span, String)> {
     body.blocks()
         .map(|block| {
             let mut header = block.ident.name.clone();

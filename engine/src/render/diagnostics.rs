@@ -1,7 +1,7 @@
 //! Diagnostics for people (miette, with the span underlined) and for tools (Terraform's
 //! `validate -json` document).
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 use terrane_dsl::line_index::{LineIndex, Position};
 use terrane_dsl::{Diagnostic, Severity};
@@ -25,7 +25,50 @@ pub struct Entry<'a> {
 #[derive(Debug)]
 struct Report<'a> {
     diag: &'a Diagnostic,
-    source: NamedSource<String>,
+    source: Named<'a>,
+}
+
+/// A file's text and name for miette, borrowed, with its line index: miette's own lookup scans
+/// the text from the start for every diagnostic, which is quadratic for files with many errors.
+#[derive(Debug)]
+struct Named<'a> {
+    name: &'a str,
+    text: &'a str,
+    index: &'a LineIndex,
+}
+
+impl miette::SourceCode for Named<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let text = self.text;
+        let start = span.offset().min(text.len());
+        let end = (start + span.len()).min(text.len());
+        let first = self.index.position(text, start).line;
+        let last = self.index.position(text, end).line;
+        let window_first = first.saturating_sub(context_lines_before).max(1);
+        let window_last = (last + context_lines_after).min(self.index.line_count());
+        let window_start = self.index.line_start(window_first);
+        let window_end = self.index.line_start(window_last + 1).max(window_start);
+        let window = text.get(window_start..window_end).unwrap_or("");
+        let local = miette::SourceSpan::new((start - window_start).into(), end - start);
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let inner_span = *inner.span();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            miette::SourceSpan::new(
+                (inner_span.offset() + window_start).into(),
+                inner_span.len(),
+            ),
+            inner.line() + window_first - 1,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
 }
 
 impl std::fmt::Display for Report<'_> {
@@ -59,37 +102,72 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// The width human output is wrapped to.
+const WIDTH: usize = 100;
+
+/// Splits `text` into lines of at most `width` characters at spaces (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let len = current.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
 /// Renders one diagnostic for a person: the summary, `file:line:col` with the source line and
 /// the span underlined and labelled (by miette), then the detail and the help.
 pub fn human(diag: &Diagnostic, file: &SourceFile, color: bool) -> String {
+    human_indexed(diag, file, &LineIndex::new(&file.text), color)
+}
+
+/// [`human`] with the file's line index built once by the caller (for many diagnostics).
+pub fn human_indexed(
+    diag: &Diagnostic,
+    file: &SourceFile,
+    index: &LineIndex,
+    color: bool,
+) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH);
     let report = Report {
         diag,
-        source: NamedSource::new(file.name.clone(), file.text.clone()),
+        source: Named {
+            name: &file.name,
+            text: &file.text,
+            index,
+        },
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
-        let index = LineIndex::new(&file.text);
         let pos = index.position(&file.text, diag.span.start);
         out = format!(
             "Error: {}\n  at {}:{}:{}\n",
             diag.summary, file.name, pos.line, pos.column
         );
     }
-    if !diag.detail.is_empty() {
-        for line in diag.detail.lines() {
-            if line.is_empty() {
-                out.push('\n');
-            } else {
-                out.push_str("  ");
-                out.push_str(line);
-                out.push('\n');
-            }
+    for line in diag.detail.lines() {
+        if line.is_empty() {
+            out.push('\n');
+        }
+        for wrapped in wrap(line, WIDTH - 2) {
+            out.push_str("  ");
+            out.push_str(&wrapped);
+            out.push('\n');
         }
     }
     if let Some(help) = &diag.help {

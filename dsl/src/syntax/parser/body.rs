@@ -30,16 +30,33 @@ impl Parser<'_> {
     fn parse_body_items_ending(&mut self, in_block: bool, end: ItemEnd) -> Vec<BodyItem> {
         let mut items = Vec::new();
         let mut seen: HashMap<String, Span> = HashMap::new();
+        // Whether the previous line's item had an error: a line then starting with something
+        // other than a name is most likely the rest of that broken item, not a new error.
+        let mut after_error = false;
+        // `}`s expected to close blocks whose header was broken before its `{`.
+        let mut orphan_closes = 0usize;
         loop {
             let tok = self.peek();
             match tok.kind {
                 TokenKind::Newline => {
                     self.bump();
                 }
+                TokenKind::CBrace if orphan_closes > 0 => {
+                    orphan_closes -= 1;
+                    self.bump();
+                    self.recover_after_body_item();
+                }
                 TokenKind::Eof => break,
                 TokenKind::CBrace if in_block => break,
                 TokenKind::Ident => {
-                    let Some(item) = self.parse_body_item(end) else {
+                    let before = self.error_count();
+                    self.orphan_close_expected = false;
+                    let item = self.parse_body_item(end);
+                    after_error = self.error_count() > before;
+                    if std::mem::take(&mut self.orphan_close_expected) {
+                        orphan_closes += 1;
+                    }
+                    let Some(item) = item else {
                         continue;
                     };
                     if let BodyItem::Attribute(attr) = &item {
@@ -59,8 +76,14 @@ impl Parser<'_> {
                     );
                     self.bump();
                     self.recover_after_body_item();
+                    after_error = true;
+                }
+                _ if after_error && tok.kind != TokenKind::CBrace => {
+                    self.bump();
+                    self.recover_after_body_item();
                 }
                 _ => {
+                    after_error = true;
                     let found = self.describe(tok);
                     let label = if tok.kind == TokenKind::CBrace {
                         "this `}` closes no block".to_string()
@@ -239,8 +262,7 @@ impl Parser<'_> {
                     if let Some(label) = self.parse_label() {
                         labels.push(label);
                     } else {
-                        self.recover_after_body_item();
-                        return None;
+                        return self.fail_block_header(ident.span);
                     }
                 }
                 TokenKind::Newline => {
@@ -272,8 +294,19 @@ impl Parser<'_> {
                         self.pos = next;
                         break;
                     }
-                    self.recover_after_body_item();
-                    return None;
+                    return self.fail_block_header(ident.span);
+                }
+                TokenKind::Equal => {
+                    self.report(
+                        Diagnostic::error(
+                            "Invalid block definition",
+                            "The equals sign \"=\" indicates an argument definition, and must not be used when defining a block.",
+                            tok.span,
+                        )
+                        .with_label("`=` after block labels")
+                        .with_help(format!("remove the `=`: write `{} ... {{`", ident.name)),
+                    );
+                    return self.fail_block_header(ident.span);
                 }
                 _ => {
                     let found = self.describe(tok);
@@ -289,8 +322,7 @@ impl Parser<'_> {
                         ))
                         .with_help("block labels are quoted strings, and the block's `{` goes on the same line"),
                     );
-                    self.recover_after_body_item();
-                    return None;
+                    return self.fail_block_header(ident.span);
                 }
             }
         }
@@ -323,6 +355,33 @@ impl Parser<'_> {
             open_brace: open.span,
             close_brace,
         })
+    }
+
+    /// Skips the rest of a block header that could not be read. When the skipped text holds
+    /// no `{` and the next line is indented deeper than the header (it looks like the block's
+    /// body), the block's `}` is still to come: the body is told to expect it, quietly.
+    fn fail_block_header(&mut self, header: Span) -> Option<Block> {
+        let start = self.pos;
+        self.recover_after_body_item();
+        let opened = self.toks[start..self.pos]
+            .iter()
+            .any(|t| t.kind == TokenKind::OBrace);
+        let mut next = self.pos;
+        while self.toks[next].kind == TokenKind::Newline {
+            next += 1;
+        }
+        let indent = |offset: usize| {
+            let line_start = self.src[..offset].rfind('\n').map_or(0, |i| i + 1);
+            offset - line_start
+        };
+        let next_tok = self.toks[next];
+        if !opened
+            && next_tok.kind != TokenKind::Eof
+            && indent(next_tok.span.start) > indent(header.start)
+        {
+            self.orphan_close_expected = true;
+        }
+        None
     }
 
     fn parse_label(&mut self) -> Option<Label> {
@@ -371,7 +430,9 @@ impl Parser<'_> {
     /// Reports a block left open at the end of the file, unless an error inside it was
     /// reported already (an unclosed string or bracket there explains the missing `}`).
     fn unclosed_block(&mut self, open: Token, errors_at_open: usize) {
-        if self.error_count() > errors_at_open {
+        if self.error_count() > errors_at_open
+            || self.last_invalid.is_some_and(|at| at > open.span.start)
+        {
             return;
         }
         self.report(

@@ -263,6 +263,18 @@ impl Parser<'_> {
             }
             value
         } else {
+            if self.peek_kind() == TokenKind::FatArrow {
+                self.report(
+                    Diagnostic::error(
+                        "Invalid 'for' expression",
+                        "Key expression is not valid when building a tuple.",
+                        first_expr.span,
+                    )
+                    .with_label("a tuple `for` has no key")
+                    .with_help("use `{for ...}` to build an object, or drop `key =>`"),
+                );
+                return None;
+            }
             first_expr
         };
         let mut grouping = false;
@@ -389,7 +401,6 @@ impl Parser<'_> {
                 TokenKind::CParen => {}
                 TokenKind::Ellipsis => {
                     self.bump();
-                    self.eat(TokenKind::Comma);
                     if let Some(close) = self.eat(TokenKind::CParen) {
                         return Ok((args, true, close));
                     }

@@ -85,6 +85,9 @@ impl Parser<'_> {
     /// operand costs one stack frame.
     fn parse_binary(&mut self, min: u8) -> Expr {
         let mut lhs = self.parse_unary();
+        // Each operator makes the (left-leaning) tree one level deeper: it counts towards the
+        // nesting limit, so that no tree is too deep to drop or walk recursively.
+        let mut entered = 0;
         loop {
             let tok = self.peek();
             let Some(op) = binary_op(tok.kind) else {
@@ -93,6 +96,10 @@ impl Parser<'_> {
             if op.precedence() < min || matches!(lhs.kind, ExprKind::Error) {
                 break;
             }
+            if !self.enter(tok.span) {
+                break;
+            }
+            entered += 1;
             self.bump();
             let rhs = self.parse_binary(op.precedence() + 1);
             lhs = Expr {
@@ -104,6 +111,9 @@ impl Parser<'_> {
                     rhs: Box::new(rhs),
                 },
             };
+        }
+        for _ in 0..entered {
+            self.leave();
         }
         lhs
     }
@@ -141,9 +151,20 @@ impl Parser<'_> {
     }
 
     /// `.name`, `.0`, `[key]`, `.*` and `[*]` after `expr`, as many as follow.
-    pub(super) fn parse_traversals(&mut self, mut expr: Expr) -> Expr {
+    pub(super) fn parse_traversals(&mut self, expr: Expr) -> Expr {
+        // Each step makes the tree one level deeper, like a bracket (see `parse_binary`).
+        let depth = self.depth;
+        let result = self.parse_traversal_steps(expr);
+        self.depth = depth;
+        result
+    }
+
+    fn parse_traversal_steps(&mut self, mut expr: Expr) -> Expr {
         loop {
             let tok = self.peek();
+            if matches!(tok.kind, TokenKind::Dot | TokenKind::OBrack) && !self.enter(tok.span) {
+                return error_expr(expr.span);
+            }
             match tok.kind {
                 TokenKind::Dot => {
                     self.bump();
@@ -320,8 +341,12 @@ impl Parser<'_> {
             kind: ExprKind::SplatItem,
             span: marker,
         };
+        let depth = self.depth;
         while self.peek_kind() == TokenKind::Dot {
             let next = self.peek_second();
+            if !self.enter(next.span) {
+                break;
+            }
             match next.kind {
                 TokenKind::Ident => {
                     self.bump();
@@ -333,15 +358,29 @@ impl Parser<'_> {
                     self.bump();
                     each = self.legacy_index(each, next);
                 }
-                // `.*` again: ends this splat; the next one applies to its result.
-                TokenKind::Star => break,
+                // `.*` again, as Terraform: not allowed inside an attribute-only splat.
+                TokenKind::Star => {
+                    self.bump();
+                    self.bump();
+                    self.report(
+                        Diagnostic::error(
+                            "Nested splat expression not allowed",
+                            "A splat expression (*) cannot be used inside another attribute-only splat expression.",
+                            next.span,
+                        )
+                        .with_label("a second `.*` inside an attribute-only splat")
+                        .with_help("use the full splat form, `[*]`, to apply a splat to each element's result"),
+                    );
+                }
                 _ => {
                     self.bump();
                     self.invalid_attr_name(next);
+                    self.depth = depth;
                     return error_expr(source.span.to(marker));
                 }
             }
         }
+        self.depth = depth;
         Expr {
             span: source.span.to(each.span),
             kind: ExprKind::Splat {

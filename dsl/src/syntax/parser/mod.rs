@@ -7,11 +7,12 @@
 //! the construct that failed) and keeps reading, so that every independent error is reported,
 //! each once. The work is split by job: [`body`] (attributes and blocks), [`expr`] (operators,
 //! terms and traversals), [`collection`] (tuples, objects, `for`, function calls), [`template`]
-//! (strings and heredocs) and [`recovery`] (skipping after an error).
+//! (strings and heredocs), [`literal`] (escapes, indentation, strip markers) and [`recovery`] (skipping after an error).
 
 mod body;
 mod collection;
 mod expr;
+mod literal;
 mod recovery;
 mod template;
 
@@ -59,6 +60,14 @@ pub(crate) struct Parser<'a> {
     diags: Vec<Diagnostic>,
     /// Start offsets of invalid tokens already reported, so no second error lands on them.
     reported_invalid: HashSet<usize>,
+    /// Set when a block header failed before its `{` (see `fail_block_header`).
+    orphan_close_expected: bool,
+    /// Where the last invalid token starts (an unclosed block after it is no news).
+    last_invalid: Option<usize>,
+    /// Diagnostics already reported (span and summary), so that none is reported twice.
+    seen: HashSet<(usize, usize, String)>,
+    /// Built on first use by [`Parser::line_col`].
+    line_index: Option<crate::line_index::LineIndex>,
     /// Current nesting depth (see [`MAX_NESTING`]).
     depth: usize,
     /// How many block bodies enclose the current position.
@@ -107,6 +116,10 @@ impl<'a> Parser<'a> {
             newlines: vec![true],
             diags: Vec::new(),
             reported_invalid: HashSet::new(),
+            seen: HashSet::new(),
+            last_invalid: None,
+            orphan_close_expected: false,
+            line_index: None,
             depth: 0,
             block_depth: 0,
             aborted: false,
@@ -168,6 +181,7 @@ impl<'a> Parser<'a> {
                 .with_label("unexpected character"),
             };
             self.reported_invalid.insert(tok.span.start);
+            self.last_invalid = Some(tok.span.start);
             self.diags.push(diag);
         }
     }
@@ -253,19 +267,13 @@ impl<'a> Parser<'a> {
         if self.aborted {
             return;
         }
-        if self.reported_invalid.contains(&diag.span.start) && self.is_invalid_at(diag.span.start) {
+        if self.reported_invalid.contains(&diag.span.start) {
             return;
         }
-        if self.diags.contains(&diag) {
-            return;
+        let key = (diag.span.start, diag.span.end, diag.summary.clone());
+        if self.seen.insert(key) {
+            self.diags.push(diag);
         }
-        self.diags.push(diag);
-    }
-
-    fn is_invalid_at(&self, offset: usize) -> bool {
-        self.toks
-            .iter()
-            .any(|t| t.kind == TokenKind::Invalid && t.span.start == offset)
     }
 
     fn error_count(&self) -> usize {
@@ -290,14 +298,15 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// 1-based line and column (in characters) of a byte offset, for messages that refer to
-    /// another place in the file.
-    fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = self.src.get(..offset).unwrap_or(self.src);
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+    /// 1-based line and column of a byte offset, for messages that refer to another place in
+    /// the file (the line index is built the first time it is needed).
+    fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let src = self.src;
+        let index = self
+            .line_index
+            .get_or_insert_with(|| crate::line_index::LineIndex::new(src));
+        let pos = index.position(src, offset);
+        (pos.line, pos.column)
     }
 
     // ----- nesting -----
@@ -313,7 +322,7 @@ impl<'a> Parser<'a> {
                 Diagnostic::error(
                     "Nesting too deep",
                     format!(
-                        "Brackets, blocks and templates may nest at most {MAX_NESTING} levels deep; the rest of this file was not read."
+                        "Expressions and blocks may nest at most {MAX_NESTING} levels deep (brackets, blocks, templates, operators in a chain and traversal steps all count); the rest of this file was not read."
                     ),
                     at,
                 )

@@ -375,3 +375,80 @@ fn nesting_below_the_limit_parses() {
     let src = nested("[", "]", crate::syntax::MAX_NESTING - 2);
     assert!(parse(&src).diagnostics.is_empty());
 }
+
+#[test]
+fn broken_block_header_does_not_orphan_its_brace() {
+    // No `{`: the indented lines are the body, and the `}` closes it without a second error.
+    assert_eq!(
+        errs("resource \"a\" \"b\"\n  ami = 1\n}\nx = [1 2]\n"),
+        [
+            "Invalid block definition @ 1:17",
+            "Missing item separator @ 4:8"
+        ]
+    );
+    // The `{` lost in an unterminated label.
+    assert_eq!(
+        errs("resource \"a \"b\" {\n  ami = 1\n}\n"),
+        ["Unterminated template string @ 1:18"]
+    );
+    // `ami "x"` inside a block: the next `}` still closes the enclosing block.
+    let src = "r {\n  ami \"x\"\n}\ny = 1 2\n";
+    assert_eq!(
+        errs(src),
+        [
+            "Invalid block definition @ 2:10",
+            "Missing newline after argument @ 4:7"
+        ]
+    );
+}
+
+#[test]
+fn long_chains_are_limited_too() {
+    // A chain of operators or traversal steps builds a tree as deep as the chain is long.
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            [
+                format!("a = 1{}\n", "+1".repeat(100_000)),
+                format!("a = x{}\n", ".y".repeat(100_000)),
+                format!("a = x{}\n", "[0]".repeat(100_000)),
+                format!("a = x.*{}\n", ".y".repeat(100_000)),
+                format!("a = {}1\n", "x ? 1 : ".repeat(100_000)),
+            ]
+            .iter()
+            .map(|src| {
+                let parsed = parse(src);
+                parsed
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.summary.clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+        })
+        .expect("spawning a thread");
+    let results = handle
+        .join()
+        .expect("the parser must not overflow its stack");
+    for summaries in results {
+        assert_eq!(summaries, ["Nesting too deep"]);
+    }
+    // Realistic lengths are fine.
+    let src = format!("a = 1{}\nb = x{}\n", "+1".repeat(200), ".y".repeat(200));
+    assert!(parse(&src).diagnostics.is_empty());
+}
+
+#[test]
+fn empty_and_trivial_files() {
+    for src in [
+        "",
+        "\u{feff}",
+        "\n\n",
+        "# only a comment",
+        "/* c */",
+        "  \t\r\n",
+        "a = 1 # no newline",
+    ] {
+        assert!(parse(src).diagnostics.is_empty(), "{src:?}");
+    }
+}

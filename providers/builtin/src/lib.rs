@@ -1,0 +1,1 @@
+//! The builtin provider: resources and data sources that need no cloud.

@@ -1,0 +1,1 @@
+//! The provider interface: what a provider offers (schemas) and what the engine may ask of it.

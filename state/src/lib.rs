@@ -1,0 +1,1 @@
+//! terrane's state store: what terrane manages, per workspace, with history and locking.

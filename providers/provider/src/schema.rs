@@ -1,0 +1,260 @@
+//! Schemas: what a provider's configuration, resources and data sources look like (attributes,
+//! nested blocks), and the value type each implies, as Terraform's `configschema` defines them.
+
+use std::collections::BTreeMap;
+
+use terrane_dsl::value::Type;
+
+/// Everything a provider offers: its own configuration block, its resource types and its data
+/// sources, each keyed by type name (`"random_id"`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProviderSchema {
+    /// The `provider "name" { ... }` block's contents.
+    pub provider: BlockSchema,
+    pub resources: BTreeMap<String, ResourceSchema>,
+    pub data_sources: BTreeMap<String, ResourceSchema>,
+}
+
+/// A resource type's or data source's schema, with the version of its state format (states
+/// written at an older version go through [`crate::Provider::upgrade_state`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResourceSchema {
+    pub version: u64,
+    pub block: BlockSchema,
+}
+
+/// The contents of a block: attributes (`name = expr`) and nested blocks (`name { ... }`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BlockSchema {
+    pub attributes: BTreeMap<String, AttributeSchema>,
+    pub blocks: BTreeMap<String, NestedBlockSchema>,
+    pub description: String,
+}
+
+/// One attribute. Exactly one of these combinations makes sense, as in Terraform: `required`;
+/// `optional`; `optional` + `computed` (the provider fills it in when the configuration leaves
+/// it null); `computed` alone (set only by the provider, never in configuration).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttributeSchema {
+    pub ty: Type,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+    /// Never shown in plans or output; the engine marks the value sensitive.
+    pub sensitive: bool,
+    /// A change of this attribute cannot be made in place: the resource is replaced.
+    /// [`crate::objchange::requires_replace`] turns these into `PlanResponse::requires_replace`.
+    pub force_new: bool,
+    pub description: String,
+}
+
+/// How a nested block may appear, and the type its values take in the parent object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NestingMode {
+    /// At most one block; an object (null when absent).
+    Single,
+    /// Zero or more blocks in order; a list of objects.
+    List,
+    /// Zero or more blocks, unordered and deduplicated; a set of objects.
+    Set,
+    /// Zero or more blocks with one label each; a map of objects keyed by the label.
+    Map,
+}
+
+/// A nested block type: its nesting mode, its contents and how many may appear
+/// (`max_items == 0` means no limit).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NestedBlockSchema {
+    pub nesting: NestingMode,
+    pub block: BlockSchema,
+    pub min_items: u64,
+    pub max_items: u64,
+}
+
+impl AttributeSchema {
+    fn new(ty: Type, required: bool, optional: bool, computed: bool) -> AttributeSchema {
+        AttributeSchema {
+            ty,
+            required,
+            optional,
+            computed,
+            sensitive: false,
+            force_new: false,
+            description: String::new(),
+        }
+    }
+
+    /// An argument that must be set.
+    pub fn required(ty: Type) -> AttributeSchema {
+        AttributeSchema::new(ty, true, false, false)
+    }
+
+    /// An argument that may be set (null otherwise).
+    pub fn optional(ty: Type) -> AttributeSchema {
+        AttributeSchema::new(ty, false, true, false)
+    }
+
+    /// An attribute only the provider sets.
+    pub fn computed(ty: Type) -> AttributeSchema {
+        AttributeSchema::new(ty, false, false, true)
+    }
+
+    /// An argument that may be set; when it is not, the provider computes it.
+    pub fn optional_computed(ty: Type) -> AttributeSchema {
+        AttributeSchema::new(ty, false, true, true)
+    }
+
+    /// Marks the attribute sensitive.
+    pub fn sensitive(mut self) -> AttributeSchema {
+        self.sensitive = true;
+        self
+    }
+
+    /// Marks the attribute as forcing replacement when it changes.
+    pub fn force_new(mut self) -> AttributeSchema {
+        self.force_new = true;
+        self
+    }
+
+    /// Sets the description.
+    pub fn describe(mut self, text: impl Into<String>) -> AttributeSchema {
+        self.description = text.into();
+        self
+    }
+}
+
+impl BlockSchema {
+    /// A block with these attributes and no nested blocks.
+    pub fn with_attributes<K: Into<String>>(
+        attrs: impl IntoIterator<Item = (K, AttributeSchema)>,
+    ) -> BlockSchema {
+        BlockSchema {
+            attributes: attrs.into_iter().map(|(k, a)| (k.into(), a)).collect(),
+            ..BlockSchema::default()
+        }
+    }
+
+    /// Adds a nested block type.
+    pub fn with_block(mut self, name: impl Into<String>, block: NestedBlockSchema) -> BlockSchema {
+        self.blocks.insert(name.into(), block);
+        self
+    }
+
+    /// Sets the description.
+    pub fn describe(mut self, text: impl Into<String>) -> BlockSchema {
+        self.description = text.into();
+        self
+    }
+
+    /// The object type a value of this block has, as Terraform's `configschema.Block.ImpliedType`
+    /// computes it: each attribute with its type; each nested block as an object (`Single`), a
+    /// list, set or map of objects — except that a list or map of blocks whose type contains
+    /// `dynamic` becomes `dynamic` itself (a tuple or object at run time), as in Terraform.
+    pub fn implied_type(&self) -> Type {
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|(k, a)| (k.clone(), a.ty.clone()))
+            .collect();
+        for (name, nested) in &self.blocks {
+            attrs.insert(name.clone(), nested.implied_type());
+        }
+        Type::Object(attrs)
+    }
+
+    /// The names of attributes that are sensitive, at this level.
+    pub fn sensitive_attributes(&self) -> impl Iterator<Item = &str> {
+        self.attributes
+            .iter()
+            .filter(|(_, a)| a.sensitive)
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// Whether any attribute here or in a nested block forces replacement.
+    pub fn has_force_new(&self) -> bool {
+        self.attributes.values().any(|a| a.force_new)
+            || self.blocks.values().any(|b| b.block.has_force_new())
+    }
+}
+
+impl NestedBlockSchema {
+    /// A nested block type with no limits on the number of blocks.
+    pub fn new(nesting: NestingMode, block: BlockSchema) -> NestedBlockSchema {
+        NestedBlockSchema {
+            nesting,
+            block,
+            min_items: 0,
+            max_items: if nesting == NestingMode::Single { 1 } else { 0 },
+        }
+    }
+
+    /// Sets the allowed number of blocks (`max == 0`: no limit).
+    pub fn items(mut self, min: u64, max: u64) -> NestedBlockSchema {
+        self.min_items = min;
+        self.max_items = max;
+        self
+    }
+
+    /// The type of this block's value in its parent object.
+    pub fn implied_type(&self) -> Type {
+        let ety = self.block.implied_type();
+        match self.nesting {
+            NestingMode::Single => ety,
+            NestingMode::List if ety.has_dynamic_types() => Type::Dynamic,
+            NestingMode::List => Type::list(ety),
+            NestingMode::Set => Type::set(ety),
+            NestingMode::Map if ety.has_dynamic_types() => Type::Dynamic,
+            NestingMode::Map => Type::map(ety),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn implied_type_of_attributes_and_blocks() {
+        let inner = BlockSchema::with_attributes([("n", AttributeSchema::optional(Type::Number))]);
+        let schema = BlockSchema::with_attributes([
+            ("a", AttributeSchema::required(Type::String)),
+            ("b", AttributeSchema::computed(Type::list(Type::Bool))),
+        ])
+        .with_block(
+            "one",
+            NestedBlockSchema::new(NestingMode::Single, inner.clone()),
+        )
+        .with_block(
+            "l",
+            NestedBlockSchema::new(NestingMode::List, inner.clone()),
+        )
+        .with_block("s", NestedBlockSchema::new(NestingMode::Set, inner.clone()))
+        .with_block("m", NestedBlockSchema::new(NestingMode::Map, inner.clone()));
+        let obj = Type::object([("n", Type::Number)]);
+        assert_eq!(
+            schema.implied_type(),
+            Type::object([
+                ("a", Type::String),
+                ("b", Type::list(Type::Bool)),
+                ("one", obj.clone()),
+                ("l", Type::list(obj.clone())),
+                ("s", Type::set(obj.clone())),
+                ("m", Type::map(obj)),
+            ])
+        );
+    }
+
+    #[test]
+    fn dynamic_lists_of_blocks_become_dynamic() {
+        let inner = BlockSchema::with_attributes([("d", AttributeSchema::optional(Type::Dynamic))]);
+        let l = NestedBlockSchema::new(NestingMode::List, inner.clone());
+        let m = NestedBlockSchema::new(NestingMode::Map, inner.clone());
+        let s = NestedBlockSchema::new(NestingMode::Set, inner);
+        assert_eq!(l.implied_type(), Type::Dynamic);
+        assert_eq!(m.implied_type(), Type::Dynamic);
+        assert_eq!(
+            s.implied_type(),
+            Type::set(Type::object([("d", Type::Dynamic)]))
+        );
+    }
+}

@@ -6,5 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod graph;
 pub mod inputs;
+pub mod plan;
 pub mod render;
 pub mod source;
+pub mod walk;

@@ -9,7 +9,8 @@ use terrane_dsl::Diagnostic;
 
 use super::refs::{resolve, Target};
 use super::{Graph, Node};
-use crate::config::{Config, Module};
+use crate::addrs::ModulePath;
+use crate::config::{Config, Module, ProviderRef};
 use crate::source::{Diag, Diags, FileId};
 
 /// The references of a resource body, leaving out the iterator names of `dynamic` blocks.
@@ -118,6 +119,11 @@ pub fn node_refs(node: &Node, config: &Config) -> Vec<(FileId, Traversal)> {
                 out.extend(rc.depends_on.iter().cloned());
             }
         }
+        Node::Provider(_, p) => {
+            if let Some(pc) = module.providers.get(p) {
+                add(pc.file, body_refs(&pc.body));
+            }
+        }
         Node::ModuleCall(_, name) => {
             if let Some(call) = module.module_calls.get(name) {
                 if let Some(c) = &call.count {
@@ -190,6 +196,16 @@ pub fn build(config: &Config) -> (Graph, Diags) {
             }
         }
     }
+    for node in &nodes {
+        if let Node::Resource(path, r) = node {
+            if let Some(rc) = config.modules[path].resources.get(r) {
+                let (ppath, pref) = provider_for(config, path, &rc.provider);
+                let pnode = Node::Provider(ppath, pref);
+                g.add(pnode.clone());
+                g.depend(node, &pnode);
+            }
+        }
+    }
     check_module_inputs(config, &mut diags);
     for scc in tarjan_scc(&g.graph) {
         if scc.len() > 1 {
@@ -205,6 +221,33 @@ pub fn build(config: &Config) -> (Graph, Diags) {
         }
     }
     (g, diags)
+}
+
+/// The provider configuration a resource in `path` uses for `pref`: the module's own block,
+/// else what the module call passes in `providers = {...}`, else the caller's (inherited)
+/// default configuration; an implied empty configuration at the root when none is declared.
+pub fn provider_for(config: &Config, path: &ModulePath, pref: &ProviderRef) -> (ModulePath, ProviderRef) {
+    let mut path = path.clone();
+    let mut pref = pref.clone();
+    loop {
+        if let Some(m) = config.module(&path) {
+            if m.providers.contains_key(&pref) {
+                return (path, pref);
+            }
+        }
+        let Some(parent) = path.parent() else {
+            return (ModulePath::root(), pref);
+        };
+        let call_name = path.0.last().cloned().unwrap_or_default();
+        if let Some(call) = config.module(&parent).and_then(|m| m.module_calls.get(&call_name)) {
+            if let Some((_, to)) = call.providers.iter().find(|(k, _)| *k == pref) {
+                pref = to.clone();
+            } else if pref.alias.is_some() {
+                // An aliased configuration must be passed explicitly; fall back to the root.
+            }
+        }
+        path = parent;
+    }
 }
 
 fn self_reference(node: &Node, span: Span) -> Diagnostic {
@@ -231,6 +274,9 @@ fn add_nodes(g: &mut Graph, module: &Module) {
     }
     for n in module.module_calls.keys() {
         g.add(Node::ModuleCall(p.clone(), n.clone()));
+    }
+    for pr in module.providers.keys() {
+        g.add(Node::Provider(p.clone(), pr.clone()));
     }
 }
 

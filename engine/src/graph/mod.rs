@@ -6,7 +6,7 @@
 //! Building the graph also checks references: a reference to something undeclared is an error
 //! at its span, with a "did you mean" suggestion; a cycle is an error naming every member.
 
-mod build;
+pub mod build;
 mod refs;
 
 pub use build::build;
@@ -16,6 +16,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
 
 use crate::addrs::{ModulePath, Resource};
+use crate::config::ProviderRef;
 
 /// What a node stands for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,6 +27,9 @@ pub enum Node {
     Resource(ModulePath, Resource),
     /// The expansion of a module call (`count`/`for_each`), in the calling module.
     ModuleCall(ModulePath, String),
+    /// A provider configuration (declared by a `provider` block, or implied), in the module
+    /// that declares it.
+    Provider(ModulePath, ProviderRef),
 }
 
 impl Node {
@@ -35,7 +39,8 @@ impl Node {
             | Node::Local(m, _)
             | Node::Output(m, _)
             | Node::Resource(m, _)
-            | Node::ModuleCall(m, _) => m,
+            | Node::ModuleCall(m, _)
+            | Node::Provider(m, _) => m,
         }
     }
 }
@@ -52,6 +57,7 @@ impl std::fmt::Display for Node {
             Node::Output(_, n) => write!(f, "output.{n}"),
             Node::Resource(_, r) => write!(f, "{r}"),
             Node::ModuleCall(_, n) => write!(f, "module.{n}"),
+            Node::Provider(_, p) => write!(f, "provider.{p}"),
         }
     }
 }

@@ -18,9 +18,7 @@
 use std::time::Duration;
 
 use crate::error::Result;
-use crate::record::{
-    LockInfo, Outputs, ResourceRecord, ResourceSummary, Snapshot, VersionInfo,
-};
+use crate::record::{LockInfo, Outputs, ResourceRecord, ResourceSummary, Snapshot, VersionInfo};
 
 /// A state store holding any number of named workspaces.
 pub trait Backend: Send + Sync {

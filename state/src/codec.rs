@@ -81,10 +81,7 @@ pub fn path_from_json(json: &serde_json::Value) -> Result<Path> {
 
 /// Paths as a JSON array of paths (Terraform's `sensitive_attributes`).
 pub fn paths_to_json(paths: &[Path]) -> Result<String> {
-    let list = paths
-        .iter()
-        .map(path_to_json)
-        .collect::<Result<Vec<_>>>()?;
+    let list = paths.iter().map(path_to_json).collect::<Result<Vec<_>>>()?;
     Ok(serde_json::Value::Array(list).to_string())
 }
 

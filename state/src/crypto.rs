@@ -156,7 +156,10 @@ mod tests {
         let p1 = EncryptionKey::parse("passphrase:correct horse").unwrap();
         let p2 = EncryptionKey::parse("passphrase:correct horse").unwrap();
         assert_eq!(p1.bytes, p2.bytes);
-        assert_ne!(p1.bytes, EncryptionKey::parse("passphrase:other").unwrap().bytes);
+        assert_ne!(
+            p1.bytes,
+            EncryptionKey::parse("passphrase:other").unwrap().bytes
+        );
         for bad in ["passphrase:", "not base64!", "AAAA"] {
             assert!(matches!(
                 EncryptionKey::parse(bad),

@@ -15,10 +15,14 @@
 pub mod address;
 pub mod backend;
 pub mod codec;
+#[cfg(feature = "testing")]
+pub mod conformance;
 pub mod crypto;
 pub mod error;
+pub mod ops;
 pub mod record;
 pub mod sqlite;
+pub mod tfstate;
 
 pub use address::{AddressPattern, ModuleStep, ResourceAddress};
 pub use backend::{Backend, ChangeSet, LockGuard};

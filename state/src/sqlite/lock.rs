@@ -40,7 +40,11 @@ pub fn holder(conn: &Connection, workspace: &str) -> Result<Option<LockInfo>> {
 }
 
 /// One attempt: takes the lock if free, else returns the holder.
-fn try_acquire(backend: &SqliteBackend, workspace: &str, info: &LockInfo) -> Result<Option<LockInfo>> {
+fn try_acquire(
+    backend: &SqliteBackend,
+    workspace: &str,
+    info: &LockInfo,
+) -> Result<Option<LockInfo>> {
     let mut conn = backend.conn();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(h) = holder(&tx, workspace)? {

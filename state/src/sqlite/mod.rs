@@ -200,8 +200,7 @@ impl SqliteBackend {
     pub(crate) fn check_writable(&self) -> Result<()> {
         if self.encrypted_store && self.key.is_none() {
             return Err(StateError::EncryptionKeyMissing(
-                "or write to it (writing plain records into an encrypted state is refused)"
-                    .into(),
+                "or write to it (writing plain records into an encrypted state is refused)".into(),
             ));
         }
         Ok(())
@@ -325,12 +324,7 @@ impl Backend for SqliteBackend {
         )?))
     }
 
-    fn write_snapshot(
-        &self,
-        workspace: &str,
-        snapshot: &Snapshot,
-        operation: &str,
-    ) -> Result<u64> {
+    fn write_snapshot(&self, workspace: &str, snapshot: &Snapshot, operation: &str) -> Result<u64> {
         write::write_snapshot(self, workspace, snapshot, operation)
     }
 }

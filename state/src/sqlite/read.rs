@@ -2,9 +2,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::parse_time;
 use super::rows::{self, RESOURCE_COLUMNS};
 use super::write::find_workspace;
-use super::parse_time;
 use crate::crypto::EncryptionKey;
 use crate::error::{Result, StateError};
 use crate::record::{
@@ -182,9 +182,7 @@ pub fn list(
             json.get("id").and_then(|v| v.as_str()).map(str::to_string)
         } else {
             match r.get_ref(4)? {
-                rusqlite::types::ValueRef::Text(t) => {
-                    Some(String::from_utf8_lossy(t).into_owned())
-                }
+                rusqlite::types::ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
                 _ => None,
             }
         };

@@ -167,8 +167,7 @@ pub fn decode_resource(row: &Row<'_>, key: Option<&EncryptionKey>) -> Result<Res
         .transpose()?;
     let index_key = index_key
         .map(|k| {
-            let json: serde_json::Value =
-                serde_json::from_str(&k).map_err(|e| corrupt(what, e))?;
+            let json: serde_json::Value = serde_json::from_str(&k).map_err(|e| corrupt(what, e))?;
             codec::index_key_from_json(&json)
         })
         .transpose()?;
@@ -225,10 +224,7 @@ pub fn encode_output(
 }
 
 /// Decodes an output from `(name, sensitive, encrypted, value, value_type)` columns.
-pub fn decode_output(
-    row: &Row<'_>,
-    key: Option<&EncryptionKey>,
-) -> Result<(String, OutputValue)> {
+pub fn decode_output(row: &Row<'_>, key: Option<&EncryptionKey>) -> Result<(String, OutputValue)> {
     let name: String = row.get(0)?;
     let what = format!("output {name}");
     let encrypted: bool = row.get(2)?;

@@ -185,9 +185,8 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             return Ok(());
         }
         let next = version + 1;
-        let sql = MIGRATIONS[usize::try_from(version).map_err(|_| {
-            StateError::Corrupt(format!("invalid schema version {version}"))
-        })?];
+        let sql = MIGRATIONS[usize::try_from(version)
+            .map_err(|_| StateError::Corrupt(format!("invalid schema version {version}")))?];
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_version (version, applied, terrane_version) VALUES (?1, ?2, ?3)",

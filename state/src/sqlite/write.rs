@@ -50,7 +50,9 @@ pub fn ensure_workspace(tx: &Transaction<'_>, name: &str) -> Result<Workspace> {
         return Ok(ws);
     }
     if name.is_empty() {
-        return Err(StateError::Invalid("a workspace name cannot be empty".into()));
+        return Err(StateError::Invalid(
+            "a workspace name cannot be empty".into(),
+        ));
     }
     let lineage = uuid::Uuid::new_v4().to_string();
     tx.execute(
@@ -184,7 +186,9 @@ fn remove(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -
             "SELECT id, serial_from FROM resources WHERE workspace_id = ?1 \
              AND address = ?2 AND deposed = ?3 AND serial_to IS NULL",
         )?
-        .query_row(params![ws, address, deposed], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(params![ws, address, deposed], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let Some((id, from)) = current else {
         return Ok(false);

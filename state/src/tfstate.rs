@@ -3,7 +3,9 @@
 //! by key; two-space indentation and Go's string escaping), `push` reads one back (a state
 //! from Terraform, to migrate, or a pulled one). Attributes in v4 carry no type: the type is
 //! inferred from the JSON (objects become objects, arrays tuples) and the engine converts
-//! against the provider schema. Pull then push round-trips unchanged.
+//! against the provider schema. Pull then push round-trips unchanged, byte for byte; a file
+//! from Terraform comes back as the same JSON document, with object keys inside attributes
+//! sorted (terrane's objects are sorted maps; JSON object order carries no meaning).
 
 use std::collections::BTreeMap;
 

@@ -141,6 +141,16 @@ pub fn mv(backend: &dyn Backend, workspace: &str, from: &str, to: &str) -> Resul
         .iter()
         .map(|(r, _)| (r.address.as_str(), r.deposed.as_deref()))
         .collect();
+    if let AddressPattern::Module(target) = &to_p {
+        // Like Terraform, a module moves only to a module instance that holds nothing yet.
+        let target = AddressPattern::Module(target.clone());
+        for o in &snapshot.resources {
+            let inside = target.matches(&o.parsed_address()?);
+            if inside && !leaving.contains(&(o.address.as_str(), o.deposed.as_deref())) {
+                return Err(StateError::ResourceExists(format!("{target} ({})", o.address)));
+            }
+        }
+    }
     for (r, dest) in &moves {
         let d = dest.to_string();
         let taken = snapshot.resources.iter().any(|o| {

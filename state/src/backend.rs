@@ -18,7 +18,7 @@
 use std::time::Duration;
 
 use crate::error::Result;
-use crate::record::{LockInfo, Outputs, ResourceRecord, Snapshot, VersionInfo};
+use crate::record::{LockInfo, Outputs, ResourceRecord, ResourceSummary, Snapshot, VersionInfo};
 
 /// A state store holding any number of named workspaces.
 pub trait Backend: Send + Sync {
@@ -37,6 +37,22 @@ pub trait Backend: Send + Sync {
 
     /// The current state (with pending intents). An empty snapshot for an unknown workspace.
     fn read(&self, workspace: &str) -> Result<Snapshot>;
+
+    /// The current records' addresses, statuses and ids, ordered as [`Backend::read`] orders
+    /// them. Backends may answer this without decoding attributes.
+    fn list(&self, workspace: &str) -> Result<Vec<ResourceSummary>> {
+        Ok(self
+            .read(workspace)?
+            .resources
+            .into_iter()
+            .map(|r| ResourceSummary {
+                id: r.id().map(str::to_string),
+                address: r.address,
+                deposed: r.deposed,
+                status: r.status,
+            })
+            .collect())
+    }
 
     /// The state as it was at `serial` (no intents).
     fn read_version(&self, workspace: &str, serial: u64) -> Result<Snapshot>;

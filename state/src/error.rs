@@ -34,7 +34,10 @@ pub enum StateError {
          process is gone",
         holder.who, holder.created.to_rfc3339(), holder.id, holder.operation, holder.id
     )]
-    Locked { workspace: String, holder: LockInfo },
+    Locked {
+        workspace: String,
+        holder: Box<LockInfo>,
+    },
 
     /// `unlock` or `force_unlock` named a lock that is not the one held (or none is held).
     #[error("workspace \"{workspace}\" is not locked with ID {id}{}", match held { Some(h) => format!(" (it is locked with ID {} by {})", h.id, h.who), None => " (it is not locked)".to_string() })]

@@ -14,13 +14,22 @@
 
 pub mod address;
 pub mod backend;
+pub mod codec;
+#[cfg(feature = "testing")]
+pub mod conformance;
+pub mod crypto;
 pub mod error;
+pub mod ops;
 pub mod record;
+pub mod sqlite;
+pub mod tfstate;
 
 pub use address::{AddressPattern, ModuleStep, ResourceAddress};
 pub use backend::{Backend, ChangeSet, LockGuard};
+pub use crypto::{EncryptionKey, KEY_ENV};
 pub use error::{Result, StateError};
 pub use record::{
     default_who, IndexKey, Intent, LockInfo, Mode, OutputValue, Outputs, ResourceRecord,
-    ResourceStatus, Snapshot, VersionInfo, TERRANE_VERSION,
+    ResourceStatus, ResourceSummary, Snapshot, VersionInfo, TERRANE_VERSION,
 };
+pub use sqlite::SqliteBackend;

@@ -185,6 +185,16 @@ impl ResourceRecord {
     }
 }
 
+/// What `state list` needs of a record, without decoding its attributes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceSummary {
+    pub address: String,
+    pub deposed: Option<String>,
+    pub status: ResourceStatus,
+    /// The `id` attribute, when it is a string.
+    pub id: Option<String>,
+}
+
 /// One root-module output.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputValue {

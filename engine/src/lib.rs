@@ -2,11 +2,13 @@
 //! command-line interface, as a library the `terrane` binary runs.
 
 pub mod addrs;
+pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod graph;
 pub mod inputs;
 pub mod plan;
 pub mod render;
+pub mod session;
 pub mod source;
 pub mod walk;

@@ -1,10 +1,15 @@
 //! The command-line interface: arguments -> resolved settings -> a command -> a view per output
 //! mode. The CLI (with `render`) is the only part of terrane that prints.
 
+mod apply;
 mod args;
 mod fmt;
 mod fmt_files;
+mod output;
+mod plan;
+mod report;
 mod validate;
+mod vars;
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -35,6 +40,14 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Rewrite configuration files in the canonical format.
     Fmt(fmt::FmtArgs),
+    /// Show the changes an apply would make.
+    Plan(plan::PlanArgs),
+    /// Create or update infrastructure.
+    Apply(apply::ApplyArgs),
+    /// Destroy everything this configuration manages.
+    Destroy(apply::ApplyArgs),
+    /// Show the root outputs.
+    Output(output::OutputArgs),
 }
 
 /// Settings every command shares, resolved from the global options and the environment.
@@ -47,14 +60,22 @@ pub struct Global {
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
     let argv = args::normalize(std::env::args_os());
-    let cli = match Cli::try_parse_from(argv) {
-        Ok(cli) => cli,
+    let matches = match <Cli as clap::CommandFactory>::command().try_get_matches_from(argv) {
+        Ok(m) => m,
         Err(err) => {
             let code = if err.use_stderr() { 1 } else { 0 };
             let _ = err.print();
             return code;
         }
     };
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return 1;
+        }
+    };
+    let vars = vars::ordered(&matches);
     if let Some(dir) = &cli.chdir {
         if let Err(err) = std::env::set_current_dir(dir) {
             eprintln!(
@@ -72,5 +93,9 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Validate(args) => validate::run(args, &global),
         Command::Fmt(args) => fmt::run(args, &global),
+        Command::Plan(args) => plan::run(args, vars, &global),
+        Command::Apply(args) => apply::run(args, vars, &global, false),
+        Command::Destroy(args) => apply::run(args, vars, &global, true),
+        Command::Output(args) => output::run(args, &global),
     }
 }

@@ -12,7 +12,7 @@ pub mod body;
 pub mod eval;
 pub mod job;
 mod nodes;
-mod resource;
+pub mod resource;
 pub mod scope;
 pub mod values;
 
@@ -230,4 +230,14 @@ impl<'a, 'w> Walker<'a, 'w> {
     pub(crate) fn error(&mut self, diag: Diag) {
         self.out.diags.0.push(diag);
     }
+}
+
+pub use resource::restore_marks;
+
+/// Whether the walk's values include `addr` (an instance the configuration still has).
+pub fn resource_values_cover(values: &Values, addr: &crate::addrs::ResourceInstance) -> bool {
+    values
+        .resources
+        .get(&(addr.module.clone(), addr.resource.clone()))
+        .is_some_and(|r| r.expansion == values::Expansion::Unknown || r.instances.contains_key(&addr.key))
 }

@@ -1,0 +1,207 @@
+//! Applying a plan: destroys first (in the order `order` decides), then a walk that creates,
+//! updates and reads in dependency order, recording each result in the state as it returns,
+//! then the deposed objects of create-before-destroy replacements, then the root outputs.
+
+pub mod order;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use terrane_dsl::Diagnostic;
+use terrane_provider::{Host, Provider};
+use terrane_state::{Backend, ChangeSet, OutputValue, ResourceRecord};
+
+use crate::plan::model::{Action, Plan};
+use crate::source::{Diag, Diags};
+use crate::walk::{walk, Phase, WalkInput, WalkOutput};
+
+/// The result of an apply.
+#[derive(Default)]
+pub struct Applied {
+    pub diags: Diags,
+    pub added: usize,
+    pub changed: usize,
+    pub destroyed: usize,
+    pub walk: Option<WalkOutput>,
+}
+
+/// A provider instance for a state record's provider address (for destroys).
+fn provider_for_record(rec: &ResourceRecord, host: &Arc<dyn Host>, cache: &mut BTreeMap<String, Arc<dyn Provider>>) -> Option<Arc<dyn Provider>> {
+    if let Some(p) = cache.get(&rec.provider) {
+        return Some(Arc::clone(p));
+    }
+    let source = rec
+        .provider
+        .trim_start_matches("provider[\"")
+        .trim_end_matches("\"]")
+        .to_string();
+    let factory = terrane_provider::registry::find_by_source(&source)
+        .or_else(|| terrane_provider::registry::find_by_local_name(terrane_provider::registry::implied_provider_name(&rec.type_name)))?;
+    let p = (factory.make)(Arc::clone(host));
+    cache.insert(rec.provider.clone(), Arc::clone(&p));
+    Some(p)
+}
+
+/// Destroys `records` wave by wave, removing each from the state as it goes.
+fn destroy_all(records: Vec<ResourceRecord>, cs: &mut dyn ChangeSet, host: &Arc<dyn Host>, parallelism: usize, applied: &mut Applied) -> bool {
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(_) => return false,
+    };
+    let sem = Arc::new(tokio::sync::Semaphore::new(parallelism.max(1)));
+    let mut cache = BTreeMap::new();
+    let mut ok = true;
+    for wave in order::destroy_waves(records) {
+        let mut handles = Vec::new();
+        for rec in wave {
+            let Some(p) = provider_for_record(&rec, host, &mut cache) else {
+                applied.diags.0.push(Diag::bare(Diagnostic::error(
+                    "Provider not available",
+                    format!("{}: no provider {} to destroy it with.", rec.address, rec.provider),
+                    terrane_dsl::syntax::Span::empty(0),
+                )));
+                ok = false;
+                continue;
+            };
+            let sem = Arc::clone(&sem);
+            handles.push(rt.spawn(async move {
+                let r = crate::walk::job::destroy(p, rec.clone(), sem).await;
+                (rec, r)
+            }));
+        }
+        for h in handles {
+            let Ok((rec, r)) = rt.block_on(h) else {
+                ok = false;
+                continue;
+            };
+            match r {
+                Ok(()) => {
+                    applied.destroyed += 1;
+                    if let Err(e) = cs.remove_resource(&rec.address, rec.deposed.as_deref()) {
+                        applied.diags.0.push(Diag::bare(Diagnostic::error("Failed to write the state", format!("{}: {e}", rec.address), terrane_dsl::syntax::Span::empty(0))));
+                        ok = false;
+                    }
+                }
+                Err(msg) => {
+                    applied.diags.0.push(Diag::bare(Diagnostic::error(
+                        "Failed to destroy",
+                        format!("{}: {msg}", rec.address),
+                        terrane_dsl::syntax::Span::empty(0),
+                    )));
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            break;
+        }
+    }
+    ok
+}
+
+/// Applies `plan` against the state in `backend`. `input.prior` must be the state the plan
+/// was made from; `input.plan` is set here.
+pub fn apply(input: &WalkInput<'_>, plan: &Plan, backend: &dyn Backend, workspace: &str) -> Applied {
+    let mut applied = Applied::default();
+    let bare = |summary: &str, detail: String| Diag::bare(Diagnostic::error(summary, detail, terrane_dsl::syntax::Span::empty(0)));
+    let mut cs = match backend.begin(workspace, if plan.destroy { "destroy" } else { "apply" }) {
+        Ok(cs) => cs,
+        Err(e) => {
+            applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+            return applied;
+        }
+    };
+    let by_addr: BTreeMap<(String, Option<String>), &ResourceRecord> = input
+        .prior
+        .resources
+        .iter()
+        .map(|r| ((r.address.clone(), r.deposed.clone()), r))
+        .collect();
+    // Destroys, forgets, and the destroy half of delete-then-create (invariant 2).
+    let mut to_destroy = Vec::new();
+    let mut deposed = Vec::new();
+    for c in &plan.changes {
+        let key = (c.addr.to_string(), c.deposed.clone());
+        let Some(rec) = by_addr.get(&key) else { continue };
+        match c.action {
+            Action::Delete | Action::DeleteThenCreate => to_destroy.push((*rec).clone()),
+            Action::Forget => {
+                if let Err(e) = cs.remove_resource(&rec.address, rec.deposed.as_deref()) {
+                    applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+                }
+            }
+            Action::CreateThenDelete => {
+                // Invariant 3: keep the old object as deposed until the end.
+                let mut old = (*rec).clone();
+                let key = format!("{:08x}", std::process::id() ^ (old.address.len() as u32));
+                old.deposed = Some(key);
+                let res = cs.put_resource(&old).and_then(|_| cs.remove_resource(&rec.address, None));
+                if let Err(e) = res {
+                    applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+                }
+                deposed.push(old);
+            }
+            _ => {}
+        }
+    }
+    let parallelism = input.options.parallelism;
+    if !destroy_all(to_destroy, cs.as_mut(), &input.host, parallelism, &mut applied) {
+        let _ = cs.finish();
+        return applied;
+    }
+    if !plan.destroy {
+        let prior = match backend.read(workspace) {
+            Ok(s) => s,
+            Err(e) => {
+                applied.diags.0.push(bare("Failed to read the state", e.to_string()));
+                let _ = cs.finish();
+                return applied;
+            }
+        };
+        let walk_input = WalkInput {
+            config: input.config,
+            graph: input.graph,
+            inputs: input.inputs,
+            run: input.run.clone(),
+            evaluator: input.evaluator.clone(),
+            prior: &prior,
+            plan: Some(plan),
+            options: crate::walk::WalkOptions {
+                phase: Phase::Apply,
+                ..input.options.clone()
+            },
+            host: Arc::clone(&input.host),
+        };
+        let out = walk(&walk_input, Some(cs.as_mut()));
+        for c in &out.changes {
+            match c.action {
+                Action::Create => applied.added += 1,
+                Action::Update => applied.changed += 1,
+                Action::DeleteThenCreate | Action::CreateThenDelete => applied.added += 1,
+                _ => {}
+            }
+        }
+        applied.diags.append(out.diags.clone());
+        let failed = out.diags.has_errors();
+        if !failed {
+            // Invariant 3: deposed objects last.
+            destroy_all(deposed, cs.as_mut(), &input.host, parallelism, &mut applied);
+            let outputs = out
+                .outputs
+                .iter()
+                .filter(|(_, (v, _))| !v.is_null())
+                .map(|(k, (v, s))| (k.clone(), OutputValue { value: v.clone().unmark_deep().0, sensitive: *s }))
+                .collect();
+            if let Err(e) = cs.set_outputs(&outputs) {
+                applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+            }
+        }
+        applied.walk = Some(out);
+    } else if let Err(e) = cs.set_outputs(&Default::default()) {
+        applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+    }
+    if let Err(e) = cs.finish() {
+        applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+    }
+    applied
+}

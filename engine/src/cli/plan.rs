@@ -1,0 +1,214 @@
+//! `terrane plan`: load, lock the state, walk in the plan phase, show the plan. Also the
+//! shared preparation `apply` and `destroy` use.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use terrane_state::{Backend, LockGuard, LockInfo, Snapshot};
+
+use super::report;
+use super::vars::VarArgs;
+use super::Global;
+use crate::inputs::CliVar;
+use crate::plan::make::make_plan;
+use crate::plan::model::Plan;
+use crate::session::{open_backend, EngineHost, Session};
+use crate::walk::eval::Evaluator;
+use crate::walk::scope::RunInfo;
+use crate::walk::{Phase, WalkInput, WalkOptions};
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub vars: VarArgs,
+    /// Plan to destroy every object in the state.
+    #[arg(long)]
+    pub destroy: bool,
+    /// Refresh objects from their providers before planning (default true).
+    #[arg(long, default_value = "true", num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub refresh: bool,
+    /// How many provider calls may run at once.
+    #[arg(long, default_value_t = 10)]
+    pub parallelism: usize,
+    /// Plan to replace this resource instance even if nothing forces it.
+    #[arg(long = "replace", value_name = "ADDRESS")]
+    pub replace: Vec<String>,
+    /// Exit 2 when the plan has changes (0 when none, 1 on error).
+    #[arg(long = "detailed-exitcode")]
+    pub detailed_exitcode: bool,
+    /// Ask for input for variables without a value (accepted; terrane never prompts).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub input: Option<bool>,
+    /// Hold the state lock during the operation (default true).
+    #[arg(long, default_value = "true", num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub lock: bool,
+    /// How long to wait for the state lock (e.g. 10s, 1m).
+    #[arg(long = "lock-timeout", default_value = "0s")]
+    pub lock_timeout: String,
+    /// Print diagnostics as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses Terraform's durations: `0s`, `10s`, `1m`, `500ms`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len()));
+    let n: f64 = num.parse().ok()?;
+    let secs = match unit {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return None,
+    };
+    Some(Duration::from_secs_f64(secs))
+}
+
+/// What plan, apply and destroy share once loaded.
+pub struct Prepared {
+    pub session: Session,
+    pub sources: crate::source::Sources,
+    pub backend: terrane_state::sqlite::SqliteBackend,
+    pub prior: Snapshot,
+}
+
+/// Loads the session and the state; prints diagnostics and returns `None` on errors.
+pub fn prepare(vars: &[CliVar], global: &Global, json: bool) -> Option<Prepared> {
+    let dir = Path::new(".");
+    let (session, sources, diags) = Session::load(dir, vars, true);
+    if !diags.0.is_empty() {
+        emit(&sources, &diags, global, json);
+    }
+    let session = session?;
+    let backend = match open_backend(dir) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("Error: Failed to open the state: {e}");
+            return None;
+        }
+    };
+    let prior = match backend.read(&session.workspace) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("Error: Failed to read the state: {e}");
+            return None;
+        }
+    };
+    Some(Prepared {
+        session,
+        sources,
+        backend,
+        prior,
+    })
+}
+
+/// Prints diagnostics in the view the command was asked for.
+pub fn emit(sources: &crate::source::Sources, diags: &crate::source::Diags, global: &Global, json: bool) {
+    if json {
+        let doc = report::json(sources, diags);
+        let _ = std::io::stdout().lock().write_all(doc.as_bytes());
+    } else {
+        report::human(sources, diags, global.color);
+    }
+}
+
+/// The walk input for a plan of `p`.
+pub fn walk_input<'a>(p: &'a Prepared, args: &PlanArgs) -> WalkInput<'a> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    WalkInput {
+        config: &p.session.config,
+        graph: &p.session.graph,
+        inputs: &p.session.inputs,
+        run: RunInfo {
+            root_dir: cwd.clone(),
+            cwd: cwd.clone(),
+            workspace: p.session.workspace.clone(),
+        },
+        evaluator: Evaluator::new(Some(chrono_now())),
+        prior: &p.prior,
+        plan: None,
+        options: WalkOptions {
+            phase: Phase::Plan,
+            refresh: args.refresh,
+            parallelism: args.parallelism,
+            replace: args.replace.clone(),
+        },
+        host: EngineHost::new(&cwd),
+    }
+}
+
+/// Now, RFC 3339 in UTC, for `plantimestamp()`.
+pub fn chrono_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem / 60) % 60, rem % 60)
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Takes the state lock for `operation`, printing the reason on failure.
+pub fn lock<'b>(p: &'b Prepared, args: &PlanArgs, operation: &str) -> Result<Option<LockGuard<'b>>, ()> {
+    if !args.lock {
+        return Ok(None);
+    }
+    let timeout = parse_duration(&args.lock_timeout).unwrap_or_default();
+    match LockGuard::acquire(&p.backend, &p.session.workspace, &LockInfo::new(operation), timeout) {
+        Ok(g) => Ok(Some(g)),
+        Err(e) => {
+            eprintln!("Error: Error acquiring the state lock\n\n{e}\n\nterrane acquires a state lock to protect the state from being written\nby multiple users at the same time. Please resolve the issue above and try\nagain. For most commands, you can disable locking with the \"-lock=false\"\nflag, but this is not recommended.");
+            Err(())
+        }
+    }
+}
+
+/// Makes the plan; prints diagnostics. `None` when planning failed.
+pub fn plan_or_report(p: &Prepared, args: &PlanArgs, global: &Global, destroy: bool) -> Option<Plan> {
+    let input = walk_input(p, args);
+    let (plan, out) = make_plan(&input, destroy);
+    if !out.diags.0.is_empty() {
+        emit(&p.sources, &out.diags, global, args.json);
+    }
+    if out.diags.has_errors() {
+        return None;
+    }
+    Some(plan)
+}
+
+pub fn run(args: PlanArgs, vars: Vec<CliVar>, global: &Global) -> i32 {
+    let Some(p) = prepare(&vars, global, args.json) else {
+        return 1;
+    };
+    let Ok(_guard) = lock(&p, &args, "plan") else {
+        return 1;
+    };
+    let Some(plan) = plan_or_report(&p, &args, global, args.destroy) else {
+        return 1;
+    };
+    let text = crate::render::plan_human::render_plan(&plan);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = std::io::stdout().is_terminal();
+    if args.detailed_exitcode && plan.has_changes() {
+        2
+    } else {
+        0
+    }
+}

@@ -1,0 +1,116 @@
+//! Making a plan: a plan-phase walk over the graph (refresh, then each instance planned by its
+//! provider), the destruction of state objects the configuration no longer has, and the
+//! changes of root outputs.
+
+use std::collections::BTreeSet;
+
+use terrane_dsl::value::Value;
+use terrane_state::{Mode, Snapshot};
+
+use super::model::{Action, OutputChange, Plan, Reason, ResourceChange};
+use crate::addrs::parse_instance;
+use crate::walk::resource_values_cover;
+use crate::walk::{walk, WalkInput, WalkOutput};
+
+/// Plans `input` (a plan-phase walk). With `destroy`, plans to destroy everything instead.
+pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
+    let prior = input.prior;
+    let mut plan = Plan {
+        destroy,
+        prior_lineage: prior.lineage.clone(),
+        prior_serial: prior.serial,
+        ..Plan::default()
+    };
+    if destroy {
+        for rec in prior.resources.iter() {
+            let Ok(addr) = parse_instance(&rec.address) else { continue };
+            plan.changes.push(ResourceChange {
+                addr,
+                prev_addr: None,
+                deposed: rec.deposed.clone(),
+                action: if rec.mode == Mode::Data { Action::Forget } else { Action::Delete },
+                reason: None,
+                provider: rec.provider.clone(),
+                before: Some(crate::walk::restore_marks(rec.clone())),
+                after: None,
+                replace_paths: Vec::new(),
+                importing: None,
+            });
+        }
+        for (name, o) in &prior.outputs {
+            plan.outputs.push(OutputChange {
+                name: name.clone(),
+                action: Action::Delete,
+                before: Some(o.value.clone()),
+                after: None,
+                sensitive: o.sensitive,
+            });
+        }
+        return (plan, WalkOutput::default());
+    }
+    let out = walk(input, None);
+    plan.changes = out.changes.clone();
+    plan.deferred = out.deferred.clone();
+    let planned: BTreeSet<String> = plan.changes.iter().map(|c| c.addr.to_string()).collect();
+    for rec in &prior.resources {
+        if planned.contains(&rec.address) && rec.deposed.is_none() {
+            continue;
+        }
+        let Ok(addr) = parse_instance(&rec.address) else { continue };
+        if rec.deposed.is_none() && resource_values_cover(&out.values, &addr) {
+            continue;
+        }
+        plan.changes.push(ResourceChange {
+            addr,
+            prev_addr: None,
+            deposed: rec.deposed.clone(),
+            action: if rec.mode == Mode::Data { Action::Forget } else { Action::Delete },
+            reason: Some(Reason::DeleteBecauseNoResourceConfig),
+            provider: rec.provider.clone(),
+            before: Some(crate::walk::restore_marks(rec.clone())),
+            after: None,
+            replace_paths: Vec::new(),
+            importing: None,
+        });
+    }
+    plan.changes.sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
+    plan.outputs = output_changes(prior, &out);
+    (plan, out)
+}
+
+fn output_changes(prior: &Snapshot, out: &WalkOutput) -> Vec<OutputChange> {
+    let mut changes = Vec::new();
+    for (name, (v, sensitive)) in &out.outputs {
+        let before = prior.outputs.get(name).map(|o| o.value.clone());
+        let action = match &before {
+            None if v.is_null() => Action::NoOp,
+            None => Action::Create,
+            Some(b) if v.is_wholly_known() && b.clone().unmark_deep().0.raw_equals(&v.clone().unmark_deep().0) => Action::NoOp,
+            Some(_) => Action::Update,
+        };
+        changes.push(OutputChange {
+            name: name.clone(),
+            action,
+            before,
+            after: Some(v.clone()),
+            sensitive: *sensitive,
+        });
+    }
+    for (name, o) in &prior.outputs {
+        if !out.outputs.contains_key(name) {
+            changes.push(OutputChange {
+                name: name.clone(),
+                action: Action::Delete,
+                before: Some(o.value.clone()),
+                after: None,
+                sensitive: o.sensitive,
+            });
+        }
+    }
+    changes
+}
+
+/// Whether a value is null (for outputs Terraform leaves out).
+pub fn is_null(v: &Value) -> bool {
+    v.is_null()
+}

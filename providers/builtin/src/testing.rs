@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use terrane_dsl::value::Value;
-use terrane_provider::objchange::proposed_new;
+use terrane_provider::objchange::{check_planned, proposed_new};
 use terrane_provider::values::object_for;
 use terrane_provider::{
     ApplyRequest, Host, PlanRequest, PlanResponse, Provider, ProviderDiagnostic, ProviderError,
@@ -93,7 +93,8 @@ impl Driver {
     ) -> Result<PlanResponse, ProviderError> {
         let schema = &self.provider.schema().resources[self.type_name];
         let proposed = proposed_new(&schema.block, prior, config);
-        self.provider
+        let resp = self
+            .provider
             .plan_resource(PlanRequest {
                 type_name: self.type_name.to_string(),
                 prior_state: prior.cloned(),
@@ -101,7 +102,18 @@ impl Driver {
                 config: config.clone(),
                 prior_private: None,
             })
-            .await
+            .await?;
+        let problems = check_planned(&schema.block, config, &resp.planned_state);
+        assert!(problems.is_empty(), "invalid plan: {problems:?}");
+        assert_eq!(
+            resp.planned_state.ty().attribute_types().map(|a| a.len()),
+            schema
+                .block
+                .implied_type()
+                .attribute_types()
+                .map(|a| a.len())
+        );
+        Ok(resp)
     }
 
     pub async fn apply(&self, prior: Option<&Value>, planned: &Value, config: &Value) -> Value {

@@ -236,7 +236,7 @@ fn check_block(
     out: &mut Vec<ProviderError>,
 ) {
     if config.is_null() || !config.is_known() {
-        if !same(Some(config), Some(planned)) && !(config.is_null() && planned.is_null()) {
+        if !same(Some(config), Some(planned)) {
             if config.is_null() {
                 out.push(invalid_plan(
                     path,

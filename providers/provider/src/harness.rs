@@ -18,9 +18,9 @@ pub enum HarnessError {
     #[error("the provider has no resource type or data source {0:?}")]
     UnknownType(String),
     #[error("provider error: {0:?}")]
-    Provider(ProviderError),
+    Provider(Box<ProviderError>),
     #[error("apply error: {0:?}")]
-    Apply(ApplyError),
+    Apply(Box<ApplyError>),
     #[error("the plan breaks the contract: {0:?}")]
     InvalidPlan(Vec<ProviderError>),
     #[error("the planned state does not have the schema's type: {0}")]
@@ -33,7 +33,7 @@ pub enum HarnessError {
 
 impl From<ProviderError> for HarnessError {
     fn from(e: ProviderError) -> HarnessError {
-        HarnessError::Provider(e)
+        HarnessError::Provider(Box::new(e))
     }
 }
 
@@ -139,7 +139,7 @@ impl Harness {
                 idempotency_token: Some("harness-token".into()),
             })
             .await
-            .map_err(HarnessError::Apply)?;
+            .map_err(|e| HarnessError::Apply(Box::new(e)))?;
         let state = resp.new_state.ok_or(HarnessError::NoNewState)?;
         if !state.is_wholly_known() {
             return Err(HarnessError::WrongType(
@@ -168,7 +168,7 @@ impl Harness {
                 idempotency_token: None,
             })
             .await
-            .map_err(HarnessError::Apply)?;
+            .map_err(|e| HarnessError::Apply(Box::new(e)))?;
         match resp.new_state {
             None => Ok(()),
             Some(_) => Err(HarnessError::StateAfterDestroy),

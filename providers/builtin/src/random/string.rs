@@ -13,7 +13,7 @@ use terrane_provider::{
 };
 
 use super::{arg, check_min, generator, keepers, need_i64};
-use crate::common::{apply_trivially, plan_immutable, Ctx, ResourceType};
+use crate::common::{apply_trivially, Ctx, ResourceType};
 
 /// The special characters used unless `override_special` is set.
 const SPECIAL: &str = "!@#$%&*()-_=+[]{}<>:?";
@@ -209,7 +209,7 @@ impl ResourceType for RandomString {
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
         let defaults = self.defaults(&req.config);
-        Ok(plan_immutable(&self.block(), &defaults, &req))
+        Ok(super::plan_random(&self.block(), &defaults, &req))
     }
 
     async fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> Result<ApplyResponse, ApplyError> {

@@ -333,12 +333,19 @@ mod tests {
         assert!(bcrypt::verify(r, s(&state, "bcrypt_hash")).unwrap());
         assert_eq!(d.read(&state).await, Some(state.clone()));
 
-        let imported = p.import_resource("random_password", "s3cr3t!").await.unwrap();
+        let imported = p
+            .import_resource("random_password", "s3cr3t!")
+            .await
+            .unwrap();
         assert_eq!(s(&imported[0], "id"), "none");
         assert_eq!(s(&imported[0], "result"), "s3cr3t!");
         assert!(bcrypt::verify("s3cr3t!", s(&imported[0], "bcrypt_hash")).unwrap());
         // A configuration matching the imported value plans no change.
         let cfg = d.config(vec![("length", Value::int(7))]);
-        assert!(d.plan(Some(&imported[0]), &cfg).await.requires_replace.is_empty());
+        assert!(d
+            .plan(Some(&imported[0]), &cfg)
+            .await
+            .requires_replace
+            .is_empty());
     }
 }

@@ -1,8 +1,5 @@
 //! The `terrane` binary: parses the command line and runs the command.
 
-mod cli;
-mod render;
-
 fn main() {
-    std::process::exit(cli::run());
+    std::process::exit(terrane_engine::cli::run());
 }

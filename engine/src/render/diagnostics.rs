@@ -6,12 +6,7 @@ use serde::Serialize;
 use terrane_dsl::line_index::{LineIndex, Position};
 use terrane_dsl::{Diagnostic, Severity};
 
-/// A source file as the renderers need it: its name as shown to the user and its text.
-#[derive(Clone, Debug)]
-pub struct SourceFile {
-    pub name: String,
-    pub text: String,
-}
+pub use crate::source::SourceFile;
 
 /// One diagnostic to render, with the file it is about and, when known, the header of the
 /// top-level block it is in (`resource "aws_instance" "web"`), which Terraform shows as context.

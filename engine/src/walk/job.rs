@@ -1,0 +1,316 @@
+//! One resource instance's provider work, run as a task: refresh, plan, and (at apply) the
+//! apply call. Inputs are owned (the configuration value is already evaluated); the outcome is
+//! sent back to the walk, which records it. Values cross the provider boundary unmarked; marks
+//! from the configuration and the schema's sensitive attributes are put back on the way out.
+
+use std::sync::Arc;
+
+use petgraph::graph::NodeIndex;
+use terrane_dsl::value::{Mark, PathMarks, Value};
+use terrane_dsl::Diagnostic;
+use terrane_provider::{objchange, ApplyRequest, PlanRequest, Provider, ResourceSchema};
+use terrane_state::{ResourceAddress, ResourceRecord, ResourceStatus};
+
+use super::Phase;
+use crate::addrs::{InstanceKey, ModuleInstance, ResourceInstance, ResourceMode};
+use crate::plan::model::{Action, Reason, ResourceChange};
+
+/// Everything one instance's work needs.
+pub struct Job {
+    pub node: NodeIndex,
+    pub module: ModuleInstance,
+    pub key: Option<InstanceKey>,
+    pub addr: ResourceInstance,
+    pub provider: Arc<dyn Provider>,
+    pub provider_addr: String,
+    pub schema: Arc<ResourceSchema>,
+    /// The evaluated configuration (with marks).
+    pub config: Value,
+    pub prior: Option<ResourceRecord>,
+    pub phase: Phase,
+    pub refresh: bool,
+    /// Replace even if nothing forces it (tainted, `-replace`, `replace_triggered_by`).
+    pub force_replace: Option<Reason>,
+    pub create_before_destroy: bool,
+    /// At apply: the action the plan decided.
+    pub planned: Option<Action>,
+    /// At apply, for creates: the idempotency token recorded as an intent.
+    pub token: Option<String>,
+    pub dependencies: Vec<String>,
+    pub semaphore: Arc<tokio::sync::Semaphore>,
+}
+
+/// What a job reports back.
+pub struct Outcome {
+    pub node: NodeIndex,
+    pub module: ModuleInstance,
+    pub key: Option<InstanceKey>,
+    /// The value references to the instance see (planned at plan time, new at apply).
+    pub value: Value,
+    pub change: Option<ResourceChange>,
+    /// A record to write to the state (apply, and refreshed records at plan time are not
+    /// written).
+    pub record: Option<ResourceRecord>,
+    /// The instance no longer exists (refresh found it gone, or it was destroyed).
+    pub removed: bool,
+    pub diags: Vec<Diagnostic>,
+    pub ok: bool,
+}
+
+impl Job {
+    fn outcome(&self, value: Value) -> Outcome {
+        Outcome {
+            node: self.node,
+            module: self.module.clone(),
+            key: self.key.clone(),
+            value,
+            change: None,
+            record: None,
+            removed: false,
+            diags: Vec::new(),
+            ok: true,
+        }
+    }
+
+    fn fail(&self, summary: &str, detail: String) -> Outcome {
+        let mut o = self.outcome(Value::unknown(self.schema.block.implied_type()));
+        o.ok = false;
+        o.diags.push(Diagnostic::error(
+            summary,
+            detail,
+            terrane_dsl::syntax::Span::empty(0),
+        ));
+        o
+    }
+
+    /// Puts back the configuration's marks and the schema's sensitive attributes.
+    fn remark(&self, v: Value, marks: &[PathMarks]) -> Value {
+        if v.is_null() || !v.is_known() {
+            return v.mark_with_paths(marks);
+        }
+        let mut v = v.mark_with_paths(marks);
+        let sensitive: Vec<String> = self.schema.block.sensitive_attributes().map(str::to_string).collect();
+        if !sensitive.is_empty() {
+            if let Some(entries) = v.entries() {
+                let mut entries = entries.clone();
+                for s in sensitive {
+                    if let Some(a) = entries.get_mut(&s) {
+                        *a = a.clone().mark(Mark::Sensitive);
+                    }
+                }
+                let (_, outer) = v.clone().unmark();
+                v = Value::object(entries).with_marks(outer.iter().cloned());
+            }
+        }
+        v
+    }
+
+    /// The state record for `attrs` (unmarked, with the marks' paths).
+    fn record(&self, attrs: Value, private: Option<Vec<u8>>) -> Option<ResourceRecord> {
+        let address = ResourceAddress::parse(&self.addr.to_string()).ok()?;
+        let (plain, paths) = attrs.unmark_deep_with_paths();
+        let mut rec = ResourceRecord::new(&address, &self.provider_addr, plain);
+        rec.sensitive_paths = paths.into_iter().map(|p| p.path).collect();
+        rec.schema_version = self.schema.version;
+        rec.dependencies = self.dependencies.clone();
+        rec.create_before_destroy = self.create_before_destroy;
+        rec.private = private.map(|p| String::from_utf8_lossy(&p).into_owned());
+        Some(rec)
+    }
+
+    pub async fn run(self) -> Outcome {
+        let _permit = self.semaphore.clone().acquire_owned().await;
+        match self.addr.resource.mode {
+            ResourceMode::Data => self.run_data().await,
+            ResourceMode::Managed => self.run_managed().await,
+        }
+    }
+
+    async fn run_data(self) -> Outcome {
+        let (config, marks) = self.config.clone().unmark_deep_with_paths();
+        let type_name = self.addr.resource.type_name.clone();
+        if !config.is_wholly_known() {
+            let mut o = self.outcome(Value::unknown(self.schema.block.implied_type()));
+            o.change = Some(self.change(Action::Read, None, None, Some(Reason::ReadBecauseConfigUnknown)));
+            return o;
+        }
+        match self.provider.read_data_source(&type_name, config).await {
+            Ok(v) => {
+                let v = self.remark(v, &marks);
+                let mut o = self.outcome(v.clone());
+                if self.phase == Phase::Apply {
+                    o.record = self.record(v, None);
+                }
+                o
+            }
+            Err(e) => self.fail(&e.summary, format!("{}: {}", self.addr, e.detail)),
+        }
+    }
+
+    fn change(&self, action: Action, before: Option<Value>, after: Option<Value>, reason: Option<Reason>) -> ResourceChange {
+        ResourceChange {
+            addr: self.addr.clone(),
+            prev_addr: None,
+            deposed: None,
+            action,
+            reason,
+            provider: self.provider_addr.clone(),
+            before,
+            after,
+            replace_paths: Vec::new(),
+            importing: None,
+        }
+    }
+
+    async fn run_managed(self) -> Outcome {
+        let type_name = self.addr.resource.type_name.clone();
+        let (config, marks) = self.config.clone().unmark_deep_with_paths();
+        let mut prior = self.prior.as_ref().map(|r| r.attributes.clone());
+        let prior_private = self.prior.as_ref().and_then(|r| r.private.clone()).map(String::into_bytes);
+        let mut refreshed_gone = false;
+        if self.refresh && self.phase == Phase::Plan {
+            if let Some(p) = prior.clone() {
+                match self.provider.read_resource(&type_name, p, prior_private.clone()).await {
+                    Ok(Some(v)) => prior = Some(v),
+                    Ok(None) => {
+                        prior = None;
+                        refreshed_gone = true;
+                    }
+                    Err(e) => return self.fail(&e.summary, format!("{}: refreshing: {}", self.addr, e.detail)),
+                }
+            }
+        }
+        let tainted = self.prior.as_ref().is_some_and(|r| r.status == ResourceStatus::Tainted);
+        // At apply, a delete-then-create's old object is already gone: plan a create.
+        if self.phase == Phase::Apply && self.planned == Some(Action::DeleteThenCreate) {
+            prior = None;
+        }
+        let replacing = prior.is_some() && (tainted || self.force_replace.is_some());
+        let plan_prior = if replacing { None } else { prior.clone() };
+        let proposed = objchange::proposed_new(&self.schema.block, plan_prior.as_ref(), &config);
+        let resp = match self
+            .provider
+            .plan_resource(PlanRequest {
+                type_name: type_name.clone(),
+                prior_state: plan_prior.clone(),
+                proposed_new_state: proposed,
+                config: config.clone(),
+                prior_private: if replacing { None } else { prior_private.clone() },
+            })
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => return self.fail(&e.summary, format!("{}: planning: {}", self.addr, e.detail)),
+        };
+        let mut planned = resp.planned_state;
+        let mut replace_paths = resp.requires_replace;
+        let mut reason = None;
+        let action = match &prior {
+            None => Action::Create,
+            Some(_) if replacing => {
+                reason = Some(if tainted { Reason::ReplaceBecauseTainted } else { self.force_replace.clone().unwrap_or(Reason::ReplaceByRequest) });
+                if self.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate }
+            }
+            Some(p) => {
+                if !replace_paths.is_empty() {
+                    // Plan again as a create, so computed attributes become unknown.
+                    let proposed = objchange::proposed_new(&self.schema.block, None, &config);
+                    match self.provider.plan_resource(PlanRequest {
+                        type_name: type_name.clone(),
+                        prior_state: None,
+                        proposed_new_state: proposed,
+                        config: config.clone(),
+                        prior_private: None,
+                    }).await {
+                        Ok(r) => planned = r.planned_state,
+                        Err(e) => return self.fail(&e.summary, format!("{}: planning: {}", self.addr, e.detail)),
+                    }
+                    reason = Some(Reason::ReplaceBecauseCannotUpdate);
+                    if self.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate }
+                } else if p.raw_equals(&planned) {
+                    Action::NoOp
+                } else {
+                    Action::Update
+                }
+            }
+        };
+        if action != Action::NoOp && !action.is_replace() {
+            replace_paths.clear();
+        }
+        let _ = refreshed_gone;
+        if self.phase == Phase::Plan {
+            let after = self.remark(planned.clone(), &marks);
+            let before = prior.clone().map(|p| self.remark(p, &[]));
+            let mut o = self.outcome(after.clone());
+            let mut ch = self.change(action, before, Some(after), reason);
+            ch.replace_paths = replace_paths;
+            o.change = Some(ch);
+            return o;
+        }
+        // Apply.
+        if action == Action::NoOp {
+            let v = self.remark(prior.unwrap_or(planned), &marks);
+            return self.outcome(v);
+        }
+        let req = ApplyRequest {
+            type_name: type_name.clone(),
+            prior_state: if action.creates() { None } else { prior.clone() },
+            planned_state: Some(planned.clone()),
+            config: config.clone(),
+            planned_private: resp.planned_private,
+            idempotency_token: self.token.clone(),
+        };
+        match self.provider.apply_resource(req).await {
+            Ok(r) => match r.new_state {
+                Some(ns) => {
+                    let v = self.remark(ns, &marks);
+                    let mut o = self.outcome(v.clone());
+                    o.record = self.record(v.clone(), r.private);
+                    let mut ch = self.change(action, prior.map(|p| self.remark(p, &[])), Some(v), reason);
+                    ch.replace_paths = replace_paths;
+                    o.change = Some(ch);
+                    o
+                }
+                None => {
+                    let mut o = self.outcome(Value::null(self.schema.block.implied_type()));
+                    o.removed = true;
+                    o
+                }
+            },
+            Err(e) => {
+                let mut o = self.fail(&e.error.summary, format!("{}: {}", self.addr, e.error.detail));
+                if let Some(ps) = e.partial_state {
+                    let v = self.remark(ps, &marks);
+                    if let Some(mut rec) = self.record(v, e.private) {
+                        if action.creates() {
+                            rec.status = ResourceStatus::Tainted;
+                        }
+                        o.record = Some(rec);
+                    }
+                }
+                o
+            }
+        }
+    }
+}
+
+/// Destroys one object (the destroy phase of an apply).
+pub async fn destroy(
+    provider: Arc<dyn Provider>,
+    record: ResourceRecord,
+    semaphore: Arc<tokio::sync::Semaphore>,
+) -> Result<(), String> {
+    let _permit = semaphore.acquire_owned().await;
+    let req = ApplyRequest {
+        type_name: record.type_name.clone(),
+        prior_state: Some(record.attributes.clone()),
+        planned_state: None,
+        config: Value::null(record.attributes.ty().clone()),
+        planned_private: record.private.clone().map(String::into_bytes),
+        idempotency_token: None,
+    };
+    match provider.apply_resource(req).await {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("{}: {}", e.error.summary, e.error.detail)),
+    }
+}

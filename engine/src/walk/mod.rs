@@ -1,0 +1,233 @@
+//! The graph walk: visits every node once all it depends on is done, in parallel where the
+//! graph allows. Variables, locals, outputs, providers and module calls are evaluated in the
+//! walk's own task; each resource instance becomes a job (refresh, plan, apply: see [`job`])
+//! run on the tokio runtime with at most `parallelism` provider calls at once. The walk's task
+//! owns the computed [`values::Values`] and the state's change set, so jobs never share
+//! mutable data: they send their outcome back and the walk records it.
+//!
+//! A node whose dependency failed is skipped (and so are its dependents); independent branches
+//! go on. Every error is collected with its file and span.
+
+pub mod body;
+pub mod eval;
+pub mod job;
+mod nodes;
+mod resource;
+pub mod scope;
+pub mod values;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use petgraph::graph::NodeIndex;
+use petgraph::Direction;
+use terrane_provider::{Host, Provider};
+use terrane_state::{ChangeSet, Snapshot};
+
+use crate::config::Config;
+use crate::graph::{Graph, Node};
+use crate::inputs::InputValue;
+use crate::plan::model::{Deferred, Plan, ResourceChange};
+use crate::source::{Diag, Diags};
+use eval::Evaluator;
+use scope::RunInfo;
+use values::Values;
+
+/// What a walk is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// `validate`: variables unknown, no provider calls beyond validation, no state.
+    Validate,
+    /// `plan`: refresh and plan every instance; nothing changes.
+    Plan,
+    /// `apply`: carry out a plan, recording each result in the state as it comes.
+    Apply,
+}
+
+/// Options of a plan or apply walk.
+#[derive(Clone, Debug)]
+pub struct WalkOptions {
+    pub phase: Phase,
+    pub refresh: bool,
+    pub parallelism: usize,
+    /// `-replace=ADDR` addresses.
+    pub replace: Vec<String>,
+}
+
+/// Everything a walk reads.
+pub struct WalkInput<'a> {
+    pub config: &'a Config,
+    pub graph: &'a Graph,
+    pub inputs: &'a BTreeMap<String, InputValue>,
+    pub run: RunInfo,
+    pub evaluator: Evaluator,
+    pub prior: &'a Snapshot,
+    /// The plan being applied (apply only).
+    pub plan: Option<&'a Plan>,
+    pub options: WalkOptions,
+    pub host: Arc<dyn Host>,
+}
+
+/// What a walk produced.
+#[derive(Default)]
+pub struct WalkOutput {
+    pub values: Values,
+    pub changes: Vec<ResourceChange>,
+    pub deferred: Vec<Deferred>,
+    pub diags: Diags,
+    /// Root outputs: value and whether the output is sensitive.
+    pub outputs: BTreeMap<String, (terrane_dsl::value::Value, bool)>,
+}
+
+/// The walk's mutable state.
+pub(crate) struct Walker<'a, 'w> {
+    pub input: &'w WalkInput<'a>,
+    pub values: Values,
+    pub out: WalkOutput,
+    /// Configured provider instances, by provider node.
+    pub providers: HashMap<Node, Arc<dyn Provider>>,
+    pub failed: HashSet<NodeIndex>,
+    pub state: Option<&'w mut dyn ChangeSet>,
+    pub prior_by_addr: HashMap<String, usize>,
+}
+
+/// Outcome of visiting a node.
+pub(crate) enum Visit {
+    Done,
+    Failed,
+    /// Jobs were started; the node is done when they all report back.
+    Pending(usize),
+}
+
+/// Runs the walk.
+pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSet>) -> WalkOutput {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let mut out = WalkOutput::default();
+            out.diags.0.push(Diag::bare(terrane_dsl::Diagnostic::error(
+                "Cannot start the runtime",
+                format!("terrane could not start its task runtime: {e}."),
+                terrane_dsl::syntax::Span::empty(0),
+            )));
+            return out;
+        }
+    };
+    let prior_by_addr = input
+        .prior
+        .resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.deposed.is_none())
+        .map(|(i, r)| (r.address.clone(), i))
+        .collect();
+    let mut w = Walker {
+        input,
+        values: Values::default(),
+        out: WalkOutput::default(),
+        providers: HashMap::new(),
+        failed: HashSet::new(),
+        state,
+        prior_by_addr,
+    };
+    rt.block_on(w.run());
+    w.out.values = std::mem::take(&mut w.values);
+    w.out
+}
+
+impl<'a, 'w> Walker<'a, 'w> {
+    async fn run(&mut self) {
+        let g = &self.input.graph.graph;
+        let mut remaining: HashMap<NodeIndex, usize> = g
+            .node_indices()
+            .map(|i| (i, g.neighbors_directed(i, Direction::Outgoing).count()))
+            .collect();
+        let mut ready: Vec<NodeIndex> = remaining
+            .iter()
+            .filter(|(_, n)| **n == 0)
+            .map(|(i, _)| *i)
+            .collect();
+        ready.sort_by(|a, b| g[*b].cmp(&g[*a]));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<job::Outcome>();
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(self.input.options.parallelism.max(1)));
+        let mut pending: HashMap<NodeIndex, resource::PendingNode> = HashMap::new();
+        let mut done = 0usize;
+        let total = g.node_count();
+        while done < total {
+            while let Some(n) = ready.pop() {
+                let dep_failed = g
+                    .neighbors_directed(n, Direction::Outgoing)
+                    .any(|d| self.failed.contains(&d));
+                let visit = if dep_failed {
+                    Visit::Failed
+                } else {
+                    self.visit(n, &tx, &semaphore, &mut pending)
+                };
+                match visit {
+                    Visit::Pending(_) => {}
+                    Visit::Done | Visit::Failed => {
+                        if matches!(visit, Visit::Failed) {
+                            self.failed.insert(n);
+                        }
+                        done += 1;
+                        for d in g.neighbors_directed(n, Direction::Incoming) {
+                            if let Some(r) = remaining.get_mut(&d) {
+                                *r -= 1;
+                                if *r == 0 {
+                                    ready.push(d);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if done >= total {
+                break;
+            }
+            let Some(outcome) = rx.recv().await else {
+                break;
+            };
+            let n = outcome.node;
+            if let Some(finished) = self.record_outcome(outcome, &mut pending) {
+                if !finished {
+                    self.failed.insert(n);
+                }
+                done += 1;
+                for d in g.neighbors_directed(n, Direction::Incoming) {
+                    if let Some(r) = remaining.get_mut(&d) {
+                        *r -= 1;
+                        if *r == 0 {
+                            ready.push(d);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn visit(
+        &mut self,
+        n: NodeIndex,
+        tx: &tokio::sync::mpsc::UnboundedSender<job::Outcome>,
+        semaphore: &Arc<tokio::sync::Semaphore>,
+        pending: &mut HashMap<NodeIndex, resource::PendingNode>,
+    ) -> Visit {
+        let node = self.input.graph.graph[n].clone();
+        match &node {
+            Node::Variable(path, name) => self.visit_variable(path, name),
+            Node::Local(path, name) => self.visit_local(path, name),
+            Node::Output(path, name) => self.visit_output(path, name),
+            Node::ModuleCall(path, name) => self.visit_module_call(path, name),
+            Node::Provider(path, pref) => self.visit_provider(&node, path, pref),
+            Node::Resource(path, r) => self.visit_resource(n, path, r, tx, semaphore, pending),
+        }
+    }
+
+    pub(crate) fn error(&mut self, diag: Diag) {
+        self.out.diags.0.push(diag);
+    }
+}

@@ -1,0 +1,403 @@
+//! Visiting a resource node: its expansion in each module instance, each instance's
+//! configuration decoded against the provider's schema, then one job per instance; orphaned
+//! instances (in the state, not in the configuration) planned for destruction; and recording
+//! the jobs' outcomes (values for references, plan changes, state writes at apply).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use petgraph::graph::NodeIndex;
+use terrane_dsl::value::Value;
+use terrane_dsl::Diagnostic;
+use terrane_provider::{Provider, ResourceSchema};
+use terrane_state::ResourceRecord;
+
+use super::job::{Job, Outcome};
+use super::scope::Site;
+use super::values::{Expansion, Repetition, ResourceValues};
+use super::{Phase, Visit, Walker};
+use crate::addrs::{AbsResource, InstanceKey, ModuleInstance, ModulePath, Resource, ResourceMode};
+use crate::graph::Node;
+use crate::plan::model::{Action, Deferred, Reason, ResourceChange};
+use crate::source::{Diag, FileId};
+
+/// A resource node whose jobs are running.
+pub(crate) struct PendingNode {
+    pub remaining: usize,
+    pub ok: bool,
+    pub file: FileId,
+    pub decl: terrane_dsl::syntax::Span,
+    pub instances: BTreeMap<ModuleInstance, (Expansion, BTreeMap<Option<InstanceKey>, Value>)>,
+    pub resource: Resource,
+}
+
+/// The provider address recorded in the state: `provider["SOURCE"]`.
+pub fn provider_address(source: &str) -> String {
+    let full = if source.matches('/').count() >= 2 {
+        source.to_string()
+    } else {
+        format!("registry.terraform.io/{source}")
+    };
+    format!("provider[\"{full}\"]")
+}
+
+impl<'a, 'w> Walker<'a, 'w> {
+    fn provider_of(&mut self, path: &ModulePath, r: &Resource) -> Option<(Arc<dyn Provider>, Arc<ResourceSchema>, String)> {
+        let module = self.module(path);
+        let rc = &module.resources[r];
+        let (ppath, pref) = crate::graph::build::provider_for(self.input.config, path, &rc.provider);
+        let provider = self.providers.get(&Node::Provider(ppath, pref.clone())).cloned();
+        let Some(provider) = provider else {
+            self.error(Diag::at(
+                rc.file,
+                Diagnostic::error(
+                    "Not supported yet",
+                    format!(
+                        "terrane has no provider \"{}\" yet, so the {} type \"{}\" cannot be used.",
+                        pref.name,
+                        if r.mode == ResourceMode::Data { "data source" } else { "resource" },
+                        r.type_name
+                    ),
+                    rc.decl.span,
+                ),
+            ));
+            return None;
+        };
+        let schemas = if r.mode == ResourceMode::Data {
+            &provider.schema().data_sources
+        } else {
+            &provider.schema().resources
+        };
+        let Some(schema) = schemas.get(&r.type_name) else {
+            let what = if r.mode == ResourceMode::Data { "data source" } else { "resource type" };
+            self.error(Diag::at(
+                rc.file,
+                Diagnostic::error(
+                    format!("Invalid {what}"),
+                    format!("The provider {} does not support {what} \"{}\".", provider.name(), r.type_name),
+                    rc.decl.span,
+                ),
+            ));
+            return None;
+        };
+        let source = terrane_provider::registry::find_by_local_name(provider.name())
+            .map(|f| f.source)
+            .unwrap_or("terraform.io/builtin/terraform");
+        Some((Arc::clone(&provider), Arc::new(schema.clone()), provider_address(source)))
+    }
+
+    /// The resources this one depends on (through locals, variables and outputs), as
+    /// `AbsResource` strings in `inst`, for the state's `dependencies`.
+    fn resource_dependencies(&self, n: NodeIndex, inst: &ModuleInstance) -> Vec<String> {
+        let g = &self.input.graph.graph;
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<NodeIndex> = g.neighbors(n).collect();
+        let mut out = BTreeSet::new();
+        while let Some(i) = stack.pop() {
+            if !seen.insert(i) {
+                continue;
+            }
+            match &g[i] {
+                Node::Resource(path, r) => {
+                    if path == &inst.module() {
+                        out.insert(AbsResource { module: inst.clone(), resource: r.clone() }.to_string());
+                    }
+                }
+                Node::Provider(..) => {}
+                _ => stack.extend(g.neighbors(i)),
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    pub(crate) fn visit_resource(
+        &mut self,
+        n: NodeIndex,
+        path: &ModulePath,
+        r: &Resource,
+        tx: &tokio::sync::mpsc::UnboundedSender<Outcome>,
+        semaphore: &Arc<tokio::sync::Semaphore>,
+        pending: &mut std::collections::HashMap<NodeIndex, PendingNode>,
+    ) -> Visit {
+        let module = self.module(path);
+        let rc = &module.resources[r];
+        let Some((provider, schema, provider_addr)) = self.provider_of(path, r) else {
+            return Visit::Failed;
+        };
+        let phase = self.input.options.phase;
+        let mut node = PendingNode {
+            remaining: 0,
+            ok: true,
+            file: rc.file,
+            decl: rc.decl.span,
+            instances: BTreeMap::new(),
+            resource: r.clone(),
+        };
+        for inst in self.values.module_instances(path) {
+            let exp = if phase == Phase::Validate {
+                Some(Expansion::Single)
+            } else {
+                self.expansion(rc.count.as_ref(), rc.for_each.as_ref(), module, &inst)
+            };
+            let Some(exp) = exp else {
+                node.ok = false;
+                continue;
+            };
+            let abs = AbsResource { module: inst.clone(), resource: r.clone() };
+            if exp == Expansion::Unknown {
+                self.out.deferred.push(Deferred {
+                    address: abs.to_string(),
+                    reason: if rc.count.is_some() {
+                        "its count depends on values known only after apply".into()
+                    } else {
+                        "its for_each depends on values known only after apply".into()
+                    },
+                });
+                node.instances.insert(inst.clone(), (Expansion::Unknown, BTreeMap::new()));
+                continue;
+            }
+            let keys = exp.keys();
+            if phase == Phase::Plan {
+                self.plan_orphans(&abs, &keys, &exp);
+            }
+            let dependencies = self.resource_dependencies(n, &inst);
+            let mut values = BTreeMap::new();
+            for key in keys {
+                let rep = if phase == Phase::Validate {
+                    Repetition::unknown(&exp, rc.count.is_some(), rc.for_each.is_some())
+                } else {
+                    exp.repetition(&key)
+                };
+                let mut diags = Vec::new();
+                let config = {
+                    let site = Site {
+                        config: self.input.config,
+                        module,
+                        instance: &inst,
+                        repetition: &rep,
+                        self_value: None,
+                        run: &self.input.run,
+                    };
+                    let values = &self.values;
+                    let ev = &self.input.evaluator;
+                    let evalf = |e: &terrane_dsl::syntax::ast::Expr, extra: &[(String, Value)]| ev.eval(e, &site, values, extra);
+                    super::body::decode(&rc.body, &schema.block, rc.decl.span, &evalf, &mut diags)
+                };
+                let failed = diags.iter().any(Diagnostic::is_error);
+                for d in diags {
+                    self.error(Diag::at(rc.file, d));
+                }
+                if failed {
+                    node.ok = false;
+                    continue;
+                }
+                let pdiags = if r.mode == ResourceMode::Data {
+                    provider.validate_data_source(&r.type_name, &config.clone().unmark_deep().0)
+                } else {
+                    provider.validate_resource(&r.type_name, &config.clone().unmark_deep().0)
+                };
+                let mut perr = false;
+                for d in pdiags {
+                    let diag = provider_diag(d, rc.decl.span);
+                    perr |= diag.is_error();
+                    self.error(Diag::at(rc.file, diag));
+                }
+                if perr {
+                    node.ok = false;
+                    continue;
+                }
+                if phase == Phase::Validate {
+                    values.insert(key, Value::unknown(schema.block.implied_type()));
+                    continue;
+                }
+                let addr = abs.instance(key.clone());
+                let addr_s = addr.to_string();
+                let prior: Option<ResourceRecord> = self
+                    .prior_by_addr
+                    .get(&addr_s)
+                    .map(|i| self.input.prior.resources[*i].clone());
+                let planned = self.input.plan.and_then(|p| {
+                    p.changes.iter().find(|c| c.addr == addr && c.deposed.is_none()).map(|c| c.action)
+                });
+                let force_replace = self
+                    .input
+                    .options
+                    .replace
+                    .iter()
+                    .any(|a| *a == addr_s)
+                    .then_some(Reason::ReplaceByRequest);
+                // At apply, an instance the plan left alone keeps its state.
+                if phase == Phase::Apply && planned.is_none_or(|a| a == Action::NoOp) && prior.is_some() && r.mode == ResourceMode::Managed {
+                    let v = prior.map(|p| restore_marks(p)).unwrap_or_else(Value::dynamic);
+                    values.insert(key, v);
+                    continue;
+                }
+                let mut token = None;
+                if phase == Phase::Apply && r.mode == ResourceMode::Managed && planned.is_none_or(Action::creates) {
+                    let t = new_token();
+                    if let Some(state) = self.state.as_deref_mut() {
+                        if let Err(e) = state.record_intent(&addr_s, &t) {
+                            self.error(Diag::at(rc.file, Diagnostic::error("Failed to write the state", format!("Recording the create of {addr_s}: {e}."), rc.decl.span)));
+                            node.ok = false;
+                            continue;
+                        }
+                    }
+                    token = Some(t);
+                }
+                let job = Job {
+                    node: n,
+                    module: inst.clone(),
+                    key: key.clone(),
+                    addr,
+                    provider: Arc::clone(&provider),
+                    provider_addr: provider_addr.clone(),
+                    schema: Arc::clone(&schema),
+                    config,
+                    prior,
+                    phase,
+                    refresh: self.input.options.refresh,
+                    force_replace,
+                    create_before_destroy: rc.lifecycle.create_before_destroy,
+                    planned,
+                    token,
+                    dependencies: dependencies.clone(),
+                    semaphore: Arc::clone(semaphore),
+                };
+                node.remaining += 1;
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let o = job.run().await;
+                    let _ = tx.send(o);
+                });
+            }
+            node.instances.insert(inst.clone(), (exp, values));
+        }
+        if node.remaining == 0 {
+            let ok = node.ok;
+            self.finish_resource(node);
+            return if ok { Visit::Done } else { Visit::Failed };
+        }
+        pending.insert(n, node);
+        Visit::Pending(0)
+    }
+
+    /// State instances of `abs` that the expansion no longer has: planned for destruction.
+    fn plan_orphans(&mut self, abs: &AbsResource, keys: &[Option<InstanceKey>], exp: &Expansion) {
+        let prefix = abs.to_string();
+        let wanted: BTreeSet<String> = keys.iter().map(|k| abs.instance(k.clone()).to_string()).collect();
+        for rec in &self.input.prior.resources {
+            if rec.deposed.is_some() || wanted.contains(&rec.address) {
+                continue;
+            }
+            let rest = &rec.address[..];
+            let belongs = rest == prefix || (rest.starts_with(&prefix) && rest[prefix.len()..].starts_with('['));
+            if !belongs {
+                continue;
+            }
+            let Ok(addr) = crate::addrs::parse_instance(&rec.address) else { continue };
+            let reason = match exp {
+                Expansion::Count(_) => Reason::DeleteBecauseCountIndex,
+                Expansion::ForEach(_) => Reason::DeleteBecauseEachKey,
+                _ => Reason::DeleteBecauseNoResourceConfig,
+            };
+            self.out.changes.push(ResourceChange {
+                addr,
+                prev_addr: None,
+                deposed: None,
+                action: if abs.resource.mode == ResourceMode::Data { Action::Forget } else { Action::Delete },
+                reason: Some(reason),
+                provider: rec.provider.clone(),
+                before: Some(restore_marks(rec.clone())),
+                after: None,
+                replace_paths: Vec::new(),
+                importing: None,
+            });
+        }
+    }
+
+    /// Records a job's outcome; `Some(ok)` when its node is complete.
+    pub(crate) fn record_outcome(&mut self, o: Outcome, pending: &mut std::collections::HashMap<NodeIndex, PendingNode>) -> Option<bool> {
+        let node = pending.get_mut(&o.node)?;
+        node.remaining -= 1;
+        let file = node.file;
+        let decl = node.decl;
+        if !o.ok {
+            node.ok = false;
+        }
+        for mut d in o.diags {
+            if d.span.is_empty() && d.span.start == 0 {
+                d.span = decl;
+            }
+            self.out.diags.0.push(Diag::at(file, d));
+        }
+        let addr = node.resource.clone();
+        if let Some(state) = self.state.as_deref_mut() {
+            let address = crate::addrs::AbsResource { module: o.module.clone(), resource: addr.clone() }.instance(o.key.clone()).to_string();
+            let res = if let Some(rec) = &o.record {
+                state.put_resource(rec)
+            } else if o.removed {
+                state.remove_resource(&address, None)
+            } else if !o.ok {
+                state.clear_intent(&address)
+            } else {
+                Ok(())
+            };
+            if let Err(e) = res {
+                self.out.diags.0.push(Diag::at(file, Diagnostic::error("Failed to write the state", format!("Recording {address}: {e}."), decl)));
+                node.ok = false;
+            }
+        }
+        if let Some(c) = o.change {
+            self.out.changes.push(c);
+        }
+        if let Some((_, vals)) = node.instances.get_mut(&o.module) {
+            vals.insert(o.key, o.value);
+        }
+        if node.remaining > 0 {
+            return None;
+        }
+        let node = pending.remove(&o.node)?;
+        let ok = node.ok;
+        self.finish_resource(node);
+        Some(ok)
+    }
+
+    fn finish_resource(&mut self, node: PendingNode) {
+        for (inst, (expansion, instances)) in node.instances {
+            self.values.resources.insert((inst, node.resource.clone()), ResourceValues { expansion, instances });
+        }
+    }
+}
+
+/// A state record's attributes with its sensitive paths marked again.
+pub fn restore_marks(rec: ResourceRecord) -> Value {
+    let marks: Vec<terrane_dsl::value::PathMarks> = rec
+        .sensitive_paths
+        .iter()
+        .map(|p| terrane_dsl::value::PathMarks {
+            path: p.clone(),
+            marks: [terrane_dsl::value::Mark::Sensitive].into_iter().collect(),
+        })
+        .collect();
+    rec.attributes.mark_with_paths(&marks)
+}
+
+/// A fresh idempotency token for a create.
+fn new_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("terrane-{:x}-{:x}-{:x}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A provider's validation finding as a diagnostic on the resource block.
+fn provider_diag(d: terrane_provider::ProviderDiagnostic, span: terrane_dsl::syntax::Span) -> Diagnostic {
+    let mut diag = Diagnostic::error(d.summary.clone(), d.detail.clone(), span);
+    if !d.is_error() {
+        diag.severity = terrane_dsl::Severity::Warning;
+    }
+    diag
+}

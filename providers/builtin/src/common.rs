@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use terrane_dsl::value::Value;
+use terrane_dsl::value::{Path, PathStep, Value};
 use terrane_provider::objchange::requires_replace;
 use terrane_provider::values::{with_attr, with_attrs};
 use terrane_provider::{
@@ -187,6 +187,17 @@ pub fn plan_immutable(
     defaults: &[(&str, Value)],
     req: &PlanRequest,
 ) -> PlanResponse {
+    plan_immutable_except(block, defaults, req, |_, _, _| false)
+}
+
+/// As [`plan_immutable`], except that a top-level attribute for which `equivalent(name, prior,
+/// planned)` holds does not force replacement (it is updated in place).
+pub fn plan_immutable_except(
+    block: &BlockSchema,
+    defaults: &[(&str, Value)],
+    req: &PlanRequest,
+    equivalent: impl Fn(&str, &Value, &Value) -> bool,
+) -> PlanResponse {
     let mut planned = req.proposed_new_state.clone();
     for (name, v) in defaults {
         let unset = req.config.get_attr(name).is_none_or(Value::is_null);
@@ -194,8 +205,19 @@ pub fn plan_immutable(
             planned = with_attr(&planned, name, v.clone());
         }
     }
-    let requires = match &req.prior_state {
-        Some(prior) => requires_replace(block, prior, &planned),
+    let requires: Vec<Path> = match &req.prior_state {
+        Some(prior) => requires_replace(block, prior, &planned)
+            .into_iter()
+            .filter(|path| match path.0.as_slice() {
+                [PathStep::GetAttr(name)] => {
+                    let null = Value::null(terrane_dsl::value::Type::Dynamic);
+                    let p = prior.get_attr(name).unwrap_or(&null);
+                    let q = planned.get_attr(name).unwrap_or(&null);
+                    !equivalent(name, p, q)
+                }
+                _ => true,
+            })
+            .collect(),
         None => Vec::new(),
     };
     if req.prior_state.is_none() || !requires.is_empty() {

@@ -163,16 +163,36 @@ async fn run(
     })
 }
 
+/// Go's name for a JSON value's kind, as its decoder's errors say it.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
 /// The program's output: a JSON object whose values are all strings.
 fn parse_result(stdout: &[u8]) -> Result<BTreeMap<String, String>, String> {
     let v: serde_json::Value = serde_json::from_slice(stdout).map_err(|e| e.to_string())?;
     let serde_json::Value::Object(m) = v else {
-        return Err("the output is not a JSON object".into());
+        return Err(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]string",
+            json_kind(&v)
+        ));
     };
     m.into_iter()
         .map(|(k, v)| match v {
             serde_json::Value::String(s) => Ok((k, s)),
-            other => Err(format!("the value of {k:?} is not a string: {other}")),
+            // As Go's decoder into map[string]string: null leaves the zero value.
+            serde_json::Value::Null => Ok((k, String::new())),
+            other => Err(format!(
+                "json: cannot unmarshal {} into Go value of type string",
+                json_kind(&other)
+            )),
         })
         .collect()
 }

@@ -88,6 +88,12 @@ async fn failures_are_reported_as_the_real_provider_does() {
         .await
         .unwrap_err();
     assert_eq!(err.summary, "Unexpected External Program Results");
+    assert!(
+        err.detail
+            .ends_with("Result Error: json: cannot unmarshal number into Go value of type string"),
+        "{}",
+        err.detail
+    );
 
     let err = d
         .read_data(d.data_config(vec![("program", program(&["no-such-program-here"]))]))

@@ -63,6 +63,8 @@ struct Request {
     max_delay: Duration,
     insecure: bool,
     ca_cert_pem: Option<String>,
+    /// A client certificate and its key, both PEM.
+    client_identity: Option<(String, String)>,
 }
 
 fn request(config: &Value) -> Result<Request, ProviderError> {
@@ -97,6 +99,20 @@ fn request(config: &Value) -> Result<Request, ProviderError> {
         max_delay: Duration::from_millis(max_delay),
         insecure: get_bool(config, "insecure").unwrap_or(false),
         ca_cert_pem: get_str(config, "ca_cert_pem").map(str::to_string),
+        client_identity: match (
+            get_str(config, "client_cert_pem"),
+            get_str(config, "client_key_pem"),
+        ) {
+            (Some(c), Some(k)) => Some((c.to_string(), k.to_string())),
+            (None, None) => None,
+            _ => {
+                return Err(ProviderError::new(
+                    "Invalid Attribute Combination",
+                    "client_cert_pem and client_key_pem must be set together.",
+                )
+                .at_attr("client_cert_pem"))
+            }
+        },
     })
 }
 
@@ -127,6 +143,17 @@ fn client(req: &Request) -> Result<reqwest::Client, ProviderError> {
             .at_attr("ca_cert_pem")
         })?;
         b = b.add_root_certificate(cert);
+    }
+    if let Some((cert, key)) = &req.client_identity {
+        let pem = format!("{cert}\n{key}");
+        let id = reqwest::Identity::from_pem(pem.as_bytes()).map_err(|e| {
+            ProviderError::new(
+                "Error configuring TLS client",
+                format!("Error creating x509 key pair from provided pem blocks: {e}"),
+            )
+            .at_attr("client_cert_pem")
+        })?;
+        b = b.identity(id);
     }
     b.build()
         .map_err(|e| ProviderError::new("Error creating HTTP client", e.to_string()))

@@ -1,5 +1,5 @@
-//! Test support: a host on a temporary directory with canned remote states, and helpers that
-//! drive a provider through the trait as the engine does (validate, plan, apply, read).
+//! Test support: a host on a temporary directory with canned remote states, and a driver that
+//! runs a type through `terrane_provider`'s harness (as the engine would) and unwraps results.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -7,11 +7,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use terrane_dsl::value::Value;
-use terrane_provider::objchange::proposed_new;
-use terrane_provider::values::object_for;
-use terrane_provider::{
-    ApplyRequest, Host, PlanRequest, PlanResponse, Provider, ProviderDiagnostic, ProviderError,
-};
+use terrane_provider::harness::Harness;
+use terrane_provider::{Host, PlanResponse, Provider, ProviderDiagnostic, ProviderError};
 
 /// A host whose working directory is a fresh temporary directory.
 pub struct TestHost {
@@ -52,106 +49,59 @@ impl Host for TestHost {
     }
 }
 
-/// Drives one resource type of a provider as the engine would.
+/// Drives one resource type or data source; every step must succeed unless it says otherwise.
 pub struct Driver {
     pub provider: Arc<dyn Provider>,
-    pub type_name: &'static str,
+    harness: Harness,
 }
 
 impl Driver {
     pub fn new(provider: Arc<dyn Provider>, type_name: &'static str) -> Driver {
         Driver {
+            harness: Harness::new(provider.clone(), type_name),
             provider,
-            type_name,
         }
     }
 
-    /// A configuration object: the given attributes, every other one null.
     pub fn config(&self, attrs: Vec<(&str, Value)>) -> Value {
-        let schema = &self.provider.schema().resources[self.type_name];
-        object_for(&schema.block, attrs)
+        self.harness.config(attrs).expect("resource type")
     }
 
-    /// A data source configuration object.
     pub fn data_config(&self, attrs: Vec<(&str, Value)>) -> Value {
-        let schema = &self.provider.schema().data_sources[self.type_name];
-        object_for(&schema.block, attrs)
+        self.harness.data_config(attrs).expect("data source")
     }
 
     pub fn validate(&self, config: &Value) -> Vec<ProviderDiagnostic> {
-        self.provider.validate_resource(self.type_name, config)
+        self.harness.validate(config)
     }
 
     pub async fn plan(&self, prior: Option<&Value>, config: &Value) -> PlanResponse {
-        self.try_plan(prior, config).await.expect("plan")
-    }
-
-    pub async fn try_plan(
-        &self,
-        prior: Option<&Value>,
-        config: &Value,
-    ) -> Result<PlanResponse, ProviderError> {
-        let schema = &self.provider.schema().resources[self.type_name];
-        let proposed = proposed_new(&schema.block, prior, config);
-        self.provider
-            .plan_resource(PlanRequest {
-                type_name: self.type_name.to_string(),
-                prior_state: prior.cloned(),
-                proposed_new_state: proposed,
-                config: config.clone(),
-                prior_private: None,
-            })
-            .await
+        self.harness.plan(prior, config).await.expect("plan")
     }
 
     pub async fn apply(&self, prior: Option<&Value>, planned: &Value, config: &Value) -> Value {
-        self.provider
-            .apply_resource(ApplyRequest {
-                type_name: self.type_name.to_string(),
-                prior_state: prior.cloned(),
-                planned_state: Some(planned.clone()),
-                config: config.clone(),
-                planned_private: None,
-                idempotency_token: Some("tok".into()),
-            })
+        self.harness
+            .apply(prior, planned, config)
             .await
             .expect("apply")
-            .new_state
-            .expect("a new state")
     }
 
-    /// Plans and applies a create.
     pub async fn create(&self, config: &Value) -> Value {
-        let plan = self.plan(None, config).await;
-        assert!(plan.requires_replace.is_empty());
-        self.apply(None, &plan.planned_state, config).await
+        self.harness.create(config).await.expect("create")
     }
 
     pub async fn destroy(&self, prior: &Value) {
-        let out = self
-            .provider
-            .apply_resource(ApplyRequest {
-                type_name: self.type_name.to_string(),
-                prior_state: Some(prior.clone()),
-                planned_state: None,
-                config: Value::null(prior.ty().clone()),
-                planned_private: None,
-                idempotency_token: None,
-            })
-            .await
-            .expect("destroy");
-        assert!(out.new_state.is_none());
+        self.harness.destroy(prior).await.expect("destroy")
     }
 
     pub async fn read(&self, state: &Value) -> Option<Value> {
-        self.provider
-            .read_resource(self.type_name, state.clone(), None)
-            .await
-            .expect("read")
+        self.harness.read(state).await.expect("read")
     }
 
     pub async fn read_data(&self, config: Value) -> Result<Value, ProviderError> {
-        self.provider.read_data_source(self.type_name, config).await
+        self.provider
+            .read_data_source(&self.harness.type_name, config)
+            .await
     }
 }
 

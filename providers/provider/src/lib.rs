@@ -41,10 +41,17 @@
 //! ([`BlockSchema::implied_type`]), without marks; [`values`] has helpers to read and build
 //! them. The engine marks sensitive attributes again from the schema.
 //!
+//! **Helpers** every provider and the engine share: [`objchange::proposed_new`],
+//! [`objchange::requires_replace`], [`objchange::check_planned`] (the engine's check that a
+//! plan keeps the configured values), [`BlockSchema::mark_sensitive`] (marks from the schema),
+//! and [`harness::Harness`], which provider crates' tests use to drive a type as the engine
+//! does.
+//!
 //! **Errors** are [`ProviderError`]s: a summary, a detail, the attribute path they concern and
 //! whether retrying may help. Providers never print and never panic.
 
 pub mod error;
+pub mod harness;
 pub mod host;
 pub mod objchange;
 pub mod provider;

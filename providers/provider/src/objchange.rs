@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use terrane_dsl::value::{Path, Type, Value, ValueKind};
 
+use crate::error::ProviderError;
 use crate::schema::{BlockSchema, NestedBlockSchema, NestingMode};
 
 /// The proposed new state of an object of block `schema`, from its prior state (`None` on
@@ -207,6 +208,107 @@ fn replace_paths(
     }
 }
 
+/// Checks a provider's planned state against the configuration, as Terraform's
+/// `AssertPlanValid` does (simplified): an attribute the configuration sets must be planned
+/// with exactly that value (an unknown one stays unknown); a non-computed attribute must be
+/// planned as configured even when null; nested blocks must keep their number and keys. Only
+/// computed attributes left null in the configuration may take any value. Each problem is an
+/// error naming the attribute, for the engine to report as a provider bug.
+pub fn check_planned(schema: &BlockSchema, config: &Value, planned: &Value) -> Vec<ProviderError> {
+    let mut out = Vec::new();
+    check_block(schema, config, planned, &Path::root(), &mut out);
+    out
+}
+
+fn invalid_plan(path: &Path, what: &str) -> ProviderError {
+    ProviderError::new(
+        "Provider produced invalid plan",
+        format!("The provider's plan has {what} for {path}; this is a bug in the provider."),
+    )
+    .at(path.clone())
+}
+
+fn check_block(
+    schema: &BlockSchema,
+    config: &Value,
+    planned: &Value,
+    path: &Path,
+    out: &mut Vec<ProviderError>,
+) {
+    if config.is_null() || !config.is_known() {
+        if !same(Some(config), Some(planned)) {
+            if config.is_null() {
+                out.push(invalid_plan(
+                    path,
+                    "a value where the configuration has none",
+                ));
+            } else if planned.is_known() {
+                out.push(invalid_plan(
+                    path,
+                    "a known value for an unknown configuration",
+                ));
+            }
+        }
+        return;
+    }
+    if planned.is_null() || !planned.is_known() {
+        out.push(invalid_plan(path, "no object"));
+        return;
+    }
+    for (name, attr) in &schema.attributes {
+        let cfg = config.get_attr(name);
+        let cfg_null = cfg.is_none_or(Value::is_null);
+        if attr.computed && cfg_null {
+            continue;
+        }
+        if !same(cfg, planned.get_attr(name)) {
+            out.push(invalid_plan(
+                &path.attr(name),
+                "a value that differs from the configuration",
+            ));
+        }
+    }
+    for (name, nested) in &schema.blocks {
+        let here = path.attr(name);
+        let (Some(c), Some(p)) = (config.get_attr(name), planned.get_attr(name)) else {
+            if config.get_attr(name).is_some() != planned.get_attr(name).is_some() {
+                out.push(invalid_plan(&here, "a missing block"));
+            }
+            continue;
+        };
+        if c.is_null() || !c.is_known() || p.is_null() || !p.is_known() {
+            check_block(&BlockSchema::default(), c, p, &here, out);
+            continue;
+        }
+        match nested.nesting {
+            NestingMode::Single => check_block(&nested.block, c, p, &here, out),
+            NestingMode::List => match (c.elements(), p.elements()) {
+                (Some(a), Some(b)) if a.len() == b.len() => {
+                    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                        check_block(&nested.block, x, y, &here.index_int(i), out);
+                    }
+                }
+                _ => out.push(invalid_plan(&here, "a different number of blocks")),
+            },
+            NestingMode::Map => match (c.entries(), p.entries()) {
+                (Some(a), Some(b)) if a.keys().eq(b.keys()) => {
+                    for (k, x) in a {
+                        if let Some(y) = b.get(k) {
+                            check_block(&nested.block, x, y, &here.index_str(k), out);
+                        }
+                    }
+                }
+                _ => out.push(invalid_plan(&here, "different block keys")),
+            },
+            NestingMode::Set => {
+                if c.length() != p.length() {
+                    out.push(invalid_plan(&here, "a different number of blocks"));
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +427,26 @@ mod tests {
             requires_replace(&schema(), &prior, &unknown),
             vec![Path::root().attr("input")]
         );
+    }
+
+    #[test]
+    fn planned_states_must_keep_configured_values() {
+        let s = schema();
+        let cfg = config("a", vec![rule(80, Value::null(Type::String))]);
+        let good = proposed_new(&s, None, &cfg);
+        assert!(check_planned(&s, &cfg, &good).is_empty());
+        let bad = crate::values::with_attrs(
+            &good,
+            [("input", Value::string("b")), ("size", Value::int(1))],
+        );
+        let errs = check_planned(&s, &cfg, &bad);
+        let paths: Vec<String> = errs
+            .iter()
+            .map(|e| e.path.clone().unwrap().to_string())
+            .collect();
+        assert_eq!(paths, [".input", ".size"]);
+        let fewer = crate::values::with_attr(&good, "rule", rules(vec![]));
+        assert_eq!(check_planned(&s, &cfg, &fewer).len(), 1);
     }
 
     #[test]

@@ -95,6 +95,13 @@ pub trait Provider: Send + Sync {
         Ok(())
     }
 
+    /// Checks the `provider` block's configuration (which may hold unknowns) beyond what the
+    /// schema's types say. The default finds nothing wrong.
+    fn validate_provider(&self, config: &Value) -> Vec<ProviderDiagnostic> {
+        let _ = config;
+        Vec::new()
+    }
+
     /// Checks a resource's configuration beyond what its schema's types say (value ranges,
     /// conflicting arguments). The configuration may contain unknowns: check only what is known.
     fn validate_resource(&self, type_name: &str, config: &Value) -> Vec<ProviderDiagnostic>;

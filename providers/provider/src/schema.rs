@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use terrane_dsl::value::Type;
+use terrane_dsl::value::{Mark, Type, Value, ValueKind};
 
 /// Everything a provider offers: its own configuration block, its resource types and its data
 /// sources, each keyed by type name (`"random_id"`).
@@ -170,6 +170,36 @@ impl BlockSchema {
             .map(|(k, _)| k.as_str())
     }
 
+    /// `v` (an object of this block's type) with every attribute the schema calls sensitive
+    /// marked [`Mark::Sensitive`], in nested blocks too. The engine calls it on values coming
+    /// back from a provider (planned, new, read and imported states; data source results).
+    pub fn mark_sensitive(&self, v: Value) -> Value {
+        let (plain, outer) = v.unmark();
+        let ValueKind::Object(entries) = plain.kind() else {
+            return plain.with_marks(outer);
+        };
+        let mut entries = entries.clone();
+        for (name, attr) in &self.attributes {
+            if attr.sensitive {
+                if let Some(a) = entries.remove(name) {
+                    entries.insert(name.clone(), a.mark(Mark::Sensitive));
+                }
+            }
+        }
+        for (name, nested) in &self.blocks {
+            if let Some(b) = entries.remove(name) {
+                entries.insert(name.clone(), nested.mark_sensitive(b));
+            }
+        }
+        Value::object(entries).with_marks(outer)
+    }
+
+    /// Whether any attribute here or in a nested block is sensitive.
+    pub fn has_sensitive(&self) -> bool {
+        self.attributes.values().any(|a| a.sensitive)
+            || self.blocks.values().any(|b| b.block.has_sensitive())
+    }
+
     /// Whether any attribute here or in a nested block forces replacement.
     pub fn has_force_new(&self) -> bool {
         self.attributes.values().any(|a| a.force_new)
@@ -193,6 +223,57 @@ impl NestedBlockSchema {
         self.min_items = min;
         self.max_items = max;
         self
+    }
+
+    /// Marks the sensitive attributes of each block in `v` (this nested block's value).
+    pub fn mark_sensitive(&self, v: Value) -> Value {
+        if !self.block.has_sensitive() {
+            return v;
+        }
+        let (plain, outer) = v.unmark();
+        let out = match plain.kind() {
+            ValueKind::Object(_) if self.nesting == NestingMode::Single => {
+                self.block.mark_sensitive(plain)
+            }
+            ValueKind::List(es) => {
+                let es: Vec<Value> = es
+                    .iter()
+                    .map(|e| self.block.mark_sensitive(e.clone()))
+                    .collect();
+                match plain.ty().element_type() {
+                    Some(ety) => {
+                        Value::list(ety.clone(), es.clone()).unwrap_or_else(|_| Value::tuple(es))
+                    }
+                    None => Value::tuple(es),
+                }
+            }
+            ValueKind::Tuple(es) => Value::tuple(
+                es.iter()
+                    .map(|e| self.block.mark_sensitive(e.clone()))
+                    .collect(),
+            ),
+            ValueKind::Map(m) => {
+                let m: BTreeMap<String, Value> = m
+                    .iter()
+                    .map(|(k, e)| (k.clone(), self.block.mark_sensitive(e.clone())))
+                    .collect();
+                match plain.ty().element_type() {
+                    Some(ety) => {
+                        Value::map(ety.clone(), m.clone()).unwrap_or_else(|_| Value::object(m))
+                    }
+                    None => Value::object(m),
+                }
+            }
+            ValueKind::Object(m) => Value::object(
+                m.iter()
+                    .map(|(k, e)| (k.clone(), self.block.mark_sensitive(e.clone())))
+                    .collect(),
+            ),
+            // Marks inside sets live on the set itself, as cty keeps them.
+            ValueKind::Set(_) => plain.mark(Mark::Sensitive),
+            _ => plain,
+        };
+        out.with_marks(outer)
     }
 
     /// The type of this block's value in its parent object.
@@ -242,6 +323,35 @@ mod tests {
                 ("m", Type::map(obj)),
             ])
         );
+    }
+
+    #[test]
+    fn marks_sensitive_attributes_in_nested_blocks() {
+        let inner = BlockSchema::with_attributes([
+            ("key", AttributeSchema::optional(Type::String).sensitive()),
+            ("name", AttributeSchema::optional(Type::String)),
+        ]);
+        let schema = BlockSchema::with_attributes([
+            (
+                "password",
+                AttributeSchema::computed(Type::String).sensitive(),
+            ),
+            ("user", AttributeSchema::optional(Type::String)),
+        ])
+        .with_block("cred", NestedBlockSchema::new(NestingMode::List, inner));
+        let cred = Value::object_from([("key", Value::string("k")), ("name", Value::string("n"))]);
+        let v = Value::object_from([
+            ("password", Value::string("p")),
+            ("user", Value::string("u")),
+            ("cred", Value::list(cred.ty().clone(), vec![cred]).unwrap()),
+        ]);
+        let m = schema.mark_sensitive(v);
+        assert!(m.get_attr("password").unwrap().is_sensitive());
+        assert!(!m.get_attr("user").unwrap().is_sensitive());
+        let c = &m.get_attr("cred").unwrap().elements().unwrap()[0];
+        assert!(c.get_attr("key").unwrap().is_sensitive());
+        assert!(!c.get_attr("name").unwrap().is_sensitive());
+        assert_eq!(m.ty(), &schema.implied_type());
     }
 
     #[test]

@@ -309,12 +309,14 @@ impl ResourceType for LocalFile {
         let bytes = match tokio::fs::read(resolve(ctx, filename)).await {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(ProviderError::new(
-                "Read local file error",
-                format!(
+            Err(e) => {
+                return Err(ProviderError::new(
+                    "Read local file error",
+                    format!(
                     "An unexpected error occurred while reading the file.\n\nOriginal Error: {e}"
                 ),
-            )),
+                ))
+            }
         };
         let sha1 = hex::encode(<sha1::Sha1 as sha2::Digest>::digest(&bytes));
         if get_str(&state, "id") != Some(sha1.as_str()) {

@@ -11,7 +11,7 @@ use terrane_provider::{
 };
 
 use super::{arg, generator, keepers, need_i64};
-use crate::common::{apply_trivially, plan_immutable, Ctx, ResourceType};
+use crate::common::{apply_trivially, Ctx, ResourceType};
 
 pub struct RandomInteger;
 
@@ -82,7 +82,7 @@ impl ResourceType for RandomInteger {
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
-        Ok(plan_immutable(&block(), &[], &req))
+        Ok(super::plan_random(&block(), &[], &req))
     }
 
     async fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> Result<ApplyResponse, ApplyError> {

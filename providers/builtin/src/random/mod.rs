@@ -47,6 +47,29 @@ fn keepers() -> (&'static str, AttributeSchema) {
     )
 }
 
+/// Plans a random resource: every argument forces replacement, except that `keepers` going
+/// between null, empty and null-valued entries does not (the real provider's
+/// "requires replace if values not null" rule): only a change of a non-null value does.
+fn plan_random(
+    block: &terrane_provider::BlockSchema,
+    defaults: &[(&str, Value)],
+    req: &terrane_provider::PlanRequest,
+) -> terrane_provider::PlanResponse {
+    crate::common::plan_immutable_except(block, defaults, req, |name, prior, planned| {
+        name == "keepers" && non_null_entries(prior) == non_null_entries(planned)
+    })
+}
+
+fn non_null_entries(v: &Value) -> Vec<(String, String)> {
+    v.entries()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// An argument: optional, forcing replacement.
 fn arg(ty: Type, description: &str) -> AttributeSchema {
     AttributeSchema::optional(ty)

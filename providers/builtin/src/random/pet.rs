@@ -12,7 +12,7 @@ use terrane_provider::{
 
 use super::words::{ADJECTIVES, ADVERBS, NAMES};
 use super::{arg, check_min, generator, keepers};
-use crate::common::{apply_trivially, plan_immutable, Ctx, ResourceType};
+use crate::common::{apply_trivially, Ctx, ResourceType};
 
 pub struct RandomPet;
 
@@ -81,7 +81,7 @@ impl ResourceType for RandomPet {
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
         let defaults = [("length", Value::int(2)), ("separator", Value::string("-"))];
-        Ok(plan_immutable(&block(), &defaults, &req))
+        Ok(super::plan_random(&block(), &defaults, &req))
     }
 
     async fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> Result<ApplyResponse, ApplyError> {

@@ -13,7 +13,7 @@ use terrane_provider::{
 };
 
 use super::{arg, check_min, generator, keepers};
-use crate::common::{apply_trivially, plan_immutable, Ctx, ResourceType};
+use crate::common::{apply_trivially, Ctx, ResourceType};
 
 pub struct RandomShuffle;
 
@@ -85,7 +85,7 @@ impl ResourceType for RandomShuffle {
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
-        Ok(plan_immutable(&block(), &[], &req))
+        Ok(super::plan_random(&block(), &[], &req))
     }
 
     async fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> Result<ApplyResponse, ApplyError> {

@@ -13,7 +13,7 @@ use terrane_provider::{
 };
 
 use super::{arg, check_min, generator, keepers, need_i64};
-use crate::common::{apply_trivially, plan_immutable, Ctx, ResourceType};
+use crate::common::{apply_trivially, Ctx, ResourceType};
 
 /// The special characters used unless `override_special` is set.
 const SPECIAL: &str = "!@#$%&*()-_=+[]{}<>:?";
@@ -209,7 +209,7 @@ impl ResourceType for RandomString {
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
         let defaults = self.defaults(&req.config);
-        Ok(plan_immutable(&self.block(), &defaults, &req))
+        Ok(super::plan_random(&self.block(), &defaults, &req))
     }
 
     async fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> Result<ApplyResponse, ApplyError> {
@@ -331,5 +331,21 @@ mod tests {
         assert!(r.chars().all(|c| c.is_ascii_alphabetic() || c == '_'));
         assert_eq!(s(&state, "id"), "none");
         assert!(bcrypt::verify(r, s(&state, "bcrypt_hash")).unwrap());
+        assert_eq!(d.read(&state).await, Some(state.clone()));
+
+        let imported = p
+            .import_resource("random_password", "s3cr3t!")
+            .await
+            .unwrap();
+        assert_eq!(s(&imported[0], "id"), "none");
+        assert_eq!(s(&imported[0], "result"), "s3cr3t!");
+        assert!(bcrypt::verify("s3cr3t!", s(&imported[0], "bcrypt_hash")).unwrap());
+        // A configuration matching the imported value plans no change.
+        let cfg = d.config(vec![("length", Value::int(7))]);
+        assert!(d
+            .plan(Some(&imported[0]), &cfg)
+            .await
+            .requires_replace
+            .is_empty());
     }
 }

@@ -9,7 +9,7 @@ use terrane_provider::{
 };
 
 use super::keepers;
-use crate::common::{apply_trivially, plan_immutable, Ctx, ResourceType};
+use crate::common::{apply_trivially, Ctx, ResourceType};
 
 pub struct RandomUuid;
 
@@ -38,7 +38,7 @@ impl ResourceType for RandomUuid {
     }
 
     async fn plan(&self, _ctx: &Ctx, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
-        Ok(plan_immutable(&block(), &[], &req))
+        Ok(super::plan_random(&block(), &[], &req))
     }
 
     async fn apply(&self, _ctx: &Ctx, req: ApplyRequest) -> Result<ApplyResponse, ApplyError> {
@@ -82,6 +82,7 @@ mod tests {
     use std::sync::Arc;
 
     use crate::testing::{s, Driver, TestHost};
+    use terrane_provider::values::string_map;
 
     #[tokio::test]
     async fn creates_a_v4_uuid() {
@@ -94,6 +95,20 @@ mod tests {
         let u = uuid::Uuid::parse_str(s(&state, "result")).unwrap();
         assert_eq!(u.get_version_num(), 4);
         assert_eq!(d.plan(Some(&state), &cfg).await.planned_state, state);
+
+        // keepers from null to empty: an update in place, no new UUID.
+        let empty = d.config(vec![("keepers", string_map(Default::default()))]);
+        let upd = d.plan(Some(&state), &empty).await;
+        assert!(upd.requires_replace.is_empty());
+        assert_eq!(s(&upd.planned_state, "result"), s(&state, "result"));
+        let updated = d.apply(Some(&state), &upd.planned_state, &empty).await;
+        assert_eq!(s(&updated, "result"), s(&state, "result"));
+        // A real keeper value replaces.
+        let k = string_map([("a".to_string(), "1".to_string())].into());
+        let cfg_k = d.config(vec![("keepers", k)]);
+        let re = d.plan(Some(&updated), &cfg_k).await;
+        assert_eq!(re.requires_replace.len(), 1);
+
         let got = d
             .provider
             .import_resource("random_uuid", "6d6a4d4e-7f3b-4b8a-9e2c-1d2f3a4b5c6d")

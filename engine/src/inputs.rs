@@ -63,7 +63,12 @@ pub fn collect(
         }
     }
     let mut files: Vec<String> = Vec::new();
-    for name in ["terraform.tfvars", "terraform.tnvars", "terraform.tfvars.json", "terraform.tnvars.json"] {
+    for name in [
+        "terraform.tfvars",
+        "terraform.tnvars",
+        "terraform.tfvars.json",
+        "terraform.tnvars.json",
+    ] {
         if dir.join(name).is_file() {
             files.push(name.to_string());
         }
@@ -73,9 +78,14 @@ pub fn collect(
             rd.filter_map(Result::ok)
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .filter(|n| {
-                    [".auto.tfvars", ".auto.tnvars", ".auto.tfvars.json", ".auto.tnvars.json"]
-                        .iter()
-                        .any(|s| n.ends_with(s))
+                    [
+                        ".auto.tfvars",
+                        ".auto.tnvars",
+                        ".auto.tfvars.json",
+                        ".auto.tnvars.json",
+                    ]
+                    .iter()
+                    .any(|s| n.ends_with(s))
                 })
                 .collect()
         })
@@ -174,12 +184,24 @@ fn read_vars_file(
                 if let Some(entries) = v.entries() {
                     for (k, val) in entries {
                         if root.variables.contains_key(k) {
-                            raw.insert(k.clone(), Raw::Value(val.clone(), ValueRange { file: Some(id), span: Span::new(0, text.len()) }));
+                            raw.insert(
+                                k.clone(),
+                                Raw::Value(
+                                    val.clone(),
+                                    ValueRange {
+                                        file: Some(id),
+                                        span: Span::new(0, text.len()),
+                                    },
+                                ),
+                            );
                         }
                     }
                 }
             }
-            Err(e) => diags.push(id, Diagnostic::error("Invalid JSON variables file", e.to_string(), Span::empty(0))),
+            Err(e) => diags.push(
+                id,
+                Diagnostic::error("Invalid JSON variables file", e.to_string(), Span::empty(0)),
+            ),
         }
         return;
     }
@@ -226,11 +248,19 @@ fn read_vars_file(
 }
 
 fn is_primitive(c: &Constraint) -> bool {
-    matches!(c, Constraint::String | Constraint::Number | Constraint::Bool)
+    matches!(
+        c,
+        Constraint::String | Constraint::Number | Constraint::Bool
+    )
 }
 
 /// Converts, defaults and marks one variable's value.
-fn finalize(var: &Variable, given: Option<Raw>, sources: &mut Sources, diags: &mut Diags) -> Option<InputValue> {
+fn finalize(
+    var: &Variable,
+    given: Option<Raw>,
+    sources: &mut Sources,
+    diags: &mut Diags,
+) -> Option<InputValue> {
     let (value, range) = match given {
         Some(Raw::Value(v, r)) => (v, Some(r)),
         Some(Raw::Text(t)) => {
@@ -247,7 +277,10 @@ fn finalize(var: &Variable, given: Option<Raw>, sources: &mut Sources, diags: &m
                     _ => {
                         diags.0.push(Diag::bare(Diagnostic::error(
                             "Invalid value for input variable",
-                            format!("The value given for var.{} is not a valid expression.", var.name),
+                            format!(
+                                "The value given for var.{} is not a valid expression.",
+                                var.name
+                            ),
                             Span::empty(0),
                         )));
                         return None;
@@ -295,7 +328,11 @@ fn finalize(var: &Variable, given: Option<Raw>, sources: &mut Sources, diags: &m
     }
     match convert_to_constraint(&value, &var.constraint) {
         Ok(v) => {
-            let v = if var.sensitive { v.mark(Mark::Sensitive) } else { v };
+            let v = if var.sensitive {
+                v.mark(Mark::Sensitive)
+            } else {
+                v
+            };
             Some(InputValue { value: v, range })
         }
         Err(e) => {
@@ -324,7 +361,10 @@ fn finalize(var: &Variable, given: Option<Raw>, sources: &mut Sources, diags: &m
 /// declaration.
 pub fn place(var: &Variable, range: Option<ValueRange>) -> (Option<FileId>, Span) {
     match range {
-        Some(ValueRange { file: Some(f), span }) => (Some(f), span),
+        Some(ValueRange {
+            file: Some(f),
+            span,
+        }) => (Some(f), span),
         _ => (Some(var.decl.file), var.decl.span),
     }
 }

@@ -43,7 +43,11 @@ pub fn current_workspace(dir: &Path) -> String {
 
 impl Session {
     /// Loads the configuration in `dir`. With `with_inputs`, also gathers root variables.
-    pub fn load(dir: &Path, vars: &[CliVar], with_inputs: bool) -> (Option<Session>, Sources, Diags) {
+    pub fn load(
+        dir: &Path,
+        vars: &[CliVar],
+        with_inputs: bool,
+    ) -> (Option<Session>, Sources, Diags) {
         terrane_provider_builtin::link();
         let mut sources = Sources::default();
         let (config, mut diags) = load_config(dir, &mut sources);

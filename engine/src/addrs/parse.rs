@@ -125,7 +125,9 @@ pub fn parse_instance(text: &str) -> Result<ResourceInstance, AddrError> {
         break;
     }
     let mut mode = ResourceMode::Managed;
-    let mut type_name = s.ident().ok_or_else(|| fail("expected a resource type".into()))?;
+    let mut type_name = s
+        .ident()
+        .ok_or_else(|| fail("expected a resource type".into()))?;
     if type_name == "data" {
         if !s.eat('.') {
             return Err(fail("expected `.` after `data`".into()));

@@ -26,6 +26,12 @@ fn bad_addresses_are_errors() {
 
 #[test]
 fn implied_provider_is_the_type_prefix() {
-    assert_eq!(Resource::managed("aws_instance", "a").implied_provider(), "aws");
-    assert_eq!(Resource::managed("terraform_data", "a").implied_provider(), "terraform");
+    assert_eq!(
+        Resource::managed("aws_instance", "a").implied_provider(),
+        "aws"
+    );
+    assert_eq!(
+        Resource::managed("terraform_data", "a").implied_provider(),
+        "terraform"
+    );
 }

@@ -26,7 +26,11 @@ pub struct Applied {
 }
 
 /// A provider instance for a state record's provider address (for destroys).
-fn provider_for_record(rec: &ResourceRecord, host: &Arc<dyn Host>, cache: &mut BTreeMap<String, Arc<dyn Provider>>) -> Option<Arc<dyn Provider>> {
+fn provider_for_record(
+    rec: &ResourceRecord,
+    host: &Arc<dyn Host>,
+    cache: &mut BTreeMap<String, Arc<dyn Provider>>,
+) -> Option<Arc<dyn Provider>> {
     if let Some(p) = cache.get(&rec.provider) {
         return Some(Arc::clone(p));
     }
@@ -35,16 +39,29 @@ fn provider_for_record(rec: &ResourceRecord, host: &Arc<dyn Host>, cache: &mut B
         .trim_start_matches("provider[\"")
         .trim_end_matches("\"]")
         .to_string();
-    let factory = terrane_provider::registry::find_by_source(&source)
-        .or_else(|| terrane_provider::registry::find_by_local_name(terrane_provider::registry::implied_provider_name(&rec.type_name)))?;
+    let factory = terrane_provider::registry::find_by_source(&source).or_else(|| {
+        terrane_provider::registry::find_by_local_name(
+            terrane_provider::registry::implied_provider_name(&rec.type_name),
+        )
+    })?;
     let p = (factory.make)(Arc::clone(host));
     cache.insert(rec.provider.clone(), Arc::clone(&p));
     Some(p)
 }
 
 /// Destroys `records` wave by wave, removing each from the state as it goes.
-fn destroy_all(records: Vec<ResourceRecord>, cs: &mut dyn ChangeSet, host: &Arc<dyn Host>, parallelism: usize, applied: &mut Applied) -> bool {
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+fn destroy_all(
+    records: Vec<ResourceRecord>,
+    cs: &mut dyn ChangeSet,
+    host: &Arc<dyn Host>,
+    parallelism: usize,
+    applied: &mut Applied,
+) -> bool {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(_) => return false,
     };
@@ -57,7 +74,10 @@ fn destroy_all(records: Vec<ResourceRecord>, cs: &mut dyn ChangeSet, host: &Arc<
             let Some(p) = provider_for_record(&rec, host, &mut cache) else {
                 applied.diags.0.push(Diag::bare(Diagnostic::error(
                     "Provider not available",
-                    format!("{}: no provider {} to destroy it with.", rec.address, rec.provider),
+                    format!(
+                        "{}: no provider {} to destroy it with.",
+                        rec.address, rec.provider
+                    ),
                     terrane_dsl::syntax::Span::empty(0),
                 )));
                 ok = false;
@@ -78,7 +98,11 @@ fn destroy_all(records: Vec<ResourceRecord>, cs: &mut dyn ChangeSet, host: &Arc<
                 Ok(()) => {
                     applied.destroyed += 1;
                     if let Err(e) = cs.remove_resource(&rec.address, rec.deposed.as_deref()) {
-                        applied.diags.0.push(Diag::bare(Diagnostic::error("Failed to write the state", format!("{}: {e}", rec.address), terrane_dsl::syntax::Span::empty(0))));
+                        applied.diags.0.push(Diag::bare(Diagnostic::error(
+                            "Failed to write the state",
+                            format!("{}: {e}", rec.address),
+                            terrane_dsl::syntax::Span::empty(0),
+                        )));
                         ok = false;
                     }
                 }
@@ -101,13 +125,27 @@ fn destroy_all(records: Vec<ResourceRecord>, cs: &mut dyn ChangeSet, host: &Arc<
 
 /// Applies `plan` against the state in `backend`. `input.prior` must be the state the plan
 /// was made from; `input.plan` is set here.
-pub fn apply(input: &WalkInput<'_>, plan: &Plan, backend: &dyn Backend, workspace: &str) -> Applied {
+pub fn apply(
+    input: &WalkInput<'_>,
+    plan: &Plan,
+    backend: &dyn Backend,
+    workspace: &str,
+) -> Applied {
     let mut applied = Applied::default();
-    let bare = |summary: &str, detail: String| Diag::bare(Diagnostic::error(summary, detail, terrane_dsl::syntax::Span::empty(0)));
+    let bare = |summary: &str, detail: String| {
+        Diag::bare(Diagnostic::error(
+            summary,
+            detail,
+            terrane_dsl::syntax::Span::empty(0),
+        ))
+    };
     let mut cs = match backend.begin(workspace, if plan.destroy { "destroy" } else { "apply" }) {
         Ok(cs) => cs,
         Err(e) => {
-            applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+            applied
+                .diags
+                .0
+                .push(bare("Failed to write the state", e.to_string()));
             return applied;
         }
     };
@@ -122,12 +160,17 @@ pub fn apply(input: &WalkInput<'_>, plan: &Plan, backend: &dyn Backend, workspac
     let mut deposed = Vec::new();
     for c in &plan.changes {
         let key = (c.addr.to_string(), c.deposed.clone());
-        let Some(rec) = by_addr.get(&key) else { continue };
+        let Some(rec) = by_addr.get(&key) else {
+            continue;
+        };
         match c.action {
             Action::Delete | Action::DeleteThenCreate => to_destroy.push((*rec).clone()),
             Action::Forget => {
                 if let Err(e) = cs.remove_resource(&rec.address, rec.deposed.as_deref()) {
-                    applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+                    applied
+                        .diags
+                        .0
+                        .push(bare("Failed to write the state", e.to_string()));
                 }
             }
             Action::CreateThenDelete => {
@@ -135,9 +178,14 @@ pub fn apply(input: &WalkInput<'_>, plan: &Plan, backend: &dyn Backend, workspac
                 let mut old = (*rec).clone();
                 let key = format!("{:08x}", std::process::id() ^ (old.address.len() as u32));
                 old.deposed = Some(key);
-                let res = cs.put_resource(&old).and_then(|_| cs.remove_resource(&rec.address, None));
+                let res = cs
+                    .put_resource(&old)
+                    .and_then(|_| cs.remove_resource(&rec.address, None));
                 if let Err(e) = res {
-                    applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+                    applied
+                        .diags
+                        .0
+                        .push(bare("Failed to write the state", e.to_string()));
                 }
                 deposed.push(old);
             }
@@ -145,7 +193,13 @@ pub fn apply(input: &WalkInput<'_>, plan: &Plan, backend: &dyn Backend, workspac
         }
     }
     let parallelism = input.options.parallelism;
-    if !destroy_all(to_destroy, cs.as_mut(), &input.host, parallelism, &mut applied) {
+    if !destroy_all(
+        to_destroy,
+        cs.as_mut(),
+        &input.host,
+        parallelism,
+        &mut applied,
+    ) {
         let _ = cs.finish();
         return applied;
     }
@@ -153,7 +207,10 @@ pub fn apply(input: &WalkInput<'_>, plan: &Plan, backend: &dyn Backend, workspac
         let prior = match backend.read(workspace) {
             Ok(s) => s,
             Err(e) => {
-                applied.diags.0.push(bare("Failed to read the state", e.to_string()));
+                applied
+                    .diags
+                    .0
+                    .push(bare("Failed to read the state", e.to_string()));
                 let _ = cs.finish();
                 return applied;
             }
@@ -190,18 +247,35 @@ pub fn apply(input: &WalkInput<'_>, plan: &Plan, backend: &dyn Backend, workspac
                 .outputs
                 .iter()
                 .filter(|(_, (v, _))| !v.is_null())
-                .map(|(k, (v, s))| (k.clone(), OutputValue { value: v.clone().unmark_deep().0, sensitive: *s }))
+                .map(|(k, (v, s))| {
+                    (
+                        k.clone(),
+                        OutputValue {
+                            value: v.clone().unmark_deep().0,
+                            sensitive: *s,
+                        },
+                    )
+                })
                 .collect();
             if let Err(e) = cs.set_outputs(&outputs) {
-                applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+                applied
+                    .diags
+                    .0
+                    .push(bare("Failed to write the state", e.to_string()));
             }
         }
         applied.walk = Some(out);
     } else if let Err(e) = cs.set_outputs(&Default::default()) {
-        applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+        applied
+            .diags
+            .0
+            .push(bare("Failed to write the state", e.to_string()));
     }
     if let Err(e) = cs.finish() {
-        applied.diags.0.push(bare("Failed to write the state", e.to_string()));
+        applied
+            .diags
+            .0
+            .push(bare("Failed to write the state", e.to_string()));
     }
     applied
 }

@@ -35,7 +35,10 @@ pub fn destroy_waves(records: Vec<ResourceRecord>) -> Vec<Vec<ResourceRecord>> {
     // by_resource: AbsResource -> indices of records of it.
     let mut by_resource: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
-        by_resource.entry(resource_part(&r.address)).or_default().push(i);
+        by_resource
+            .entry(resource_part(&r.address))
+            .or_default()
+            .push(i);
     }
     // blockers[i]: records that must be destroyed before i (those that depend on i).
     let mut blockers: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
@@ -98,7 +101,10 @@ mod tests {
             .iter()
             .map(|w| w.iter().map(|r| r.address.clone()).collect())
             .collect();
-        assert_eq!(names, vec![vec!["t.c"], vec!["t.b[0]", "t.b[1]"], vec!["t.a"]]);
+        assert_eq!(
+            names,
+            vec![vec!["t.c"], vec!["t.b[0]", "t.b[1]"], vec!["t.a"]]
+        );
     }
 
     #[test]

@@ -60,7 +60,11 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
     }
     let mut out = std::io::stdout().lock();
     if destroy {
-        let _ = writeln!(out, "\nDestroy complete! Resources: {} destroyed.", applied.destroyed);
+        let _ = writeln!(
+            out,
+            "\nDestroy complete! Resources: {} destroyed.",
+            applied.destroyed
+        );
     } else {
         let _ = writeln!(
             out,
@@ -72,10 +76,22 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
                 .outputs
                 .iter()
                 .filter(|(_, (v, _))| !v.is_null())
-                .map(|(k, (v, s))| (k.clone(), terrane_state::OutputValue { value: v.clone().unmark_deep().0, sensitive: *s }))
+                .map(|(k, (v, s))| {
+                    (
+                        k.clone(),
+                        terrane_state::OutputValue {
+                            value: v.clone().unmark_deep().0,
+                            sensitive: *s,
+                        },
+                    )
+                })
                 .collect();
             if !outputs.is_empty() {
-                let _ = writeln!(out, "\nOutputs:\n\n{}", crate::render::outputs::human(&outputs));
+                let _ = writeln!(
+                    out,
+                    "\nOutputs:\n\n{}",
+                    crate::render::outputs::human(&outputs)
+                );
             }
         }
     }

@@ -48,7 +48,8 @@ pub fn run(args: OutputArgs, _global: &Global) -> i32 {
                         let _ = out.write_all(s.as_bytes());
                     }
                     None if o.value.as_number().is_some() || o.value.as_bool().is_some() => {
-                        let _ = out.write_all(terrane_dsl::value::format_value(&o.value, 0).as_bytes());
+                        let _ =
+                            out.write_all(terrane_dsl::value::format_value(&o.value, 0).as_bytes());
                     }
                     None => {
                         eprintln!("Error: Unsupported value for raw output\n\nThe -raw option only supports strings, numbers, and boolean values, but output value \"{name}\" is {}.", o.value.ty().friendly_name());
@@ -58,7 +59,11 @@ pub fn run(args: OutputArgs, _global: &Global) -> i32 {
             } else if args.json {
                 let _ = out.write_all(crate::render::outputs::json_value(o).as_bytes());
             } else {
-                let v = if o.sensitive { "<sensitive>".to_string() } else { crate::render::values::render(&o.value, 0) };
+                let v = if o.sensitive {
+                    "<sensitive>".to_string()
+                } else {
+                    crate::render::values::render(&o.value, 0)
+                };
                 let _ = writeln!(out, "{v}");
             }
         }

@@ -54,7 +54,10 @@ pub struct PlanArgs {
 /// Parses Terraform's durations: `0s`, `10s`, `1m`, `500ms`.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len()));
+    let (num, unit) = s.split_at(
+        s.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len()),
+    );
     let n: f64 = num.parse().ok()?;
     let secs = match unit {
         "" | "s" => n,
@@ -105,7 +108,12 @@ pub fn prepare(vars: &[CliVar], global: &Global, json: bool) -> Option<Prepared>
 }
 
 /// Prints diagnostics in the view the command was asked for.
-pub fn emit(sources: &crate::source::Sources, diags: &crate::source::Diags, global: &Global, json: bool) {
+pub fn emit(
+    sources: &crate::source::Sources,
+    diags: &crate::source::Diags,
+    global: &Global,
+    json: bool,
+) {
     if json {
         let doc = report::json(sources, diags);
         let _ = std::io::stdout().lock().write_all(doc.as_bytes());
@@ -148,7 +156,12 @@ pub fn chrono_now() -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, (rem / 60) % 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
 }
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -165,12 +178,21 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// Takes the state lock for `operation`, printing the reason on failure.
-pub fn lock<'b>(p: &'b Prepared, args: &PlanArgs, operation: &str) -> Result<Option<LockGuard<'b>>, ()> {
+pub fn lock<'b>(
+    p: &'b Prepared,
+    args: &PlanArgs,
+    operation: &str,
+) -> Result<Option<LockGuard<'b>>, ()> {
     if !args.lock {
         return Ok(None);
     }
     let timeout = parse_duration(&args.lock_timeout).unwrap_or_default();
-    match LockGuard::acquire(&p.backend, &p.session.workspace, &LockInfo::new(operation), timeout) {
+    match LockGuard::acquire(
+        &p.backend,
+        &p.session.workspace,
+        &LockInfo::new(operation),
+        timeout,
+    ) {
         Ok(g) => Ok(Some(g)),
         Err(e) => {
             eprintln!("Error: Error acquiring the state lock\n\n{e}\n\nterrane acquires a state lock to protect the state from being written\nby multiple users at the same time. Please resolve the issue above and try\nagain. For most commands, you can disable locking with the \"-lock=false\"\nflag, but this is not recommended.");
@@ -180,7 +202,12 @@ pub fn lock<'b>(p: &'b Prepared, args: &PlanArgs, operation: &str) -> Result<Opt
 }
 
 /// Makes the plan; prints diagnostics. `None` when planning failed.
-pub fn plan_or_report(p: &Prepared, args: &PlanArgs, global: &Global, destroy: bool) -> Option<Plan> {
+pub fn plan_or_report(
+    p: &Prepared,
+    args: &PlanArgs,
+    global: &Global,
+    destroy: bool,
+) -> Option<Plan> {
     let input = walk_input(p, args);
     let (plan, out) = make_plan(&input, destroy);
     if !out.diags.0.is_empty() {

@@ -20,15 +20,28 @@ pub fn human(sources: &Sources, diags: &Diags, color: bool) {
     let mut err = std::io::stderr().lock();
     let mut seen = std::collections::HashSet::new();
     for d in &diags.0 {
-        let key = (d.file, d.diag.span, d.diag.summary.clone(), d.diag.detail.clone());
+        let key = (
+            d.file,
+            d.diag.span,
+            d.diag.summary.clone(),
+            d.diag.detail.clone(),
+        );
         if !seen.insert(key) {
             continue;
         }
         let text = match d.file {
             Some(f) => diagnostics::human(&d.diag, sources.get(f), color),
             None => {
-                let kind = if d.diag.is_error() { "Error" } else { "Warning" };
-                format!("{kind}: {}\n\n  {}\n", d.diag.summary, d.diag.detail.replace('\n', "\n  "))
+                let kind = if d.diag.is_error() {
+                    "Error"
+                } else {
+                    "Warning"
+                };
+                format!(
+                    "{kind}: {}\n\n  {}\n",
+                    d.diag.summary,
+                    d.diag.detail.replace('\n', "\n  ")
+                )
             }
         };
         let _ = writeln!(err, "{text}");

@@ -21,10 +21,23 @@ pub fn ordered(matches: &ArgMatches) -> Vec<CliVar> {
         return Vec::new();
     };
     let mut all: Vec<(usize, CliVar)> = Vec::new();
-    if let (Some(idx), Some(vals)) = (sub.indices_of("var"), sub.get_many::<String>("var")) {
+    let present: Vec<String> = sub.ids().map(|id| id.as_str().to_string()).collect();
+    let has = |name: &str| present.iter().any(|p| p == name);
+    if !has("var") && !has("var_file") {
+        return Vec::new();
+    }
+    if let (true, Some(idx), Some(vals)) = (
+        has("var"),
+        sub.indices_of("var"),
+        sub.get_many::<String>("var"),
+    ) {
         all.extend(idx.zip(vals).map(|(i, v)| (i, CliVar::Var(v.clone()))));
     }
-    if let (Some(idx), Some(vals)) = (sub.indices_of("var_file"), sub.get_many::<String>("var_file")) {
+    if let (true, Some(idx), Some(vals)) = (
+        has("var_file"),
+        sub.indices_of("var_file"),
+        sub.get_many::<String>("var_file"),
+    ) {
         all.extend(idx.zip(vals).map(|(i, v)| (i, CliVar::File(v.clone()))));
     }
     all.sort_by_key(|(i, _)| *i);

@@ -159,9 +159,7 @@ pub fn const_bool(attr: &Attribute, file: FileId, diags: &mut Diags) -> Option<b
 /// A static reference (`aws_instance.web`, `module.x`) written as a bare traversal.
 pub fn traversal(expr: &Expr) -> Option<Traversal> {
     match &expr.kind {
-        ExprKind::Variable(_)
-        | ExprKind::GetAttr { .. }
-        | ExprKind::Index { .. } => {
+        ExprKind::Variable(_) | ExprKind::GetAttr { .. } | ExprKind::Index { .. } => {
             let refs = references(expr);
             (refs.len() == 1 && refs[0].span == expr.span).then(|| refs[0].clone())
         }
@@ -245,19 +243,11 @@ pub fn check_labels(block: &Block, names: &[&str], file: FileId, diags: &mut Dia
 /// then letters, digits, underscores and dashes.
 pub fn valid_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
-pub fn check_name(
-    name: &str,
-    span: Span,
-    what: &str,
-    file: FileId,
-    diags: &mut Diags,
-) -> bool {
+pub fn check_name(name: &str, span: Span, what: &str, file: FileId, diags: &mut Diags) -> bool {
     if valid_name(name) {
         return true;
     }

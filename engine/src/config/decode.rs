@@ -7,15 +7,19 @@ use terrane_dsl::syntax::ast::{Block, Body, BodyItem};
 use terrane_dsl::value::{parse_constraint, Constraint};
 use terrane_dsl::Diagnostic;
 
-use super::content::{
-    check_labels, check_name, const_bool, const_string, traversal_list, Content,
-};
+use super::content::{check_labels, check_name, const_bool, const_string, traversal_list, Content};
 use super::decode_resource;
 use super::model::*;
 use crate::source::{Diags, FileId, Sources};
 
 /// Decodes the top-level blocks of one parsed file into `module`.
-pub fn decode_file(body: &Body, file: FileId, module: &mut Module, sources: &Sources, diags: &mut Diags) {
+pub fn decode_file(
+    body: &Body,
+    file: FileId,
+    module: &mut Module,
+    sources: &Sources,
+    diags: &mut Diags,
+) {
     let mut function_blocks = Vec::new();
     for item in &body.items {
         let block = match item {
@@ -58,7 +62,8 @@ pub fn decode_file(body: &Body, file: FileId, module: &mut Module, sources: &Sou
         }
     }
     if !function_blocks.is_empty() {
-        let (fns, ds) = terrane_dsl::eval::UserFunctions::from_blocks(function_blocks.iter().copied());
+        let (fns, ds) =
+            terrane_dsl::eval::UserFunctions::from_blocks(function_blocks.iter().copied());
         diags.extend_in(file, ds);
         for name in fns.names() {
             if module.functions.get(name).is_some() {
@@ -83,7 +88,10 @@ pub fn decode_file(body: &Body, file: FileId, module: &mut Module, sources: &Sou
 
 /// `header`: the span of a block's type and labels (where Terraform points for a whole block).
 pub fn header(block: &Block, file: FileId) -> DeclRange {
-    let end = block.labels.last().map_or(block.ident.span.end, |l| l.span.end);
+    let end = block
+        .labels
+        .last()
+        .map_or(block.ident.span.end, |l| l.span.end);
     DeclRange {
         file,
         span: terrane_dsl::syntax::Span::new(block.ident.span.start, end),
@@ -163,13 +171,14 @@ fn terraform_block(block: &Block, file: FileId, module: &mut Module, diags: &mut
             match &a.expr.kind {
                 terrane_dsl::syntax::ast::ExprKind::Object(items) => {
                     for it in items {
-                        let key = super::content::traversal(&it.key)
-                            .map(|t| t.root)
-                            .or_else(|| {
-                                super::content::constant(&it.key)
-                                    .ok()
-                                    .and_then(|v| v.as_str().map(str::to_string))
-                            });
+                        let key =
+                            super::content::traversal(&it.key)
+                                .map(|t| t.root)
+                                .or_else(|| {
+                                    super::content::constant(&it.key)
+                                        .ok()
+                                        .and_then(|v| v.as_str().map(str::to_string))
+                                });
                         match key.as_deref() {
                             Some("source") => {
                                 req.source = super::content::constant(&it.value)
@@ -231,7 +240,13 @@ fn terraform_block(block: &Block, file: FileId, module: &mut Module, diags: &mut
     }
 }
 
-fn variable(block: &Block, file: FileId, module: &mut Module, sources: &Sources, diags: &mut Diags) {
+fn variable(
+    block: &Block,
+    file: FileId,
+    module: &mut Module,
+    sources: &Sources,
+    diags: &mut Diags,
+) {
     if !check_labels(block, &["name"], file, diags) {
         return;
     }
@@ -242,7 +257,14 @@ fn variable(block: &Block, file: FileId, module: &mut Module, sources: &Sources,
     }
     if matches!(
         name.as_str(),
-        "source" | "version" | "providers" | "count" | "for_each" | "lifecycle" | "depends_on" | "locals"
+        "source"
+            | "version"
+            | "providers"
+            | "count"
+            | "for_each"
+            | "lifecycle"
+            | "depends_on"
+            | "locals"
     ) {
         diags.push(
             file,
@@ -255,7 +277,14 @@ fn variable(block: &Block, file: FileId, module: &mut Module, sources: &Sources,
     }
     let content = Content::read(
         &block.body,
-        &["type", "default", "description", "sensitive", "nullable", "ephemeral"],
+        &[
+            "type",
+            "default",
+            "description",
+            "sensitive",
+            "nullable",
+            "ephemeral",
+        ],
         &["validation"],
         file,
         diags,
@@ -271,10 +300,21 @@ fn variable(block: &Block, file: FileId, module: &mut Module, sources: &Sources,
             Err(d) => diags.push(file, d),
         }
     }
-    let description = content.attr("description").and_then(|a| const_string(a, file, diags));
-    let sensitive = content.attr("sensitive").and_then(|a| const_bool(a, file, diags)).unwrap_or(false);
-    let nullable = content.attr("nullable").and_then(|a| const_bool(a, file, diags)).unwrap_or(true);
-    let ephemeral = content.attr("ephemeral").and_then(|a| const_bool(a, file, diags)).unwrap_or(false);
+    let description = content
+        .attr("description")
+        .and_then(|a| const_string(a, file, diags));
+    let sensitive = content
+        .attr("sensitive")
+        .and_then(|a| const_bool(a, file, diags))
+        .unwrap_or(false);
+    let nullable = content
+        .attr("nullable")
+        .and_then(|a| const_bool(a, file, diags))
+        .unwrap_or(true);
+    let ephemeral = content
+        .attr("ephemeral")
+        .and_then(|a| const_bool(a, file, diags))
+        .unwrap_or(false);
     let default = content.attr("default").map(|a| Ex {
         file,
         expr: a.expr.clone(),
@@ -329,14 +369,26 @@ fn variable(block: &Block, file: FileId, module: &mut Module, sources: &Sources,
 }
 
 /// `validation`, `precondition` or `postcondition` blocks: `condition` and `error_message`.
-pub fn conditions(content: &Content<'_>, kind: &str, file: FileId, diags: &mut Diags) -> Vec<Condition> {
+pub fn conditions(
+    content: &Content<'_>,
+    kind: &str,
+    file: FileId,
+    diags: &mut Diags,
+) -> Vec<Condition> {
     let mut out = Vec::new();
     for b in content.blocks_of(kind) {
         check_labels(b, &[], file, diags);
         let c = Content::read(&b.body, &["condition", "error_message"], &[], file, diags);
         let (Some(cond), Some(msg)) = (c.attr("condition"), c.attr("error_message")) else {
-            let missing = if c.attr("condition").is_none() { "condition" } else { "error_message" };
-            diags.push(file, super::content::missing_argument(missing, b.open_brace));
+            let missing = if c.attr("condition").is_none() {
+                "condition"
+            } else {
+                "error_message"
+            };
+            diags.push(
+                file,
+                super::content::missing_argument(missing, b.open_brace),
+            );
             continue;
         };
         out.push(Condition {
@@ -419,7 +471,13 @@ fn output(block: &Block, file: FileId, module: &mut Module, sources: &Sources, d
     }
     let content = Content::read(
         &block.body,
-        &["value", "description", "sensitive", "ephemeral", "depends_on"],
+        &[
+            "value",
+            "description",
+            "sensitive",
+            "ephemeral",
+            "depends_on",
+        ],
         &["precondition"],
         file,
         diags,
@@ -429,11 +487,22 @@ fn output(block: &Block, file: FileId, module: &mut Module, sources: &Sources, d
         expr: a.expr.clone(),
     });
     if value.is_none() {
-        diags.push(file, super::content::missing_argument("value", block.open_brace));
+        diags.push(
+            file,
+            super::content::missing_argument("value", block.open_brace),
+        );
     }
-    let description = content.attr("description").and_then(|a| const_string(a, file, diags));
-    let sensitive = content.attr("sensitive").and_then(|a| const_bool(a, file, diags)).unwrap_or(false);
-    let ephemeral = content.attr("ephemeral").and_then(|a| const_bool(a, file, diags)).unwrap_or(false);
+    let description = content
+        .attr("description")
+        .and_then(|a| const_string(a, file, diags));
+    let sensitive = content
+        .attr("sensitive")
+        .and_then(|a| const_bool(a, file, diags))
+        .unwrap_or(false);
+    let ephemeral = content
+        .attr("ephemeral")
+        .and_then(|a| const_bool(a, file, diags))
+        .unwrap_or(false);
     let depends_on = content
         .attr("depends_on")
         .map(|a| traversal_list(a, file, diags))

@@ -6,15 +6,21 @@ use terrane_dsl::syntax::ast::{Block, Body, BodyItem, ExprKind};
 use terrane_dsl::Diagnostic;
 
 use super::content::{
-    check_labels, check_name, const_bool, const_string, traversal, traversal_list, unsupported_block,
-    Content,
+    check_labels, check_name, const_bool, const_string, traversal, traversal_list,
+    unsupported_block, Content,
 };
 use super::decode::{conditions, duplicate, header};
 use super::model::*;
 use crate::addrs::{Resource, ResourceMode};
 use crate::source::{Diags, FileId, Sources};
 
-pub fn decode(block: &Block, file: FileId, module: &mut Module, sources: &Sources, diags: &mut Diags) {
+pub fn decode(
+    block: &Block,
+    file: FileId,
+    module: &mut Module,
+    sources: &Sources,
+    diags: &mut Diags,
+) {
     match block.ident.name.as_str() {
         "resource" => resource(block, ResourceMode::Managed, file, module, sources, diags),
         "data" => resource(block, ResourceMode::Data, file, module, sources, diags),
@@ -29,7 +35,11 @@ pub fn decode(block: &Block, file: FileId, module: &mut Module, sources: &Source
 }
 
 /// Reads `provider = aws.west` (a bare reference).
-fn provider_ref(expr: &terrane_dsl::syntax::ast::Expr, file: FileId, diags: &mut Diags) -> Option<ProviderRef> {
+fn provider_ref(
+    expr: &terrane_dsl::syntax::ast::Expr,
+    file: FileId,
+    diags: &mut Diags,
+) -> Option<ProviderRef> {
     let t = traversal(expr);
     let Some(t) = t else {
         diags.push(
@@ -75,7 +85,11 @@ fn resource(
         return;
     }
     let (ty, name) = (&block.labels[0], &block.labels[1]);
-    let what = if mode == ResourceMode::Data { "data source" } else { "resource" };
+    let what = if mode == ResourceMode::Data {
+        "data source"
+    } else {
+        "resource"
+    };
     if !check_name(&ty.value, ty.span, &format!("{what} type"), file, diags)
         || !check_name(&name.value, name.span, what, file, diags)
     {
@@ -107,7 +121,12 @@ fn resource(
                     "count" => count = Some(ex),
                     "for_each" => for_each = Some(ex),
                     "provider" => provider = provider_ref(&a.expr, file, diags),
-                    _ => depends_on = traversal_list(a, file, diags).into_iter().map(|t| (file, t)).collect(),
+                    _ => {
+                        depends_on = traversal_list(a, file, diags)
+                            .into_iter()
+                            .map(|t| (file, t))
+                            .collect()
+                    }
                 }
             }
             BodyItem::Block(b) if RESOURCE_META_BLOCKS.contains(&b.ident.name.as_str()) => {
@@ -116,7 +135,13 @@ fn resource(
                         lifecycle = decode_lifecycle(b, file, diags)
                     }
                     "lifecycle" => {
-                        let c = Content::read(&b.body, &[], &["precondition", "postcondition"], file, diags);
+                        let c = Content::read(
+                            &b.body,
+                            &[],
+                            &["precondition", "postcondition"],
+                            file,
+                            diags,
+                        );
                         lifecycle.preconditions = conditions(&c, "precondition", file, diags);
                         lifecycle.postconditions = conditions(&c, "postcondition", file, diags);
                     }
@@ -150,7 +175,11 @@ fn resource(
         alias: None,
     });
     if let Some(prev) = module.resources.get(&addr) {
-        let what = if mode == ResourceMode::Data { "data" } else { "resource" };
+        let what = if mode == ResourceMode::Data {
+            "data"
+        } else {
+            "resource"
+        };
         let prev_file = sources.get(prev.decl.file);
         let index = terrane_dsl::line_index::LineIndex::new(&prev_file.text);
         let start = index.position(&prev_file.text, prev.decl.span.start);
@@ -196,7 +225,12 @@ fn decode_lifecycle(b: &Block, file: FileId, diags: &mut Diags) -> Lifecycle {
     check_labels(b, &[], file, diags);
     let c = Content::read(
         &b.body,
-        &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"],
+        &[
+            "create_before_destroy",
+            "prevent_destroy",
+            "ignore_changes",
+            "replace_triggered_by",
+        ],
         &["precondition", "postcondition"],
         file,
         diags,
@@ -215,17 +249,34 @@ fn decode_lifecycle(b: &Block, file: FileId, diags: &mut Diags) -> Lifecycle {
     if let Some(a) = c.attr("ignore_changes") {
         l.ignore_changes = match &a.expr.kind {
             ExprKind::Variable(id) if id.name == "all" => IgnoreChanges::All,
-            ExprKind::Template(_) if super::content::constant(&a.expr).ok().and_then(|v| v.as_str().map(|s| s == "all")).unwrap_or(false) => IgnoreChanges::All,
+            ExprKind::Template(_)
+                if super::content::constant(&a.expr)
+                    .ok()
+                    .and_then(|v| v.as_str().map(|s| s == "all"))
+                    .unwrap_or(false) =>
+            {
+                IgnoreChanges::All
+            }
             _ => IgnoreChanges::Paths(traversal_list(a, file, diags)),
         };
     }
     if let Some(a) = c.attr("replace_triggered_by") {
         if let ExprKind::Tuple(items) = &a.expr.kind {
-            l.replace_triggered_by = items.iter().map(|e| Ex { file, expr: e.clone() }).collect();
+            l.replace_triggered_by = items
+                .iter()
+                .map(|e| Ex {
+                    file,
+                    expr: e.clone(),
+                })
+                .collect();
         } else {
             diags.push(
                 file,
-                Diagnostic::error("Invalid expression", "A static list expression is required.", a.expr.span),
+                Diagnostic::error(
+                    "Invalid expression",
+                    "A static list expression is required.",
+                    a.expr.span,
+                ),
             );
         }
     }
@@ -248,7 +299,11 @@ fn decode_provisioner(b: &Block, file: FileId, diags: &mut Diags) -> Option<Prov
         diags.push(
             file,
             Diagnostic::error(
-                if kind == "remote-exec" || kind == "file" { "Not supported yet" } else { "Invalid provisioner" },
+                if kind == "remote-exec" || kind == "file" {
+                    "Not supported yet"
+                } else {
+                    "Invalid provisioner"
+                },
                 msg,
                 b.labels[0].span,
             ),
@@ -287,9 +342,24 @@ fn decode_provisioner(b: &Block, file: FileId, diags: &mut Diags) -> Option<Prov
             other => body.items.push(other.clone()),
         }
     }
-    let c = Content::read(&body, &["command", "working_dir", "interpreter", "environment", "quiet"], &[], file, diags);
+    let c = Content::read(
+        &body,
+        &[
+            "command",
+            "working_dir",
+            "interpreter",
+            "environment",
+            "quiet",
+        ],
+        &[],
+        file,
+        diags,
+    );
     if c.attr("command").is_none() {
-        diags.push(file, super::content::missing_argument("command", b.open_brace));
+        diags.push(
+            file,
+            super::content::missing_argument("command", b.open_brace),
+        );
     }
     Some(Provisioner {
         kind,
@@ -301,7 +371,13 @@ fn decode_provisioner(b: &Block, file: FileId, diags: &mut Diags) -> Option<Prov
     })
 }
 
-fn module_call(block: &Block, file: FileId, module: &mut Module, sources: &Sources, diags: &mut Diags) {
+fn module_call(
+    block: &Block,
+    file: FileId,
+    module: &mut Module,
+    sources: &Sources,
+    diags: &mut Diags,
+) {
     if !check_labels(block, &["name"], file, diags) {
         return;
     }
@@ -330,7 +406,10 @@ fn module_call(block: &Block, file: FileId, module: &mut Module, sources: &Sourc
                     "count" => count = Some(ex),
                     "for_each" => for_each = Some(ex),
                     "depends_on" => {
-                        depends_on = traversal_list(a, file, diags).into_iter().map(|t| (file, t)).collect()
+                        depends_on = traversal_list(a, file, diags)
+                            .into_iter()
+                            .map(|t| (file, t))
+                            .collect()
                     }
                     "providers" => {
                         if let ExprKind::Object(items) = &a.expr.kind {
@@ -342,7 +421,14 @@ fn module_call(block: &Block, file: FileId, module: &mut Module, sources: &Sourc
                                 }
                             }
                         } else {
-                            diags.push(file, Diagnostic::error("Invalid expression", "A static map expression is required.", a.expr.span));
+                            diags.push(
+                                file,
+                                Diagnostic::error(
+                                    "Invalid expression",
+                                    "A static map expression is required.",
+                                    a.expr.span,
+                                ),
+                            );
                         }
                     }
                     other => {
@@ -357,7 +443,10 @@ fn module_call(block: &Block, file: FileId, module: &mut Module, sources: &Sourc
         }
     }
     let Some((source, source_span)) = source else {
-        diags.push(file, super::content::missing_argument("source", block.open_brace));
+        diags.push(
+            file,
+            super::content::missing_argument("source", block.open_brace),
+        );
         return;
     };
     if let Some(prev) = module.module_calls.get(&name) {
@@ -393,7 +482,9 @@ fn provider(block: &Block, file: FileId, module: &mut Module, diags: &mut Diags)
     let mut alias = None;
     for item in &block.body.items {
         match item {
-            BodyItem::Attribute(a) if a.name.name == "alias" => alias = const_string(a, file, diags),
+            BodyItem::Attribute(a) if a.name.name == "alias" => {
+                alias = const_string(a, file, diags)
+            }
             BodyItem::Attribute(a) if a.name.name == "version" => {}
             other => body.items.push(other.clone()),
         }
@@ -430,8 +521,18 @@ fn moved(block: &Block, file: FileId, module: &mut Module, diags: &mut Diags) {
             Some(t) => Some((file, t)),
             None => {
                 match a {
-                    Some(a) => diags.push(file, Diagnostic::error("Invalid address", "A static reference to a resource or module is required.", a.expr.span)),
-                    None => diags.push(file, super::content::missing_argument(name, block.open_brace)),
+                    Some(a) => diags.push(
+                        file,
+                        Diagnostic::error(
+                            "Invalid address",
+                            "A static reference to a resource or module is required.",
+                            a.expr.span,
+                        ),
+                    ),
+                    None => diags.push(
+                        file,
+                        super::content::missing_argument(name, block.open_brace),
+                    ),
                 }
                 None
             }
@@ -450,9 +551,18 @@ fn moved(block: &Block, file: FileId, module: &mut Module, diags: &mut Diags) {
 
 fn removed(block: &Block, file: FileId, module: &mut Module, diags: &mut Diags) {
     check_labels(block, &[], file, diags);
-    let c = Content::read(&block.body, &["from"], &["lifecycle", "provisioner", "connection"], file, diags);
+    let c = Content::read(
+        &block.body,
+        &["from"],
+        &["lifecycle", "provisioner", "connection"],
+        file,
+        diags,
+    );
     let Some(from) = c.attr("from").and_then(|a| traversal(&a.expr)) else {
-        diags.push(file, super::content::missing_argument("from", block.open_brace));
+        diags.push(
+            file,
+            super::content::missing_argument("from", block.open_brace),
+        );
         return;
     };
     let mut destroy = true;
@@ -471,17 +581,37 @@ fn removed(block: &Block, file: FileId, module: &mut Module, diags: &mut Diags) 
 
 fn import(block: &Block, file: FileId, module: &mut Module, diags: &mut Diags) {
     check_labels(block, &[], file, diags);
-    let c = Content::read(&block.body, &["to", "id", "for_each", "provider", "identity"], &[], file, diags);
+    let c = Content::read(
+        &block.body,
+        &["to", "id", "for_each", "provider", "identity"],
+        &[],
+        file,
+        diags,
+    );
     let (Some(to), Some(id)) = (c.attr("to"), c.attr("id")) else {
         let missing = if c.attr("to").is_none() { "to" } else { "id" };
-        diags.push(file, super::content::missing_argument(missing, block.open_brace));
+        diags.push(
+            file,
+            super::content::missing_argument(missing, block.open_brace),
+        );
         return;
     };
     module.imports.push(Import {
-        to: Ex { file, expr: to.expr.clone() },
-        id: Ex { file, expr: id.expr.clone() },
-        for_each: c.attr("for_each").map(|a| Ex { file, expr: a.expr.clone() }),
-        provider: c.attr("provider").and_then(|a| provider_ref(&a.expr, file, diags)),
+        to: Ex {
+            file,
+            expr: to.expr.clone(),
+        },
+        id: Ex {
+            file,
+            expr: id.expr.clone(),
+        },
+        for_each: c.attr("for_each").map(|a| Ex {
+            file,
+            expr: a.expr.clone(),
+        }),
+        provider: c
+            .attr("provider")
+            .and_then(|a| provider_ref(&a.expr, file, diags)),
         decl: header(block, file),
     });
 }

@@ -23,10 +23,17 @@ pub fn module_files(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)>
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(stem) = name.strip_suffix(".tn").or_else(|| name.strip_suffix(".tf")) else {
+        let Some(stem) = name
+            .strip_suffix(".tn")
+            .or_else(|| name.strip_suffix(".tf"))
+        else {
             continue;
         };
-        if name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || !entry.path().is_file() {
+        if name.starts_with('.')
+            || name.starts_with('#')
+            || name.ends_with('~')
+            || !entry.path().is_file()
+        {
             continue;
         }
         if stem == "override" || stem.ends_with("_override") {
@@ -41,7 +48,12 @@ pub fn module_files(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)>
 }
 
 /// Reads one file; a failure or invalid UTF-8 is a diagnostic.
-fn read_source(path: &Path, display: String, sources: &mut Sources, diags: &mut Diags) -> (FileId, Option<Body>) {
+fn read_source(
+    path: &Path,
+    display: String,
+    sources: &mut Sources,
+    diags: &mut Diags,
+) -> (FileId, Option<Body>) {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
@@ -90,7 +102,13 @@ fn display_name(path: &Path, root: &Path) -> String {
 }
 
 /// Loads one module directory (no children).
-pub fn load_module(dir: &Path, path: ModulePath, root: &Path, sources: &mut Sources, diags: &mut Diags) -> Module {
+pub fn load_module(
+    dir: &Path,
+    path: ModulePath,
+    root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diags,
+) -> Module {
     let mut module = Module {
         path,
         dir: dir.to_path_buf(),
@@ -101,7 +119,10 @@ pub fn load_module(dir: &Path, path: ModulePath, root: &Path, sources: &mut Sour
         Err(err) => {
             diags.0.push(crate::source::Diag::bare(Diagnostic::error(
                 "Failed to read module directory",
-                format!("Module directory {} does not exist or cannot be read: {err}.", dir.display()),
+                format!(
+                    "Module directory {} does not exist or cannot be read: {err}.",
+                    dir.display()
+                ),
                 Span::empty(0),
             )));
             return module;
@@ -130,7 +151,10 @@ pub fn load_module(dir: &Path, path: ModulePath, root: &Path, sources: &mut Sour
 
 /// The identity of a top-level block for overriding: its type and labels.
 fn block_key(b: &Block) -> (String, Vec<String>) {
-    (b.ident.name.clone(), b.labels.iter().map(|l| l.value.clone()).collect())
+    (
+        b.ident.name.clone(),
+        b.labels.iter().map(|l| l.value.clone()).collect(),
+    )
 }
 
 /// Merges an override file into the primary files' blocks, as Terraform does: each override
@@ -143,7 +167,9 @@ fn merge_override(bodies: &mut [(FileId, Body)], file: FileId, over: Body, diags
         };
         if ob.ident.name == "locals" {
             for oi in &ob.body.items {
-                let BodyItem::Attribute(oa) = oi else { continue };
+                let BodyItem::Attribute(oa) = oi else {
+                    continue;
+                };
                 let mut found = false;
                 for (_, body) in bodies.iter_mut() {
                     for bi in body.items.iter_mut() {
@@ -175,10 +201,13 @@ fn merge_override(bodies: &mut [(FileId, Body)], file: FileId, over: Body, diags
             continue;
         }
         let key = block_key(&ob);
-        let target = bodies.iter_mut().flat_map(|(_, b)| b.items.iter_mut()).find_map(|bi| match bi {
-            BodyItem::Block(b) if block_key(b) == key => Some(b),
-            _ => None,
-        });
+        let target = bodies
+            .iter_mut()
+            .flat_map(|(_, b)| b.items.iter_mut())
+            .find_map(|bi| match bi {
+                BodyItem::Block(b) if block_key(b) == key => Some(b),
+                _ => None,
+            });
         match target {
             Some(target) => merge_block(target, &ob),
             None => diags.push(
@@ -198,7 +227,8 @@ fn merge_override(bodies: &mut [(FileId, Body)], file: FileId, over: Body, diags
 }
 
 fn merge_block(target: &mut Block, over: &Block) {
-    let override_block_types: Vec<&str> = over.body.blocks().map(|b| b.ident.name.as_str()).collect();
+    let override_block_types: Vec<&str> =
+        over.body.blocks().map(|b| b.ident.name.as_str()).collect();
     target.body.items.retain(|i| match i {
         BodyItem::Block(b) => !override_block_types.contains(&b.ident.name.as_str()),
         BodyItem::Attribute(_) => true,
@@ -262,7 +292,10 @@ pub fn load_config(dir: &Path, sources: &mut Sources) -> (Config, Diags) {
                     file,
                     Diagnostic::error(
                         "Unreadable module directory",
-                        format!("The directory {} does not exist or cannot be read.", child_dir.display()),
+                        format!(
+                            "The directory {} does not exist or cannot be read.",
+                            child_dir.display()
+                        ),
                         call.source_span,
                     ),
                 );

@@ -25,7 +25,11 @@ fn collect_body(body: &Body, bound: &mut Vec<String>, out: &mut Vec<Traversal>) 
         match item {
             BodyItem::Attribute(a) => push_refs(references(&a.expr), bound, out),
             BodyItem::Block(b) if b.ident.name == "dynamic" => {
-                let mut iterator = b.labels.first().map(|l| l.value.clone()).unwrap_or_default();
+                let mut iterator = b
+                    .labels
+                    .first()
+                    .map(|l| l.value.clone())
+                    .unwrap_or_default();
                 for inner in &b.body.items {
                     if let BodyItem::Attribute(a) = inner {
                         match a.name.name.as_str() {
@@ -68,7 +72,8 @@ pub fn node_refs(node: &Node, config: &Config) -> Vec<(FileId, Traversal)> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut add = |file: FileId, refs: Vec<Traversal>| out.extend(refs.into_iter().map(|t| (file, t)));
+    let mut add =
+        |file: FileId, refs: Vec<Traversal>| out.extend(refs.into_iter().map(|t| (file, t)));
     match node {
         Node::Variable(path, name) => {
             if let Some(v) = module.variables.get(name) {
@@ -106,7 +111,12 @@ pub fn node_refs(node: &Node, config: &Config) -> Vec<(FileId, Traversal)> {
                     add(c.file, references(&c.expr));
                 }
                 add(rc.file, body_refs(&rc.body));
-                for c in rc.lifecycle.preconditions.iter().chain(&rc.lifecycle.postconditions) {
+                for c in rc
+                    .lifecycle
+                    .preconditions
+                    .iter()
+                    .chain(&rc.lifecycle.postconditions)
+                {
                     add(c.condition.file, references(&c.condition.expr));
                     add(c.error_message.file, references(&c.error_message.expr));
                 }
@@ -226,7 +236,11 @@ pub fn build(config: &Config) -> (Graph, Diags) {
 /// The provider configuration a resource in `path` uses for `pref`: the module's own block,
 /// else what the module call passes in `providers = {...}`, else the caller's (inherited)
 /// default configuration; an implied empty configuration at the root when none is declared.
-pub fn provider_for(config: &Config, path: &ModulePath, pref: &ProviderRef) -> (ModulePath, ProviderRef) {
+pub fn provider_for(
+    config: &Config,
+    path: &ModulePath,
+    pref: &ProviderRef,
+) -> (ModulePath, ProviderRef) {
     let mut path = path.clone();
     let mut pref = pref.clone();
     loop {
@@ -239,7 +253,10 @@ pub fn provider_for(config: &Config, path: &ModulePath, pref: &ProviderRef) -> (
             return (ModulePath::root(), pref);
         };
         let call_name = path.0.last().cloned().unwrap_or_default();
-        if let Some(call) = config.module(&parent).and_then(|m| m.module_calls.get(&call_name)) {
+        if let Some(call) = config
+            .module(&parent)
+            .and_then(|m| m.module_calls.get(&call_name))
+        {
             if let Some((_, to)) = call.providers.iter().find(|(k, _)| *k == pref) {
                 pref = to.clone();
             } else if pref.alias.is_some() {
@@ -306,7 +323,9 @@ fn check_module_inputs(config: &Config, diags: &mut Diags) {
                         call.decl.file,
                         Diagnostic::error(
                             "Missing required argument",
-                            format!("The argument \"{name}\" is required, but no definition was found."),
+                            format!(
+                                "The argument \"{name}\" is required, but no definition was found."
+                            ),
                             call.decl.span,
                         ),
                     );

@@ -108,7 +108,14 @@ pub fn resolve(t: &Traversal, module: &Module, config: &Config) -> Result<Target
             if !module.module_calls.contains_key(name) {
                 let mut d = Diagnostic::error(
                     "Reference to undeclared module",
-                    format!("No module call named \"{name}\" is declared in {}.", if path.is_root() { "the root module".to_string() } else { path.to_string() }),
+                    format!(
+                        "No module call named \"{name}\" is declared in {}.",
+                        if path.is_root() {
+                            "the root module".to_string()
+                        } else {
+                            path.to_string()
+                        }
+                    ),
                     span,
                 );
                 if let Some(s) = suggestion(name, module.module_calls.keys()) {
@@ -152,7 +159,10 @@ pub fn resolve(t: &Traversal, module: &Module, config: &Config) -> Result<Target
             } else {
                 Err(Diagnostic::error(
                     "Reference to undeclared resource",
-                    format!("A data resource \"{ty}\" \"{name}\" has not been declared in {}.", module_name(path)),
+                    format!(
+                        "A data resource \"{ty}\" \"{name}\" has not been declared in {}.",
+                        module_name(path)
+                    ),
                     span,
                 ))
             }
@@ -196,7 +206,10 @@ pub fn resolve(t: &Traversal, module: &Module, config: &Config) -> Result<Target
             } else {
                 Err(Diagnostic::error(
                     "Reference to undeclared resource",
-                    format!("A managed resource \"{ty}\" \"{name}\" has not been declared in {}.", module_name(path)),
+                    format!(
+                        "A managed resource \"{ty}\" \"{name}\" has not been declared in {}.",
+                        module_name(path)
+                    ),
                     span,
                 ))
             }

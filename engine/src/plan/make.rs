@@ -23,12 +23,18 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     };
     if destroy {
         for rec in prior.resources.iter() {
-            let Ok(addr) = parse_instance(&rec.address) else { continue };
+            let Ok(addr) = parse_instance(&rec.address) else {
+                continue;
+            };
             plan.changes.push(ResourceChange {
                 addr,
                 prev_addr: None,
                 deposed: rec.deposed.clone(),
-                action: if rec.mode == Mode::Data { Action::Forget } else { Action::Delete },
+                action: if rec.mode == Mode::Data {
+                    Action::Forget
+                } else {
+                    Action::Delete
+                },
                 reason: None,
                 provider: rec.provider.clone(),
                 before: Some(crate::walk::restore_marks(rec.clone())),
@@ -56,7 +62,9 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         if planned.contains(&rec.address) && rec.deposed.is_none() {
             continue;
         }
-        let Ok(addr) = parse_instance(&rec.address) else { continue };
+        let Ok(addr) = parse_instance(&rec.address) else {
+            continue;
+        };
         if rec.deposed.is_none() && resource_values_cover(&out.values, &addr) {
             continue;
         }
@@ -64,7 +72,11 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
             addr,
             prev_addr: None,
             deposed: rec.deposed.clone(),
-            action: if rec.mode == Mode::Data { Action::Forget } else { Action::Delete },
+            action: if rec.mode == Mode::Data {
+                Action::Forget
+            } else {
+                Action::Delete
+            },
             reason: Some(Reason::DeleteBecauseNoResourceConfig),
             provider: rec.provider.clone(),
             before: Some(crate::walk::restore_marks(rec.clone())),
@@ -73,7 +85,8 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
             importing: None,
         });
     }
-    plan.changes.sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
+    plan.changes
+        .sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
     plan.outputs = output_changes(prior, &out);
     (plan, out)
 }
@@ -85,7 +98,15 @@ fn output_changes(prior: &Snapshot, out: &WalkOutput) -> Vec<OutputChange> {
         let action = match &before {
             None if v.is_null() => Action::NoOp,
             None => Action::Create,
-            Some(b) if v.is_wholly_known() && b.clone().unmark_deep().0.raw_equals(&v.clone().unmark_deep().0) => Action::NoOp,
+            Some(b)
+                if v.is_wholly_known()
+                    && b.clone()
+                        .unmark_deep()
+                        .0
+                        .raw_equals(&v.clone().unmark_deep().0) =>
+            {
+                Action::NoOp
+            }
             Some(_) => Action::Update,
         };
         changes.push(OutputChange {

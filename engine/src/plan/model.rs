@@ -29,12 +29,18 @@ impl Action {
 
     /// Whether the action creates a new object.
     pub fn creates(self) -> bool {
-        matches!(self, Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete)
+        matches!(
+            self,
+            Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete
+        )
     }
 
     /// Whether the action destroys an object.
     pub fn deletes(self) -> bool {
-        matches!(self, Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete)
+        matches!(
+            self,
+            Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete
+        )
     }
 }
 

@@ -46,33 +46,58 @@ fn attributes(c: &ResourceChange, out: &mut String) {
     for n in names {
         let b = before.get(n).filter(|v| !(v.is_null() && v.is_known()));
         let a = after.get(n).filter(|v| !(v.is_null() && v.is_known()));
-        let forces = c.replace_paths.iter().any(|p| p.to_string().trim_start_matches('.') == n.as_str());
+        let forces = c
+            .replace_paths
+            .iter()
+            .any(|p| p.to_string().trim_start_matches('.') == n.as_str());
         let suffix = if forces { " # forces replacement" } else { "" };
         let line = match (b, a) {
             (None, None) => continue,
             (None, Some(a)) => format!("      + {:width$} = {}{suffix}", key(n), render(a, 6)),
-            (Some(b), None) if c.action == Action::Delete => format!("      - {:width$} = {}", key(n), render(b, 6)),
-            (Some(b), None) => format!("      - {:width$} = {} -> null{suffix}", key(n), render(b, 6)),
+            (Some(b), None) if c.action == Action::Delete => {
+                format!("      - {:width$} = {}", key(n), render(b, 6))
+            }
+            (Some(b), None) => format!(
+                "      - {:width$} = {} -> null{suffix}",
+                key(n),
+                render(b, 6)
+            ),
             (Some(b), Some(a)) => {
                 if b.raw_equals(a) {
                     hidden += 1;
                     continue;
                 }
-                format!("      ~ {:width$} = {} -> {}{suffix}", key(n), render(b, 6), render(a, 6))
+                format!(
+                    "      ~ {:width$} = {} -> {}{suffix}",
+                    key(n),
+                    render(b, 6),
+                    render(a, 6)
+                )
             }
         };
         out.push_str(&line);
         out.push('\n');
     }
     if hidden > 0 && c.action != Action::Create {
-        out.push_str(&format!("        # ({hidden} unchanged attribute{} hidden)\n", if hidden == 1 { "" } else { "s" }));
+        out.push_str(&format!(
+            "        # ({hidden} unchanged attribute{} hidden)\n",
+            if hidden == 1 { "" } else { "s" }
+        ));
     }
 }
 
 /// The whole plan as text.
 pub fn render_plan(plan: &Plan) -> String {
-    let changes: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp).collect();
-    let outputs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
+    let changes: Vec<&ResourceChange> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .collect();
+    let outputs: Vec<_> = plan
+        .outputs
+        .iter()
+        .filter(|o| o.action != Action::NoOp)
+        .collect();
     if changes.is_empty() && outputs.is_empty() && plan.deferred.is_empty() {
         return "\nNo changes. Your infrastructure matches the configuration.\n\nterrane has compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n".into();
     }
@@ -86,8 +111,17 @@ pub fn render_plan(plan: &Plan) -> String {
                 out.push_str(&format!("  # (moved from {p})\n"));
             }
             let r = &c.addr.resource;
-            let mode = if r.mode == crate::addrs::ResourceMode::Data { "data" } else { "resource" };
-            out.push_str(&format!("  {} {mode} \"{}\" \"{}\" {{\n", symbol(c.action), r.type_name, r.name));
+            let mode = if r.mode == crate::addrs::ResourceMode::Data {
+                "data"
+            } else {
+                "resource"
+            };
+            out.push_str(&format!(
+                "  {} {mode} \"{}\" \"{}\" {{\n",
+                symbol(c.action),
+                r.type_name,
+                r.name
+            ));
             attributes(c, &mut out);
             out.push_str("    }\n\n");
         }
@@ -96,7 +130,9 @@ pub fn render_plan(plan: &Plan) -> String {
         out.push_str(&format!("  # {} is deferred: {}\n", d.address, d.reason));
     }
     let (add, change, destroy) = plan.counts();
-    out.push_str(&format!("Plan: {add} to add, {change} to change, {destroy} to destroy.\n"));
+    out.push_str(&format!(
+        "Plan: {add} to add, {change} to change, {destroy} to destroy.\n"
+    ));
     if !outputs.is_empty() {
         out.push_str("\nChanges to Outputs:\n");
         for o in outputs {
@@ -107,8 +143,16 @@ pub fn render_plan(plan: &Plan) -> String {
             };
             let line = match o.action {
                 Action::Create => format!("  + {} = {v}", o.name),
-                Action::Delete => format!("  - {} = {} -> null", o.name, o.before.as_ref().map(|b| render(b, 2)).unwrap_or_default()),
-                _ => format!("  ~ {} = {} -> {v}", o.name, o.before.as_ref().map(|b| render(b, 2)).unwrap_or_default()),
+                Action::Delete => format!(
+                    "  - {} = {} -> null",
+                    o.name,
+                    o.before.as_ref().map(|b| render(b, 2)).unwrap_or_default()
+                ),
+                _ => format!(
+                    "  ~ {} = {} -> {v}",
+                    o.name,
+                    o.before.as_ref().map(|b| render(b, 2)).unwrap_or_default()
+                ),
             };
             out.push_str(&line);
             out.push('\n');

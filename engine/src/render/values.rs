@@ -29,7 +29,9 @@ pub fn render(v: &Value, indent: usize) -> String {
             out.push_str("EOT");
             out
         }
-        ValueKind::String(_) | ValueKind::Number(_) | ValueKind::Bool(_) => format_value(&v.clone().unmark().0, 0),
+        ValueKind::String(_) | ValueKind::Number(_) | ValueKind::Bool(_) => {
+            format_value(&v.clone().unmark().0, 0)
+        }
         _ => match v.ty() {
             Type::List(_) | Type::Set(_) | Type::Tuple(_) => {
                 let elems = v.elements().unwrap_or(&[]);
@@ -57,7 +59,11 @@ pub fn render(v: &Value, indent: usize) -> String {
                     if e.is_null() && e.is_known() {
                         continue;
                     }
-                    out.push_str(&format!("{pad}{:width$} = {}\n", key(k), render(e, indent + 4)));
+                    out.push_str(&format!(
+                        "{pad}{:width$} = {}\n",
+                        key(k),
+                        render(e, indent + 4)
+                    ));
                 }
                 out.push_str(&close);
                 out.push('}');

@@ -14,7 +14,13 @@ use terrane_provider::{BlockSchema, NestingMode};
 pub type EvalFn<'a> = dyn Fn(&Expr, &[(String, Value)]) -> (Value, Vec<Diagnostic>) + 'a;
 
 /// Decodes `body` as `schema` describes; `what` names the block in messages.
-pub fn decode(body: &Body, schema: &BlockSchema, open: Span, eval: &EvalFn<'_>, diags: &mut Vec<Diagnostic>) -> Value {
+pub fn decode(
+    body: &Body,
+    schema: &BlockSchema,
+    open: Span,
+    eval: &EvalFn<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Value {
     decode_with(body, schema, open, eval, &[], diags)
 }
 
@@ -49,7 +55,10 @@ fn decode_with(
                             Err(e) => {
                                 diags.push(Diagnostic::error(
                                     "Incorrect attribute value type",
-                                    format!("Inappropriate value for attribute \"{name}\": {}.", e.message),
+                                    format!(
+                                        "Inappropriate value for attribute \"{name}\": {}.",
+                                        e.message
+                                    ),
                                     a.expr.span,
                                 ));
                                 attrs.insert(name.clone(), Value::unknown(s.ty.clone()));
@@ -62,16 +71,29 @@ fn decode_with(
                             format!("An argument named \"{name}\" is not expected here."),
                             a.name.span,
                         );
-                        if let Some(s) = suggest(name, schema.attributes.iter().filter(|(_, s)| s.required || s.optional).map(|(k, _)| k)) {
+                        if let Some(s) = suggest(
+                            name,
+                            schema
+                                .attributes
+                                .iter()
+                                .filter(|(_, s)| s.required || s.optional)
+                                .map(|(k, _)| k),
+                        ) {
                             d = d.with_help(format!("did you mean \"{s}\"?"));
                         }
                         diags.push(d);
                     }
                 }
             }
-            BodyItem::Block(b) if b.ident.name == "dynamic" => {
-                dynamic(b, schema, eval, bound, &mut blocks, &mut unknown_blocks, diags)
-            }
+            BodyItem::Block(b) if b.ident.name == "dynamic" => dynamic(
+                b,
+                schema,
+                eval,
+                bound,
+                &mut blocks,
+                &mut unknown_blocks,
+                diags,
+            ),
             BodyItem::Block(b) => {
                 let name = &b.ident.name;
                 match schema.blocks.get(name) {
@@ -97,7 +119,9 @@ fn decode_with(
     }
     let mut out = BTreeMap::new();
     for (name, s) in &schema.attributes {
-        let v = attrs.remove(name).unwrap_or_else(|| Value::null(s.ty.clone()));
+        let v = attrs
+            .remove(name)
+            .unwrap_or_else(|| Value::null(s.ty.clone()));
         if s.required && v.is_null() && v.is_known() {
             diags.push(Diagnostic::error(
                 "Missing required argument",
@@ -117,21 +141,41 @@ fn decode_with(
         let n = items.len() as u64;
         if n < nb.min_items || (nb.max_items > 0 && n > nb.max_items) {
             let (summary, detail) = if n < nb.min_items {
-                ("Insufficient ".to_string() + name + " blocks", format!("At least {} \"{name}\" blocks are required.", nb.min_items))
+                (
+                    "Insufficient ".to_string() + name + " blocks",
+                    format!("At least {} \"{name}\" blocks are required.", nb.min_items),
+                )
             } else {
-                ("Too many ".to_string() + name + " blocks", format!("No more than {} \"{name}\" blocks are allowed.", nb.max_items))
+                (
+                    "Too many ".to_string() + name + " blocks",
+                    format!(
+                        "No more than {} \"{name}\" blocks are allowed.",
+                        nb.max_items
+                    ),
+                )
             };
             diags.push(Diagnostic::error(summary, detail, open));
         }
         let v = match nb.nesting {
-            NestingMode::Single => items.into_iter().next().map(|(_, v)| v).unwrap_or_else(|| Value::null(ety)),
-            NestingMode::List => Value::list(ety.clone(), items.into_iter().map(|(_, v)| v).collect())
-                .unwrap_or_else(|_| Value::unknown(Type::list(ety))),
-            NestingMode::Set => Value::set(ety.clone(), items.into_iter().map(|(_, v)| v).collect())
-                .unwrap_or_else(|_| Value::unknown(Type::set(ety))),
+            NestingMode::Single => items
+                .into_iter()
+                .next()
+                .map(|(_, v)| v)
+                .unwrap_or_else(|| Value::null(ety)),
+            NestingMode::List => {
+                Value::list(ety.clone(), items.into_iter().map(|(_, v)| v).collect())
+                    .unwrap_or_else(|_| Value::unknown(Type::list(ety)))
+            }
+            NestingMode::Set => {
+                Value::set(ety.clone(), items.into_iter().map(|(_, v)| v).collect())
+                    .unwrap_or_else(|_| Value::unknown(Type::set(ety)))
+            }
             NestingMode::Map => Value::map(
                 ety.clone(),
-                items.into_iter().filter_map(|(k, v)| k.map(|k| (k, v))).collect(),
+                items
+                    .into_iter()
+                    .filter_map(|(k, v)| k.map(|k| (k, v)))
+                    .collect(),
             )
             .unwrap_or_else(|_| Value::unknown(Type::map(ety))),
         };
@@ -145,8 +189,16 @@ fn labels_ok(b: &Block, nesting: NestingMode, diags: &mut Vec<Diagnostic>) -> Op
     if b.labels.len() != want {
         let span = b.labels.get(want).map_or(b.open_brace, |l| l.span);
         diags.push(Diagnostic::error(
-            if b.labels.len() > want { "Extraneous label for ".to_string() + &b.ident.name } else { "Missing name for ".to_string() + &b.ident.name },
-            if want == 0 { format!("No labels are expected for {} blocks.", b.ident.name) } else { format!("A {} block needs one label, its key.", b.ident.name) },
+            if b.labels.len() > want {
+                "Extraneous label for ".to_string() + &b.ident.name
+            } else {
+                "Missing name for ".to_string() + &b.ident.name
+            },
+            if want == 0 {
+                format!("No labels are expected for {} blocks.", b.ident.name)
+            } else {
+                format!("A {} block needs one label, its key.", b.ident.name)
+            },
             span,
         ));
     }
@@ -164,7 +216,11 @@ fn dynamic(
     diags: &mut Vec<Diagnostic>,
 ) {
     let Some(label) = b.labels.first() else {
-        diags.push(Diagnostic::error("Missing name for dynamic", "A dynamic block needs one label: the type of the blocks it generates.", b.open_brace));
+        diags.push(Diagnostic::error(
+            "Missing name for dynamic",
+            "A dynamic block needs one label: the type of the blocks it generates.",
+            b.open_brace,
+        ));
         return;
     };
     let name = &label.value;
@@ -186,17 +242,33 @@ fn dynamic(
                 "for_each" => for_each = Some(&a.expr),
                 "iterator" => match terrane_dsl::eval::references(&a.expr).first() {
                     Some(t) if t.steps.is_empty() => iterator = t.root.clone(),
-                    _ => diags.push(Diagnostic::error("Invalid dynamic iterator name", "Dynamic iterator must be a single variable name.", a.expr.span)),
+                    _ => diags.push(Diagnostic::error(
+                        "Invalid dynamic iterator name",
+                        "Dynamic iterator must be a single variable name.",
+                        a.expr.span,
+                    )),
                 },
                 "labels" => labels_expr = Some(&a.expr),
-                other => diags.push(Diagnostic::error("Unsupported argument", format!("An argument named \"{other}\" is not expected here."), a.name.span)),
+                other => diags.push(Diagnostic::error(
+                    "Unsupported argument",
+                    format!("An argument named \"{other}\" is not expected here."),
+                    a.name.span,
+                )),
             },
             BodyItem::Block(c) if c.ident.name == "content" => content = Some(c),
-            BodyItem::Block(c) => diags.push(Diagnostic::error("Unsupported block type", format!("Blocks of type \"{}\" are not expected here.", c.ident.name), c.ident.span)),
+            BodyItem::Block(c) => diags.push(Diagnostic::error(
+                "Unsupported block type",
+                format!("Blocks of type \"{}\" are not expected here.", c.ident.name),
+                c.ident.span,
+            )),
         }
     }
     let (Some(fe), Some(content)) = (for_each, content) else {
-        diags.push(Diagnostic::error("Missing required argument", "A dynamic block requires a \"for_each\" argument and a \"content\" block.", b.open_brace));
+        diags.push(Diagnostic::error(
+            "Missing required argument",
+            "A dynamic block requires a \"for_each\" argument and a \"content\" block.",
+            b.open_brace,
+        ));
         return;
     };
     let (coll, ds) = eval(fe, bound);
@@ -210,18 +282,38 @@ fn dynamic(
         return;
     }
     if coll.is_null() {
-        diags.push(Diagnostic::error("Invalid dynamic for_each value", "Cannot use a null value in for_each.", fe.span));
+        diags.push(Diagnostic::error(
+            "Invalid dynamic for_each value",
+            "Cannot use a null value in for_each.",
+            fe.span,
+        ));
         return;
     }
     let pairs: Vec<(Value, Value)> = if let Some(es) = coll.elements() {
-        es.iter().enumerate().map(|(i, v)| {
-            let k = if matches!(coll.ty(), Type::Set(_)) { v.clone() } else { Value::int(i as i64) };
-            (k, v.clone())
-        }).collect()
+        es.iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let k = if matches!(coll.ty(), Type::Set(_)) {
+                    v.clone()
+                } else {
+                    Value::int(i as i64)
+                };
+                (k, v.clone())
+            })
+            .collect()
     } else if let Some(m) = coll.entries() {
-        m.iter().map(|(k, v)| (Value::string(k), v.clone())).collect()
+        m.iter()
+            .map(|(k, v)| (Value::string(k), v.clone()))
+            .collect()
     } else {
-        diags.push(Diagnostic::error("Invalid dynamic for_each value", format!("Cannot use a {} value in for_each. An iterable collection is required.", coll.ty().friendly_name()), fe.span));
+        diags.push(Diagnostic::error(
+            "Invalid dynamic for_each value",
+            format!(
+                "Cannot use a {} value in for_each. An iterable collection is required.",
+                coll.ty().friendly_name()
+            ),
+            fe.span,
+        ));
         return;
     };
     for (k, v) in pairs {
@@ -232,11 +324,20 @@ fn dynamic(
             (Some(le), _) => {
                 let (lv, ds) = eval(le, &inner);
                 diags.extend(ds);
-                lv.elements().and_then(|e| e.first()).and_then(|v| v.as_str().map(str::to_string))
+                lv.elements()
+                    .and_then(|e| e.first())
+                    .and_then(|v| v.as_str().map(str::to_string))
             }
             _ => None,
         };
-        let value = decode_with(&content.body, &nb.block, content.open_brace, eval, &inner, diags);
+        let value = decode_with(
+            &content.body,
+            &nb.block,
+            content.open_brace,
+            eval,
+            &inner,
+            diags,
+        );
         blocks.entry(name.clone()).or_default().push((label, value));
     }
 }

@@ -89,7 +89,12 @@ impl Job {
             return v.mark_with_paths(marks);
         }
         let mut v = v.mark_with_paths(marks);
-        let sensitive: Vec<String> = self.schema.block.sensitive_attributes().map(str::to_string).collect();
+        let sensitive: Vec<String> = self
+            .schema
+            .block
+            .sensitive_attributes()
+            .map(str::to_string)
+            .collect();
         if !sensitive.is_empty() {
             if let Some(entries) = v.entries() {
                 let mut entries = entries.clone();
@@ -131,7 +136,12 @@ impl Job {
         let type_name = self.addr.resource.type_name.clone();
         if !config.is_wholly_known() {
             let mut o = self.outcome(Value::unknown(self.schema.block.implied_type()));
-            o.change = Some(self.change(Action::Read, None, None, Some(Reason::ReadBecauseConfigUnknown)));
+            o.change = Some(self.change(
+                Action::Read,
+                None,
+                None,
+                Some(Reason::ReadBecauseConfigUnknown),
+            ));
             return o;
         }
         match self.provider.read_data_source(&type_name, config).await {
@@ -147,7 +157,13 @@ impl Job {
         }
     }
 
-    fn change(&self, action: Action, before: Option<Value>, after: Option<Value>, reason: Option<Reason>) -> ResourceChange {
+    fn change(
+        &self,
+        action: Action,
+        before: Option<Value>,
+        after: Option<Value>,
+        reason: Option<Reason>,
+    ) -> ResourceChange {
         ResourceChange {
             addr: self.addr.clone(),
             prev_addr: None,
@@ -166,21 +182,37 @@ impl Job {
         let type_name = self.addr.resource.type_name.clone();
         let (config, marks) = self.config.clone().unmark_deep_with_paths();
         let mut prior = self.prior.as_ref().map(|r| r.attributes.clone());
-        let prior_private = self.prior.as_ref().and_then(|r| r.private.clone()).map(String::into_bytes);
+        let prior_private = self
+            .prior
+            .as_ref()
+            .and_then(|r| r.private.clone())
+            .map(String::into_bytes);
         let mut refreshed_gone = false;
         if self.refresh && self.phase == Phase::Plan {
             if let Some(p) = prior.clone() {
-                match self.provider.read_resource(&type_name, p, prior_private.clone()).await {
+                match self
+                    .provider
+                    .read_resource(&type_name, p, prior_private.clone())
+                    .await
+                {
                     Ok(Some(v)) => prior = Some(v),
                     Ok(None) => {
                         prior = None;
                         refreshed_gone = true;
                     }
-                    Err(e) => return self.fail(&e.summary, format!("{}: refreshing: {}", self.addr, e.detail)),
+                    Err(e) => {
+                        return self.fail(
+                            &e.summary,
+                            format!("{}: refreshing: {}", self.addr, e.detail),
+                        )
+                    }
                 }
             }
         }
-        let tainted = self.prior.as_ref().is_some_and(|r| r.status == ResourceStatus::Tainted);
+        let tainted = self
+            .prior
+            .as_ref()
+            .is_some_and(|r| r.status == ResourceStatus::Tainted);
         // At apply, a delete-then-create's old object is already gone: plan a create.
         if self.phase == Phase::Apply && self.planned == Some(Action::DeleteThenCreate) {
             prior = None;
@@ -195,12 +227,18 @@ impl Job {
                 prior_state: plan_prior.clone(),
                 proposed_new_state: proposed,
                 config: config.clone(),
-                prior_private: if replacing { None } else { prior_private.clone() },
+                prior_private: if replacing {
+                    None
+                } else {
+                    prior_private.clone()
+                },
             })
             .await
         {
             Ok(r) => r,
-            Err(e) => return self.fail(&e.summary, format!("{}: planning: {}", self.addr, e.detail)),
+            Err(e) => {
+                return self.fail(&e.summary, format!("{}: planning: {}", self.addr, e.detail))
+            }
         };
         let mut planned = resp.planned_state;
         let mut replace_paths = resp.requires_replace;
@@ -208,25 +246,46 @@ impl Job {
         let action = match &prior {
             None => Action::Create,
             Some(_) if replacing => {
-                reason = Some(if tainted { Reason::ReplaceBecauseTainted } else { self.force_replace.clone().unwrap_or(Reason::ReplaceByRequest) });
-                if self.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate }
+                reason = Some(if tainted {
+                    Reason::ReplaceBecauseTainted
+                } else {
+                    self.force_replace
+                        .clone()
+                        .unwrap_or(Reason::ReplaceByRequest)
+                });
+                if self.create_before_destroy {
+                    Action::CreateThenDelete
+                } else {
+                    Action::DeleteThenCreate
+                }
             }
             Some(p) => {
                 if !replace_paths.is_empty() {
                     // Plan again as a create, so computed attributes become unknown.
                     let proposed = objchange::proposed_new(&self.schema.block, None, &config);
-                    match self.provider.plan_resource(PlanRequest {
-                        type_name: type_name.clone(),
-                        prior_state: None,
-                        proposed_new_state: proposed,
-                        config: config.clone(),
-                        prior_private: None,
-                    }).await {
+                    match self
+                        .provider
+                        .plan_resource(PlanRequest {
+                            type_name: type_name.clone(),
+                            prior_state: None,
+                            proposed_new_state: proposed,
+                            config: config.clone(),
+                            prior_private: None,
+                        })
+                        .await
+                    {
                         Ok(r) => planned = r.planned_state,
-                        Err(e) => return self.fail(&e.summary, format!("{}: planning: {}", self.addr, e.detail)),
+                        Err(e) => {
+                            return self
+                                .fail(&e.summary, format!("{}: planning: {}", self.addr, e.detail))
+                        }
                     }
                     reason = Some(Reason::ReplaceBecauseCannotUpdate);
-                    if self.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate }
+                    if self.create_before_destroy {
+                        Action::CreateThenDelete
+                    } else {
+                        Action::DeleteThenCreate
+                    }
                 } else if p.raw_equals(&planned) {
                     Action::NoOp
                 } else {
@@ -254,7 +313,11 @@ impl Job {
         }
         let req = ApplyRequest {
             type_name: type_name.clone(),
-            prior_state: if action.creates() { None } else { prior.clone() },
+            prior_state: if action.creates() {
+                None
+            } else {
+                prior.clone()
+            },
             planned_state: Some(planned.clone()),
             config: config.clone(),
             planned_private: resp.planned_private,
@@ -266,7 +329,8 @@ impl Job {
                     let v = self.remark(ns, &marks);
                     let mut o = self.outcome(v.clone());
                     o.record = self.record(v.clone(), r.private);
-                    let mut ch = self.change(action, prior.map(|p| self.remark(p, &[])), Some(v), reason);
+                    let mut ch =
+                        self.change(action, prior.map(|p| self.remark(p, &[])), Some(v), reason);
                     ch.replace_paths = replace_paths;
                     o.change = Some(ch);
                     o
@@ -278,7 +342,10 @@ impl Job {
                 }
             },
             Err(e) => {
-                let mut o = self.fail(&e.error.summary, format!("{}: {}", self.addr, e.error.detail));
+                let mut o = self.fail(
+                    &e.error.summary,
+                    format!("{}: {}", self.addr, e.error.detail),
+                );
                 if let Some(ps) = e.partial_state {
                     let v = self.remark(ps, &marks);
                     if let Some(mut rec) = self.record(v, e.private) {

@@ -153,7 +153,9 @@ impl<'a, 'w> Walker<'a, 'w> {
             .collect();
         ready.sort_by(|a, b| g[*b].cmp(&g[*a]));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<job::Outcome>();
-        let semaphore = Arc::new(tokio::sync::Semaphore::new(self.input.options.parallelism.max(1)));
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(
+            self.input.options.parallelism.max(1),
+        ));
         let mut pending: HashMap<NodeIndex, resource::PendingNode> = HashMap::new();
         let mut done = 0usize;
         let total = g.node_count();
@@ -239,5 +241,7 @@ pub fn resource_values_cover(values: &Values, addr: &crate::addrs::ResourceInsta
     values
         .resources
         .get(&(addr.module.clone(), addr.resource.clone()))
-        .is_some_and(|r| r.expansion == values::Expansion::Unknown || r.instances.contains_key(&addr.key))
+        .is_some_and(|r| {
+            r.expansion == values::Expansion::Unknown || r.instances.contains_key(&addr.key)
+        })
 }

@@ -37,7 +37,10 @@ impl<'a, 'w> Walker<'a, 'w> {
             self_value,
             run: &self.input.run,
         };
-        let (v, diags) = self.input.evaluator.eval(&ex.expr, &site, &self.values, &[]);
+        let (v, diags) = self
+            .input
+            .evaluator
+            .eval(&ex.expr, &site, &self.values, &[]);
         let failed = diags.iter().any(Diagnostic::is_error);
         for d in diags {
             self.error(Diag::at(ex.file, d));
@@ -89,7 +92,9 @@ impl<'a, 'w> Walker<'a, 'w> {
                 .eval_at(&c.error_message, module, inst, rep, self_value)
                 .and_then(|m| {
                     let m = m.unmark_deep().0;
-                    convert(&m, &Type::String).ok().and_then(|s| s.as_str().map(str::to_string))
+                    convert(&m, &Type::String)
+                        .ok()
+                        .and_then(|s| s.as_str().map(str::to_string))
                 })
                 .unwrap_or_else(|| "The condition evaluated to false.".to_string());
             let cond_file = self.input_sources_name(c.decl.file);
@@ -97,7 +102,10 @@ impl<'a, 'w> Walker<'a, 'w> {
                 file: at.0,
                 diag: Diagnostic::error(
                     summary,
-                    format!("{msg}\n\nThis was checked by the {} rule at {cond_file}.", c_kind(summary)),
+                    format!(
+                        "{msg}\n\nThis was checked by the {} rule at {cond_file}.",
+                        c_kind(summary)
+                    ),
                     at.1,
                 ),
             });
@@ -130,7 +138,9 @@ impl<'a, 'w> Walker<'a, 'w> {
                     }
                 }
             } else {
-                let Some(parent) = inst.parent() else { continue };
+                let Some(parent) = inst.parent() else {
+                    continue;
+                };
                 let parent_module = self.module(&parent.module());
                 let call_name = path.0.last().cloned().unwrap_or_default();
                 let call = &parent_module.module_calls[&call_name];
@@ -156,7 +166,8 @@ impl<'a, 'w> Walker<'a, 'w> {
                 let raw = match given {
                     Some((v, _)) if !(v.is_null() && !var.nullable && var.default.is_some()) => v,
                     _ => match &var.default {
-                        Some(d) => crate::config::content::constant(&d.expr).unwrap_or_else(|_| Value::dynamic()),
+                        Some(d) => crate::config::content::constant(&d.expr)
+                            .unwrap_or_else(|_| Value::dynamic()),
                         None => Value::null(var.constraint.ty()),
                     },
                 };
@@ -175,7 +186,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                 }
                 match convert_to_constraint(&raw, &var.constraint) {
                     Ok(v) => {
-                        let v = if var.sensitive { v.mark(Mark::Sensitive) } else { v };
+                        let v = if var.sensitive {
+                            v.mark(Mark::Sensitive)
+                        } else {
+                            v
+                        };
                         (v, at)
                     }
                     Err(e) => {
@@ -193,10 +208,20 @@ impl<'a, 'w> Walker<'a, 'w> {
                     }
                 }
             };
-            self.values.variables.insert((inst.clone(), name.to_string()), value);
+            self.values
+                .variables
+                .insert((inst.clone(), name.to_string()), value);
             if !var.validations.is_empty() {
                 let at = at.unwrap_or((Some(var.decl.file), var.decl.span));
-                if !self.check_conditions(&var.validations, module, &inst, &Repetition::default(), None, "Invalid value for variable", at) {
+                if !self.check_conditions(
+                    &var.validations,
+                    module,
+                    &inst,
+                    &Repetition::default(),
+                    None,
+                    "Invalid value for variable",
+                    at,
+                ) {
                     ok = false;
                 }
             }
@@ -237,7 +262,15 @@ impl<'a, 'w> Walker<'a, 'w> {
         let mut ok = true;
         for inst in self.values.module_instances(path) {
             if !output.preconditions.is_empty()
-                && !self.check_conditions(&output.preconditions, module, &inst, &Repetition::default(), None, "Module output value precondition failed", (Some(output.decl.file), output.decl.span))
+                && !self.check_conditions(
+                    &output.preconditions,
+                    module,
+                    &inst,
+                    &Repetition::default(),
+                    None,
+                    "Module output value precondition failed",
+                    (Some(output.decl.file), output.decl.span),
+                )
             {
                 ok = false;
                 continue;
@@ -247,7 +280,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                 ok = false;
                 continue;
             };
-            if path.is_root() && !output.sensitive && v.contains_marked() && v.deep_marks().contains(&Mark::Sensitive) {
+            if path.is_root()
+                && !output.sensitive
+                && v.contains_marked()
+                && v.deep_marks().contains(&Mark::Sensitive)
+            {
                 self.error(Diag::at(
                     ex.file,
                     Diagnostic::error(
@@ -259,9 +296,15 @@ impl<'a, 'w> Walker<'a, 'w> {
                 ok = false;
                 continue;
             }
-            let v = if output.sensitive { v.mark(Mark::Sensitive) } else { v };
+            let v = if output.sensitive {
+                v.mark(Mark::Sensitive)
+            } else {
+                v
+            };
             if path.is_root() {
-                self.out.outputs.insert(name.to_string(), (v.clone(), output.sensitive));
+                self.out
+                    .outputs
+                    .insert(name.to_string(), (v.clone(), output.sensitive));
             }
             self.values.outputs.insert((inst, name.to_string()), v);
         }
@@ -281,7 +324,9 @@ impl<'a, 'w> Walker<'a, 'w> {
         for inst in self.values.module_instances(path) {
             match self.expansion(call.count.as_ref(), call.for_each.as_ref(), module, &inst) {
                 Some(exp) => {
-                    self.values.module_calls.insert((inst, name.to_string()), exp);
+                    self.values
+                        .module_calls
+                        .insert((inst, name.to_string()), exp);
                 }
                 None => ok = false,
             }
@@ -293,7 +338,12 @@ impl<'a, 'w> Walker<'a, 'w> {
         }
     }
 
-    pub(crate) fn visit_provider(&mut self, node: &Node, path: &ModulePath, pref: &ProviderRef) -> Visit {
+    pub(crate) fn visit_provider(
+        &mut self,
+        node: &Node,
+        path: &ModulePath,
+        pref: &ProviderRef,
+    ) -> Visit {
         let local_name = self
             .input
             .config
@@ -327,7 +377,9 @@ impl<'a, 'w> Walker<'a, 'w> {
                 };
                 let values = &self.values;
                 let ev = &self.input.evaluator;
-                let evalf = |e: &terrane_dsl::syntax::ast::Expr, extra: &[(String, Value)]| ev.eval(e, &site, values, extra);
+                let evalf = |e: &terrane_dsl::syntax::ast::Expr, extra: &[(String, Value)]| {
+                    ev.eval(e, &site, values, extra)
+                };
                 super::body::decode(&pc.body, &schema, pc.decl.span, &evalf, &mut diags)
             };
             let failed = diags.iter().any(Diagnostic::is_error);
@@ -342,7 +394,10 @@ impl<'a, 'w> Walker<'a, 'w> {
                 let p = Arc::clone(&provider);
                 let res = futures_block(p, cfg);
                 if let Err(e) = res {
-                    self.error(Diag::at(pc.file, Diagnostic::error(e.summary.clone(), e.detail.clone(), pc.decl.span)));
+                    self.error(Diag::at(
+                        pc.file,
+                        Diagnostic::error(e.summary.clone(), e.detail.clone(), pc.decl.span),
+                    ));
                     return Visit::Failed;
                 }
             }
@@ -368,11 +423,25 @@ impl<'a, 'w> Walker<'a, 'w> {
             let n = match convert(&v, &Type::Number) {
                 Ok(n) if !n.is_null() => n,
                 Ok(_) => {
-                    self.error(Diag::at(c.file, Diagnostic::error("Invalid count argument", "The given \"count\" argument value is null. An integer is required.", c.span())));
+                    self.error(Diag::at(
+                        c.file,
+                        Diagnostic::error(
+                            "Invalid count argument",
+                            "The given \"count\" argument value is null. An integer is required.",
+                            c.span(),
+                        ),
+                    ));
                     return None;
                 }
                 Err(e) => {
-                    self.error(Diag::at(c.file, Diagnostic::error("Incorrect value type", format!("Invalid expression value: {}.", e.message), c.span())));
+                    self.error(Diag::at(
+                        c.file,
+                        Diagnostic::error(
+                            "Incorrect value type",
+                            format!("Invalid expression value: {}.", e.message),
+                            c.span(),
+                        ),
+                    ));
                     return None;
                 }
             };
@@ -397,7 +466,10 @@ impl<'a, 'w> Walker<'a, 'w> {
 
     fn for_each_expansion(&mut self, fe: &Ex, v: Value) -> Option<Expansion> {
         let err = |w: &mut Self, summary: &str, detail: String| {
-            w.error(Diag::at(fe.file, Diagnostic::error(summary, detail, fe.span())));
+            w.error(Diag::at(
+                fe.file,
+                Diagnostic::error(summary, detail, fe.span()),
+            ));
             None
         };
         if v.is_null() {
@@ -433,7 +505,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                 }
             }
             other => {
-                let hint = if matches!(other, Type::Tuple(_) | Type::List(_)) { " You have provided a value of type tuple." } else { "" };
+                let hint = if matches!(other, Type::Tuple(_) | Type::List(_)) {
+                    " You have provided a value of type tuple."
+                } else {
+                    ""
+                };
                 let _ = hint;
                 return err(self, "Invalid for_each argument", format!("The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}.", other.friendly_name()));
             }
@@ -451,6 +527,9 @@ fn c_kind(summary: &str) -> &'static str {
 }
 
 /// Runs `configure` on the current runtime from synchronous code.
-fn futures_block(p: Arc<dyn terrane_provider::Provider>, cfg: Value) -> Result<(), terrane_provider::ProviderError> {
+fn futures_block(
+    p: Arc<dyn terrane_provider::Provider>,
+    cfg: Value,
+) -> Result<(), terrane_provider::ProviderError> {
     tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(p.configure(cfg)))
 }

@@ -42,11 +42,19 @@ pub fn provider_address(source: &str) -> String {
 }
 
 impl<'a, 'w> Walker<'a, 'w> {
-    fn provider_of(&mut self, path: &ModulePath, r: &Resource) -> Option<(Arc<dyn Provider>, Arc<ResourceSchema>, String)> {
+    fn provider_of(
+        &mut self,
+        path: &ModulePath,
+        r: &Resource,
+    ) -> Option<(Arc<dyn Provider>, Arc<ResourceSchema>, String)> {
         let module = self.module(path);
         let rc = &module.resources[r];
-        let (ppath, pref) = crate::graph::build::provider_for(self.input.config, path, &rc.provider);
-        let provider = self.providers.get(&Node::Provider(ppath, pref.clone())).cloned();
+        let (ppath, pref) =
+            crate::graph::build::provider_for(self.input.config, path, &rc.provider);
+        let provider = self
+            .providers
+            .get(&Node::Provider(ppath, pref.clone()))
+            .cloned();
         let Some(provider) = provider else {
             self.error(Diag::at(
                 rc.file,
@@ -55,7 +63,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                     format!(
                         "terrane has no provider \"{}\" yet, so the {} type \"{}\" cannot be used.",
                         pref.name,
-                        if r.mode == ResourceMode::Data { "data source" } else { "resource" },
+                        if r.mode == ResourceMode::Data {
+                            "data source"
+                        } else {
+                            "resource"
+                        },
                         r.type_name
                     ),
                     rc.decl.span,
@@ -69,12 +81,20 @@ impl<'a, 'w> Walker<'a, 'w> {
             &provider.schema().resources
         };
         let Some(schema) = schemas.get(&r.type_name) else {
-            let what = if r.mode == ResourceMode::Data { "data source" } else { "resource type" };
+            let what = if r.mode == ResourceMode::Data {
+                "data source"
+            } else {
+                "resource type"
+            };
             self.error(Diag::at(
                 rc.file,
                 Diagnostic::error(
                     format!("Invalid {what}"),
-                    format!("The provider {} does not support {what} \"{}\".", provider.name(), r.type_name),
+                    format!(
+                        "The provider {} does not support {what} \"{}\".",
+                        provider.name(),
+                        r.type_name
+                    ),
                     rc.decl.span,
                 ),
             ));
@@ -83,7 +103,11 @@ impl<'a, 'w> Walker<'a, 'w> {
         let source = terrane_provider::registry::find_by_local_name(provider.name())
             .map(|f| f.source)
             .unwrap_or("terraform.io/builtin/terraform");
-        Some((Arc::clone(&provider), Arc::new(schema.clone()), provider_address(source)))
+        Some((
+            Arc::clone(&provider),
+            Arc::new(schema.clone()),
+            provider_address(source),
+        ))
     }
 
     /// The resources this one depends on (through locals, variables and outputs), as
@@ -100,7 +124,13 @@ impl<'a, 'w> Walker<'a, 'w> {
             match &g[i] {
                 Node::Resource(path, r) => {
                     if path == &inst.module() {
-                        out.insert(AbsResource { module: inst.clone(), resource: r.clone() }.to_string());
+                        out.insert(
+                            AbsResource {
+                                module: inst.clone(),
+                                resource: r.clone(),
+                            }
+                            .to_string(),
+                        );
                     }
                 }
                 Node::Provider(..) => {}
@@ -143,7 +173,10 @@ impl<'a, 'w> Walker<'a, 'w> {
                 node.ok = false;
                 continue;
             };
-            let abs = AbsResource { module: inst.clone(), resource: r.clone() };
+            let abs = AbsResource {
+                module: inst.clone(),
+                resource: r.clone(),
+            };
             if exp == Expansion::Unknown {
                 self.out.deferred.push(Deferred {
                     address: abs.to_string(),
@@ -153,7 +186,8 @@ impl<'a, 'w> Walker<'a, 'w> {
                         "its for_each depends on values known only after apply".into()
                     },
                 });
-                node.instances.insert(inst.clone(), (Expansion::Unknown, BTreeMap::new()));
+                node.instances
+                    .insert(inst.clone(), (Expansion::Unknown, BTreeMap::new()));
                 continue;
             }
             let keys = exp.keys();
@@ -180,7 +214,9 @@ impl<'a, 'w> Walker<'a, 'w> {
                     };
                     let values = &self.values;
                     let ev = &self.input.evaluator;
-                    let evalf = |e: &terrane_dsl::syntax::ast::Expr, extra: &[(String, Value)]| ev.eval(e, &site, values, extra);
+                    let evalf = |e: &terrane_dsl::syntax::ast::Expr, extra: &[(String, Value)]| {
+                        ev.eval(e, &site, values, extra)
+                    };
                     super::body::decode(&rc.body, &schema.block, rc.decl.span, &evalf, &mut diags)
                 };
                 let failed = diags.iter().any(Diagnostic::is_error);
@@ -217,7 +253,10 @@ impl<'a, 'w> Walker<'a, 'w> {
                     .get(&addr_s)
                     .map(|i| self.input.prior.resources[*i].clone());
                 let planned = self.input.plan.and_then(|p| {
-                    p.changes.iter().find(|c| c.addr == addr && c.deposed.is_none()).map(|c| c.action)
+                    p.changes
+                        .iter()
+                        .find(|c| c.addr == addr && c.deposed.is_none())
+                        .map(|c| c.action)
                 });
                 let force_replace = self
                     .input
@@ -227,17 +266,33 @@ impl<'a, 'w> Walker<'a, 'w> {
                     .any(|a| *a == addr_s)
                     .then_some(Reason::ReplaceByRequest);
                 // At apply, an instance the plan left alone keeps its state.
-                if phase == Phase::Apply && planned.is_none_or(|a| a == Action::NoOp) && prior.is_some() && r.mode == ResourceMode::Managed {
-                    let v = prior.map(|p| restore_marks(p)).unwrap_or_else(Value::dynamic);
+                if phase == Phase::Apply
+                    && planned.is_none_or(|a| a == Action::NoOp)
+                    && prior.is_some()
+                    && r.mode == ResourceMode::Managed
+                {
+                    let v = prior
+                        .map(|p| restore_marks(p))
+                        .unwrap_or_else(Value::dynamic);
                     values.insert(key, v);
                     continue;
                 }
                 let mut token = None;
-                if phase == Phase::Apply && r.mode == ResourceMode::Managed && planned.is_none_or(Action::creates) {
+                if phase == Phase::Apply
+                    && r.mode == ResourceMode::Managed
+                    && planned.is_none_or(Action::creates)
+                {
                     let t = new_token();
                     if let Some(state) = self.state.as_deref_mut() {
                         if let Err(e) = state.record_intent(&addr_s, &t) {
-                            self.error(Diag::at(rc.file, Diagnostic::error("Failed to write the state", format!("Recording the create of {addr_s}: {e}."), rc.decl.span)));
+                            self.error(Diag::at(
+                                rc.file,
+                                Diagnostic::error(
+                                    "Failed to write the state",
+                                    format!("Recording the create of {addr_s}: {e}."),
+                                    rc.decl.span,
+                                ),
+                            ));
                             node.ok = false;
                             continue;
                         }
@@ -284,17 +339,23 @@ impl<'a, 'w> Walker<'a, 'w> {
     /// State instances of `abs` that the expansion no longer has: planned for destruction.
     fn plan_orphans(&mut self, abs: &AbsResource, keys: &[Option<InstanceKey>], exp: &Expansion) {
         let prefix = abs.to_string();
-        let wanted: BTreeSet<String> = keys.iter().map(|k| abs.instance(k.clone()).to_string()).collect();
+        let wanted: BTreeSet<String> = keys
+            .iter()
+            .map(|k| abs.instance(k.clone()).to_string())
+            .collect();
         for rec in &self.input.prior.resources {
             if rec.deposed.is_some() || wanted.contains(&rec.address) {
                 continue;
             }
             let rest = &rec.address[..];
-            let belongs = rest == prefix || (rest.starts_with(&prefix) && rest[prefix.len()..].starts_with('['));
+            let belongs = rest == prefix
+                || (rest.starts_with(&prefix) && rest[prefix.len()..].starts_with('['));
             if !belongs {
                 continue;
             }
-            let Ok(addr) = crate::addrs::parse_instance(&rec.address) else { continue };
+            let Ok(addr) = crate::addrs::parse_instance(&rec.address) else {
+                continue;
+            };
             let reason = match exp {
                 Expansion::Count(_) => Reason::DeleteBecauseCountIndex,
                 Expansion::ForEach(_) => Reason::DeleteBecauseEachKey,
@@ -304,7 +365,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                 addr,
                 prev_addr: None,
                 deposed: None,
-                action: if abs.resource.mode == ResourceMode::Data { Action::Forget } else { Action::Delete },
+                action: if abs.resource.mode == ResourceMode::Data {
+                    Action::Forget
+                } else {
+                    Action::Delete
+                },
                 reason: Some(reason),
                 provider: rec.provider.clone(),
                 before: Some(restore_marks(rec.clone())),
@@ -316,7 +381,11 @@ impl<'a, 'w> Walker<'a, 'w> {
     }
 
     /// Records a job's outcome; `Some(ok)` when its node is complete.
-    pub(crate) fn record_outcome(&mut self, o: Outcome, pending: &mut std::collections::HashMap<NodeIndex, PendingNode>) -> Option<bool> {
+    pub(crate) fn record_outcome(
+        &mut self,
+        o: Outcome,
+        pending: &mut std::collections::HashMap<NodeIndex, PendingNode>,
+    ) -> Option<bool> {
         let node = pending.get_mut(&o.node)?;
         node.remaining -= 1;
         let file = node.file;
@@ -332,7 +401,12 @@ impl<'a, 'w> Walker<'a, 'w> {
         }
         let addr = node.resource.clone();
         if let Some(state) = self.state.as_deref_mut() {
-            let address = crate::addrs::AbsResource { module: o.module.clone(), resource: addr.clone() }.instance(o.key.clone()).to_string();
+            let address = crate::addrs::AbsResource {
+                module: o.module.clone(),
+                resource: addr.clone(),
+            }
+            .instance(o.key.clone())
+            .to_string();
             let res = if let Some(rec) = &o.record {
                 state.put_resource(rec)
             } else if o.removed {
@@ -343,7 +417,14 @@ impl<'a, 'w> Walker<'a, 'w> {
                 Ok(())
             };
             if let Err(e) = res {
-                self.out.diags.0.push(Diag::at(file, Diagnostic::error("Failed to write the state", format!("Recording {address}: {e}."), decl)));
+                self.out.diags.0.push(Diag::at(
+                    file,
+                    Diagnostic::error(
+                        "Failed to write the state",
+                        format!("Recording {address}: {e}."),
+                        decl,
+                    ),
+                ));
                 node.ok = false;
             }
         }
@@ -364,7 +445,13 @@ impl<'a, 'w> Walker<'a, 'w> {
 
     fn finish_resource(&mut self, node: PendingNode) {
         for (inst, (expansion, instances)) in node.instances {
-            self.values.resources.insert((inst, node.resource.clone()), ResourceValues { expansion, instances });
+            self.values.resources.insert(
+                (inst, node.resource.clone()),
+                ResourceValues {
+                    expansion,
+                    instances,
+                },
+            );
         }
     }
 }
@@ -390,11 +477,19 @@ fn new_token() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    format!("terrane-{:x}-{:x}-{:x}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "terrane-{:x}-{:x}-{:x}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A provider's validation finding as a diagnostic on the resource block.
-fn provider_diag(d: terrane_provider::ProviderDiagnostic, span: terrane_dsl::syntax::Span) -> Diagnostic {
+fn provider_diag(
+    d: terrane_provider::ProviderDiagnostic,
+    span: terrane_dsl::syntax::Span,
+) -> Diagnostic {
     let mut diag = Diagnostic::error(d.summary.clone(), d.detail.clone(), span);
     if !d.is_error() {
         diag.severity = terrane_dsl::Severity::Warning;

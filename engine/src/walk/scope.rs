@@ -167,7 +167,11 @@ pub fn build(refs: &[Traversal], site: &Site<'_>, values: &Values) -> (Scope, Ve
     if !data.is_empty() {
         scope.set(
             "data",
-            Value::object(data.into_iter().map(|(k, v)| (k, Value::object(v))).collect()),
+            Value::object(
+                data.into_iter()
+                    .map(|(k, v)| (k, Value::object(v)))
+                    .collect(),
+            ),
         );
     }
     for (ty, m) in managed {

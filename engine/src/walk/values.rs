@@ -27,7 +27,10 @@ impl Expansion {
         match self {
             Expansion::Single => vec![None],
             Expansion::Count(n) => (0..*n).map(|i| Some(InstanceKey::Int(i))).collect(),
-            Expansion::ForEach(m) => m.keys().map(|k| Some(InstanceKey::Str(k.clone()))).collect(),
+            Expansion::ForEach(m) => m
+                .keys()
+                .map(|k| Some(InstanceKey::Str(k.clone())))
+                .collect(),
             Expansion::Unknown => Vec::new(),
         }
     }

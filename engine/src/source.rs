@@ -29,6 +29,10 @@ impl Sources {
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
+
+    pub fn try_get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
 }
 
 /// A diagnostic and the file its span is in (`None`: it is about no file, e.g. a `-var` option).

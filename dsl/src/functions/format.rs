@@ -30,6 +30,9 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
 
 fn format_impl(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let fmt = s(args, 0)?;
+    if args[1..].iter().any(|v| !v.is_wholly_known()) {
+        return Ok(Value::unknown(Type::String));
+    }
     format_str(fmt, &args[1..]).map(Value::string)
 }
 
@@ -74,11 +77,16 @@ fn formatlist(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
                 }
             })
             .collect();
+        if row.iter().any(|v| !v.is_wholly_known()) {
+            // As cty: an iteration with an unknown argument gives an unknown string.
+            out.push(Value::unknown(Type::String));
+            continue;
+        }
         let text = format_str(fmt, &row)
             .map_err(|e| fail(format!("error on format iteration {k}: {}", e.message)))?;
-        out.push(text);
+        out.push(Value::string(text));
     }
-    Ok(super::util::string_list(out))
+    Value::list(Type::String, out).map_err(|e| fail(e.to_string()))
 }
 
 #[derive(Default)]

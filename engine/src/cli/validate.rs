@@ -1,5 +1,6 @@
-//! `terrane validate`: checks the configuration in the working directory (syntax only, for
-//! now). Arguments -> settings -> load and parse every file -> one view per output mode.
+//! `terrane validate`: checks the configuration in the working directory (syntax,
+//! declarations, references, cycles, types, provider schemas) without variables' values or
+//! state. Arguments -> settings -> load and check -> one view per output mode.
 
 use super::Global;
 use crate::render::diagnostics::{self, Entry, SourceFile};
@@ -8,7 +9,6 @@ use std::path::Path;
 use terrane_dsl::line_index::LineIndex;
 use terrane_dsl::syntax::ast::Body;
 use terrane_dsl::syntax::Span;
-use terrane_dsl::Diagnostic;
 
 #[derive(clap::Args, Debug)]
 pub struct ValidateArgs {
@@ -23,40 +23,50 @@ struct Settings {
     color: bool,
 }
 
-/// One configuration file, read and parsed.
-struct Checked {
-    file: SourceFile,
-    diagnostics: Vec<Diagnostic>,
-    /// The header of each top-level block and its span, for diagnostics' context.
-    blocks: Vec<(Span, String)>,
-}
-
 pub fn run(args: ValidateArgs, global: &Global) -> i32 {
     let settings = Settings {
         json: args.json,
         color: global.color,
     };
-    let checked = match check_directory(Path::new(".")) {
-        Ok(checked) => checked,
-        Err(err) => {
-            eprintln!("Error: cannot read the configuration directory: {err}");
-            return 1;
-        }
+    let dir = Path::new(".");
+    if let Err(err) = std::fs::read_dir(dir) {
+        eprintln!("Error: cannot read the configuration directory: {err}");
+        return 1;
+    }
+    let (sources, diags) = check(dir);
+    let files: Vec<SourceFile> = (0..)
+        .map_while(|i| sources.try_get(crate::source::FileId(i)).cloned())
+        .collect();
+    let none = SourceFile {
+        name: String::new(),
+        text: String::new(),
     };
+    let headers: Vec<Vec<(Span, String)>> = files
+        .iter()
+        .map(|f| block_headers(&terrane_dsl::syntax::parse(&f.text).body))
+        .collect();
     let mut entries = Vec::new();
-    for c in &checked {
-        for diag in &c.diagnostics {
-            let context = c
-                .blocks
-                .iter()
-                .find(|(span, _)| span.start <= diag.span.start && diag.span.start < span.end)
-                .map(|(_, header)| header.as_str());
-            entries.push(Entry {
-                file: &c.file,
-                diag,
-                context,
-            });
+    let mut seen = std::collections::HashSet::new();
+    for d in &diags.0 {
+        if !seen.insert((d.file, d.diag.span, d.diag.summary.clone(), d.diag.detail.clone())) {
+            continue;
         }
+        let (file, context) = match d.file {
+            Some(id) => {
+                let i = id.0 as usize;
+                let context = headers[i]
+                    .iter()
+                    .find(|(span, _)| span.start <= d.diag.span.start && d.diag.span.start < span.end)
+                    .map(|(_, header)| header.as_str());
+                (&files[i], context)
+            }
+            None => (&none, None),
+        };
+        entries.push(Entry {
+            file,
+            diag: &d.diag,
+            context,
+        });
     }
     let has_errors = entries.iter().any(|e| e.diag.is_error());
     if settings.json {
@@ -65,6 +75,40 @@ pub fn run(args: ValidateArgs, global: &Global) -> i32 {
         human_view(&entries, settings.color, has_errors);
     }
     i32::from(has_errors)
+}
+
+/// Loads and checks the configuration in `dir`: syntax, declarations, references, cycles, and
+/// an evaluation with unknown variables (types, functions, provider schemas).
+fn check(dir: &Path) -> (crate::source::Sources, crate::source::Diags) {
+    let (session, sources, mut diags) = crate::session::Session::load(dir, &[], false);
+    let Some(session) = session else {
+        return (sources, diags);
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let prior = terrane_state::Snapshot::empty("");
+    let input = crate::walk::WalkInput {
+        config: &session.config,
+        graph: &session.graph,
+        inputs: &session.inputs,
+        run: crate::walk::scope::RunInfo {
+            root_dir: cwd.clone(),
+            cwd: cwd.clone(),
+            workspace: session.workspace.clone(),
+        },
+        evaluator: crate::walk::eval::Evaluator::new(None),
+        prior: &prior,
+        plan: None,
+        options: crate::walk::WalkOptions {
+            phase: crate::walk::Phase::Validate,
+            refresh: false,
+            parallelism: 10,
+            replace: Vec::new(),
+        },
+        host: crate::session::EngineHost::new(&cwd),
+    };
+    let out = crate::walk::walk(&input, None);
+    diags.append(out.diags);
+    (sources, diags)
 }
 
 fn json_view(entries: &[Entry<'_>]) {
@@ -97,73 +141,6 @@ fn human_view(entries: &[Entry<'_>], color: bool, has_errors: bool) {
             // Terraform ends the message with an empty line.
             writeln!(out, "Success! The configuration is valid.\n")
         };
-    }
-}
-
-/// Reads and parses every `*.tn` and `*.tf` file of `dir` (not its subdirectories), sorted by
-/// name.
-fn check_directory(dir: &Path) -> std::io::Result<Vec<Checked>> {
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_config = name.ends_with(".tn") || name.ends_with(".tf");
-        if is_config && !name.starts_with('.') && entry.path().is_file() {
-            names.push(name);
-        }
-    }
-    names.sort();
-    Ok(names
-        .into_iter()
-        .map(|name| check_file(&dir.join(&name), name))
-        .collect())
-}
-
-fn check_file(path: &Path, name: String) -> Checked {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            return Checked {
-                file: SourceFile {
-                    name,
-                    text: String::new(),
-                },
-                diagnostics: vec![Diagnostic::error(
-                    "Failed to read file",
-                    format!("The configuration file could not be read: {err}."),
-                    Span::empty(0),
-                )],
-                blocks: Vec::new(),
-            }
-        }
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => {
-            let parsed = terrane_dsl::syntax::parse(&text);
-            let blocks = block_headers(&parsed.body);
-            Checked {
-                file: SourceFile { name, text },
-                diagnostics: parsed.diagnostics,
-                blocks,
-            }
-        }
-        Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            // The lossy text has the same bytes up to the first invalid sequence.
-            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            Checked {
-                file: SourceFile { name, text },
-                diagnostics: vec![Diagnostic::error(
-                    "Invalid character encoding",
-                    "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your editor.",
-                    Span::new(at, end),
-                )
-                .with_label("not valid UTF-8")
-                .with_help("save the file as UTF-8")],
-                blocks: Vec::new(),
-            }
-        }
     }
 }
 

@@ -47,7 +47,8 @@ impl Evaluator {
         }
         let mut ctx = EvalContext::new(scope, &self.functions);
         ctx.call_context = CallContext {
-            base_dir: site.module.dir.clone(),
+            // Terraform resolves relative paths in file functions against the working directory.
+            base_dir: site.run.cwd.clone(),
             plan_timestamp: self.plan_timestamp.clone(),
         };
         ctx.user_functions = site.module.functions.clone();

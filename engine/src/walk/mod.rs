@@ -87,6 +87,8 @@ pub(crate) struct Walker<'a, 'w> {
     /// Configured provider instances, by provider node.
     pub providers: HashMap<Node, Arc<dyn Provider>>,
     pub failed: HashSet<NodeIndex>,
+    /// Resources whose provider is not available (validation goes on past them).
+    pub unavailable: HashSet<NodeIndex>,
     pub state: Option<&'w mut dyn ChangeSet>,
     pub prior_by_addr: HashMap<String, usize>,
 }
@@ -131,6 +133,7 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         out: WalkOutput::default(),
         providers: HashMap::new(),
         failed: HashSet::new(),
+        unavailable: HashSet::new(),
         state,
         prior_by_addr,
     };

@@ -152,6 +152,17 @@ impl<'a, 'w> Walker<'a, 'w> {
         let module = self.module(path);
         let rc = &module.resources[r];
         let Some((provider, schema, provider_addr)) = self.provider_of(path, r) else {
+            if self.input.options.phase == Phase::Validate {
+                // Keep validating what depends on it, with an unknown value.
+                for inst in self.values.module_instances(path) {
+                    self.values.resources.insert(
+                        (inst, r.clone()),
+                        ResourceValues { expansion: Expansion::Unknown, instances: BTreeMap::new() },
+                    );
+                }
+                self.unavailable.insert(n);
+                return Visit::Done;
+            }
             return Visit::Failed;
         };
         let phase = self.input.options.phase;
@@ -164,11 +175,10 @@ impl<'a, 'w> Walker<'a, 'w> {
             resource: r.clone(),
         };
         for inst in self.values.module_instances(path) {
-            let exp = if phase == Phase::Validate {
-                Some(Expansion::Single)
-            } else {
-                self.expansion(rc.count.as_ref(), rc.for_each.as_ref(), module, &inst)
-            };
+            let exp = self.expansion(rc.count.as_ref(), rc.for_each.as_ref(), module, &inst);
+            // Validation checks what it can of count/for_each, then decodes one instance with
+            // unknown `count.index`/`each`.
+            let exp = if phase == Phase::Validate { exp.map(|_| Expansion::Single) } else { exp };
             let Some(exp) = exp else {
                 node.ok = false;
                 continue;

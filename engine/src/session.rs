@@ -90,7 +90,7 @@ pub struct EngineHost {
 }
 
 impl EngineHost {
-    pub fn new(dir: &Path) -> Arc<dyn Host> {
+    pub fn shared(dir: &Path) -> Arc<dyn Host> {
         Arc::new(EngineHost {
             dir: dir.to_path_buf(),
         })

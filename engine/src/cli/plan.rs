@@ -143,7 +143,7 @@ pub fn walk_input<'a>(p: &'a Prepared, args: &PlanArgs) -> WalkInput<'a> {
             parallelism: args.parallelism,
             replace: args.replace.clone(),
         },
-        host: EngineHost::new(&cwd),
+        host: EngineHost::shared(&cwd),
     }
 }
 

@@ -104,7 +104,7 @@ fn check(dir: &Path) -> (crate::source::Sources, crate::source::Diags) {
             parallelism: 10,
             replace: Vec::new(),
         },
-        host: crate::session::EngineHost::new(&cwd),
+        host: crate::session::EngineHost::shared(&cwd),
     };
     let out = crate::walk::walk(&input, None);
     diags.append(out.diags);

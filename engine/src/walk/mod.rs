@@ -98,7 +98,7 @@ pub(crate) enum Visit {
     Done,
     Failed,
     /// Jobs were started; the node is done when they all report back.
-    Pending(usize),
+    Pending,
 }
 
 /// Runs the walk.
@@ -173,7 +173,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     self.visit(n, &tx, &semaphore, &mut pending)
                 };
                 match visit {
-                    Visit::Pending(_) => {}
+                    Visit::Pending => {}
                     Visit::Done | Visit::Failed => {
                         if matches!(visit, Visit::Failed) {
                             self.failed.insert(n);

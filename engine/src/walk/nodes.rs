@@ -49,6 +49,7 @@ impl<'a, 'w> Walker<'a, 'w> {
     }
 
     /// Checks `conditions` (validation, preconditions): each false one is an error at `at`.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn check_conditions(
         &mut self,
         conditions: &[Condition],

@@ -272,8 +272,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     .input
                     .options
                     .replace
-                    .iter()
-                    .any(|a| *a == addr_s)
+                    .contains(&addr_s)
                     .then_some(Reason::ReplaceByRequest);
                 // At apply, an instance the plan left alone keeps its state.
                 if phase == Phase::Apply
@@ -282,7 +281,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     && r.mode == ResourceMode::Managed
                 {
                     let v = prior
-                        .map(|p| restore_marks(p))
+                        .map(restore_marks)
                         .unwrap_or_else(Value::dynamic);
                     values.insert(key, v);
                     continue;
@@ -343,7 +342,7 @@ impl<'a, 'w> Walker<'a, 'w> {
             return if ok { Visit::Done } else { Visit::Failed };
         }
         pending.insert(n, node);
-        Visit::Pending(0)
+        Visit::Pending
     }
 
     /// State instances of `abs` that the expansion no longer has: planned for destruction.

@@ -147,7 +147,7 @@ fn every_error_of_every_file_is_reported() {
             "c.tn:1 Unsupported argument",
         ]
     );
-    assert_eq!(doc["error_count"], 4);
+    assert_eq!(doc["error_count"], 6);
 }
 
 #[test]

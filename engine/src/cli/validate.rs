@@ -48,7 +48,12 @@ pub fn run(args: ValidateArgs, global: &Global) -> i32 {
     let mut entries = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for d in &diags.0 {
-        if !seen.insert((d.file, d.diag.span, d.diag.summary.clone(), d.diag.detail.clone())) {
+        if !seen.insert((
+            d.file,
+            d.diag.span,
+            d.diag.summary.clone(),
+            d.diag.detail.clone(),
+        )) {
             continue;
         }
         let (file, context) = match d.file {
@@ -56,7 +61,9 @@ pub fn run(args: ValidateArgs, global: &Global) -> i32 {
                 let i = id.0 as usize;
                 let context = headers[i]
                     .iter()
-                    .find(|(span, _)| span.start <= d.diag.span.start && d.diag.span.start < span.end)
+                    .find(|(span, _)| {
+                        span.start <= d.diag.span.start && d.diag.span.start < span.end
+                    })
                     .map(|(_, header)| header.as_str());
                 (&files[i], context)
             }

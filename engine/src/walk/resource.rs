@@ -157,7 +157,10 @@ impl<'a, 'w> Walker<'a, 'w> {
                 for inst in self.values.module_instances(path) {
                     self.values.resources.insert(
                         (inst, r.clone()),
-                        ResourceValues { expansion: Expansion::Unknown, instances: BTreeMap::new() },
+                        ResourceValues {
+                            expansion: Expansion::Unknown,
+                            instances: BTreeMap::new(),
+                        },
                     );
                 }
                 self.unavailable.insert(n);
@@ -178,7 +181,11 @@ impl<'a, 'w> Walker<'a, 'w> {
             let exp = self.expansion(rc.count.as_ref(), rc.for_each.as_ref(), module, &inst);
             // Validation checks what it can of count/for_each, then decodes one instance with
             // unknown `count.index`/`each`.
-            let exp = if phase == Phase::Validate { exp.map(|_| Expansion::Single) } else { exp };
+            let exp = if phase == Phase::Validate {
+                exp.map(|_| Expansion::Single)
+            } else {
+                exp
+            };
             let Some(exp) = exp else {
                 node.ok = false;
                 continue;
@@ -280,9 +287,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     && prior.is_some()
                     && r.mode == ResourceMode::Managed
                 {
-                    let v = prior
-                        .map(restore_marks)
-                        .unwrap_or_else(Value::dynamic);
+                    let v = prior.map(restore_marks).unwrap_or_else(Value::dynamic);
                     values.insert(key, v);
                     continue;
                 }

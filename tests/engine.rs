@@ -1,0 +1,204 @@
+//! End-to-end tests of the engine through the real binary: updates and replacements in plans,
+//! orphaned instances destroyed, a failure in the middle of a graph, and plan exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Work(PathBuf);
+
+impl Work {
+    fn new(name: &str, main: &str) -> Work {
+        let dir =
+            std::env::temp_dir().join(format!("terrane-engine-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("creating a temporary directory");
+        std::fs::write(dir.join("main.tn"), main).expect("writing main.tn");
+        Work(dir)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_terrane"))
+            .args(args)
+            .arg("-no-color")
+            .current_dir(&self.0)
+            .output()
+            .expect("running terrane")
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const UPDATE: &str = r#"
+variable "v" {
+  default = "one"
+}
+variable "t" {
+  default = "t1"
+}
+resource "terraform_data" "x" {
+  input            = var.v
+  triggers_replace = var.t
+}
+output "x" {
+  value = terraform_data.x.output
+}
+"#;
+
+#[test]
+fn updates_and_replacements_are_planned_and_applied() {
+    let w = Work::new("update", UPDATE);
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["plan", "-detailed-exitcode", "-var", "v=two"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("terraform_data.x will be updated in-place"),
+        "{t}"
+    );
+    assert!(
+        t.contains("~ input") && t.contains("\"one\" -> \"two\""),
+        "{t}"
+    );
+    assert!(
+        t.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{t}"
+    );
+    let o = w.run(&["plan", "-var=t=t2"]);
+    let t = text(&o);
+    assert!(t.contains("terraform_data.x must be replaced"), "{t}");
+    assert!(t.contains("# forces replacement"), "{t}");
+    assert!(
+        t.contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+        "{t}"
+    );
+    let o = w.run(&["apply", "-auto-approve", "-var=v=two", "-var=t=t2"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["output", "-raw", "x"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "two");
+    let o = w.run(&["plan", "-detailed-exitcode", "-var=v=two", "-var=t=t2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn fewer_instances_destroy_the_orphans() {
+    let main = r#"
+variable "n" {
+  type    = number
+  default = 3
+}
+resource "terraform_data" "r" {
+  count = var.n
+  input = count.index
+}
+output "n" {
+  value = length(terraform_data.r)
+}
+"#;
+    let w = Work::new("orphans", main);
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["apply", "-auto-approve", "-var", "n=1"]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("terraform_data.r[2] will be destroyed"), "{t}");
+    assert!(t.contains("0 added, 0 changed, 2 destroyed"), "{t}");
+    let o = w.run(&["output", "-json", "n"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "1");
+}
+
+#[test]
+fn a_failure_keeps_independent_work_and_skips_dependents() {
+    let main = r#"
+resource "terraform_data" "a" {
+  input = "a"
+}
+resource "local_file" "bad" {
+  filename = "${path.module}/not-a-dir/inner.txt"
+  content  = terraform_data.a.output
+}
+resource "terraform_data" "after_bad" {
+  input = local_file.bad.id
+}
+resource "terraform_data" "independent" {
+  input = "d"
+}
+"#;
+    let w = Work::new("failure", main);
+    // A regular file where the provider needs a directory: creating the file fails.
+    std::fs::write(w.path().join("not-a-dir"), "x").expect("writing a file");
+    let o = w.run(&["apply", "-auto-approve"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("local_file.bad"),
+        "the error names the resource: {t}"
+    );
+    // What succeeded is in the state: the next plan creates only the failed part.
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("local_file.bad will be created"), "{t}");
+    assert!(
+        t.contains("terraform_data.after_bad will be created"),
+        "{t}"
+    );
+    assert!(!t.contains("terraform_data.a will be created"), "{t}");
+    assert!(
+        !t.contains("terraform_data.independent will be created"),
+        "{t}"
+    );
+}
+
+#[test]
+fn undeclared_references_are_reported_with_a_suggestion() {
+    let main = r#"
+variable "region" {
+  default = "x"
+}
+output "o" {
+  value = var.regoin
+}
+"#;
+    let w = Work::new("undeclared", main);
+    let o = w.run(&["plan"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("Reference to undeclared input variable"), "{t}");
+    assert!(t.contains("main.tn:6"), "{t}");
+    assert!(t.contains("did you mean var.region?"), "{t}");
+}
+
+#[test]
+fn cycles_name_every_member() {
+    let main = r#"
+locals {
+  a = local.b
+  b = local.c
+  c = local.a
+}
+"#;
+    let w = Work::new("cycle", main);
+    let o = w.run(&["validate"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    for m in ["local.a", "local.b", "local.c"] {
+        assert!(t.contains(m), "{m} missing: {t}");
+    }
+}

@@ -202,3 +202,86 @@ locals {
         assert!(t.contains(m), "{m} missing: {t}");
     }
 }
+
+#[test]
+fn lifecycle_ignore_changes_prevent_destroy_and_triggers() {
+    let v1 = r#"
+variable "a" {
+  default = "a1"
+}
+variable "b" {
+  default = "b1"
+}
+resource "terraform_data" "a" {
+  input = var.a
+}
+resource "terraform_data" "b" {
+  input = var.b
+  lifecycle {
+    ignore_changes       = [input]
+    replace_triggered_by = [terraform_data.a]
+  }
+}
+resource "terraform_data" "kept" {
+  input = "k"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+"#;
+    let w = Work::new("lifecycle", v1);
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // ignore_changes: a new value of b's input is not a change.
+    let o = w.run(&["plan", "-detailed-exitcode", "-var", "b=b2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // replace_triggered_by: a change of a replaces b.
+    let o = w.run(&["plan", "-var", "a=a2"]);
+    let t = text(&o);
+    assert!(
+        t.contains("terraform_data.a will be updated in-place"),
+        "{t}"
+    );
+    assert!(t.contains("terraform_data.b must be replaced"), "{t}");
+    // prevent_destroy: destroying is refused, and nothing is destroyed.
+    let o = w.run(&["destroy", "-auto-approve"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("Instance cannot be destroyed"), "{t}");
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+#[test]
+fn create_before_destroy_replaces_without_a_gap() {
+    let main = r#"
+variable "t" {
+  default = "1"
+}
+resource "terraform_data" "x" {
+  input            = "v${var.t}"
+  triggers_replace = var.t
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+resource "terraform_data" "user" {
+  input = terraform_data.x.id
+}
+output "x" {
+  value = terraform_data.x.output
+}
+"#;
+    let w = Work::new("cbd", main);
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["apply", "-auto-approve", "-var", "t=2"]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("+/- resource \"terraform_data\" \"x\""), "{t}");
+    assert!(t.contains("1 added, 1 changed, 1 destroyed"), "{t}");
+    let o = w.run(&["output", "-raw", "x"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "v2");
+    let o = w.run(&["plan", "-detailed-exitcode", "-var", "t=2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

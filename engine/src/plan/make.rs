@@ -22,10 +22,27 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         ..Plan::default()
     };
     if destroy {
+        let mut out = WalkOutput::default();
         for rec in prior.resources.iter() {
             let Ok(addr) = parse_instance(&rec.address) else {
                 continue;
             };
+            if let Some(rc) = input
+                .config
+                .module(&addr.module.module())
+                .and_then(|m| m.resources.get(&addr.resource))
+            {
+                if rc.lifecycle.prevent_destroy && rec.mode == Mode::Managed {
+                    out.diags.push(
+                        rc.file,
+                        terrane_dsl::Diagnostic::error(
+                            "Instance cannot be destroyed",
+                            format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
+                            rc.decl.span,
+                        ),
+                    );
+                }
+            }
             plan.changes.push(ResourceChange {
                 addr,
                 prev_addr: None,
@@ -52,7 +69,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 sensitive: o.sensitive,
             });
         }
-        return (plan, WalkOutput::default());
+        return (plan, out);
     }
     let out = walk(input, None);
     plan.changes = out.changes.clone();

@@ -13,6 +13,7 @@ use terrane_state::{ResourceAddress, ResourceRecord, ResourceStatus};
 
 use super::Phase;
 use crate::addrs::{InstanceKey, ModuleInstance, ResourceInstance, ResourceMode};
+use crate::config::IgnoreChanges;
 use crate::plan::model::{Action, Reason, ResourceChange};
 
 /// Everything one instance's work needs.
@@ -32,6 +33,11 @@ pub struct Job {
     /// Replace even if nothing forces it (tainted, `-replace`, `replace_triggered_by`).
     pub force_replace: Option<Reason>,
     pub create_before_destroy: bool,
+    /// `lifecycle { prevent_destroy = true }`: planning to destroy this instance is an error.
+    pub prevent_destroy: bool,
+    /// `lifecycle { ignore_changes = ... }`: attributes whose configured value is replaced by
+    /// the prior one before planning.
+    pub ignore_changes: IgnoreChanges,
     /// At apply: the action the plan decided.
     pub planned: Option<Action>,
     /// At apply, for creates: the idempotency token recorded as an intent.
@@ -217,7 +223,14 @@ impl Job {
         if self.phase == Phase::Apply && self.planned == Some(Action::DeleteThenCreate) {
             prior = None;
         }
-        let replacing = prior.is_some() && (tainted || self.force_replace.is_some());
+        let replanned_replace =
+            self.phase == Phase::Apply && self.planned.is_some_and(Action::is_replace);
+        let replacing =
+            prior.is_some() && (tainted || self.force_replace.is_some() || replanned_replace);
+        let config = match &prior {
+            Some(p) if !replacing => ignore_changes(config, p, &self.ignore_changes, &self.schema),
+            _ => config,
+        };
         let plan_prior = if replacing { None } else { prior.clone() };
         let proposed = objchange::proposed_new(&self.schema.block, plan_prior.as_ref(), &config);
         let resp = match self
@@ -296,6 +309,12 @@ impl Job {
         if action != Action::NoOp && !action.is_replace() {
             replace_paths.clear();
         }
+        if action.is_replace() && self.prevent_destroy && self.phase == Phase::Plan {
+            return self.fail(
+                "Instance cannot be destroyed",
+                format!("Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option.", self.addr),
+            );
+        }
         let _ = refreshed_gone;
         if self.phase == Phase::Plan {
             let after = self.remark(planned.clone(), &marks);
@@ -359,6 +378,37 @@ impl Job {
             }
         }
     }
+}
+
+/// Replaces the configured values of ignored attributes by their prior values.
+fn ignore_changes(
+    config: Value,
+    prior: &Value,
+    ignore: &IgnoreChanges,
+    schema: &ResourceSchema,
+) -> Value {
+    let names: Vec<String> = match ignore {
+        IgnoreChanges::None => return config,
+        IgnoreChanges::All => schema
+            .block
+            .attributes
+            .iter()
+            .filter(|(_, a)| a.required || a.optional)
+            .map(|(k, _)| k.clone())
+            .chain(schema.block.blocks.keys().cloned())
+            .collect(),
+        IgnoreChanges::Paths(ts) => ts.iter().map(|t| t.root.clone()).collect(),
+    };
+    let (Some(entries), Some(prior_entries)) = (config.entries(), prior.entries()) else {
+        return config;
+    };
+    let mut entries = entries.clone();
+    for n in names {
+        if let (Some(slot), Some(p)) = (entries.get_mut(&n), prior_entries.get(&n)) {
+            *slot = p.clone();
+        }
+    }
+    Value::object(entries)
 }
 
 /// Destroys one object (the destroy phase of an apply).

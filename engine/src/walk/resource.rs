@@ -209,7 +209,13 @@ impl<'a, 'w> Walker<'a, 'w> {
             }
             let keys = exp.keys();
             if phase == Phase::Plan {
-                self.plan_orphans(&abs, &keys, &exp);
+                self.plan_orphans(
+                    &abs,
+                    &keys,
+                    &exp,
+                    rc.lifecycle.prevent_destroy,
+                    (rc.file, rc.decl.span),
+                );
             }
             let dependencies = self.resource_dependencies(n, &inst);
             let mut values = BTreeMap::new();
@@ -275,12 +281,15 @@ impl<'a, 'w> Walker<'a, 'w> {
                         .find(|c| c.addr == addr && c.deposed.is_none())
                         .map(|c| c.action)
                 });
-                let force_replace = self
-                    .input
-                    .options
-                    .replace
-                    .contains(&addr_s)
-                    .then_some(Reason::ReplaceByRequest);
+                let force_replace = if self.input.options.replace.contains(&addr_s) {
+                    Some(Reason::ReplaceByRequest)
+                } else if phase == Phase::Plan
+                    && self.triggered(&rc.lifecycle.replace_triggered_by, &inst)
+                {
+                    Some(Reason::ReplaceByTriggers)
+                } else {
+                    None
+                };
                 // At apply, an instance the plan left alone keeps its state.
                 if phase == Phase::Apply
                     && planned.is_none_or(|a| a == Action::NoOp)
@@ -327,6 +336,8 @@ impl<'a, 'w> Walker<'a, 'w> {
                     refresh: self.input.options.refresh,
                     force_replace,
                     create_before_destroy: rc.lifecycle.create_before_destroy,
+                    prevent_destroy: rc.lifecycle.prevent_destroy,
+                    ignore_changes: rc.lifecycle.ignore_changes.clone(),
                     planned,
                     token,
                     dependencies: dependencies.clone(),
@@ -351,7 +362,44 @@ impl<'a, 'w> Walker<'a, 'w> {
     }
 
     /// State instances of `abs` that the expansion no longer has: planned for destruction.
-    fn plan_orphans(&mut self, abs: &AbsResource, keys: &[Option<InstanceKey>], exp: &Expansion) {
+    /// Whether a `replace_triggered_by` reference names a resource with a planned change (or
+    /// replacement) in `inst`.
+    fn triggered(&self, exprs: &[crate::config::Ex], inst: &ModuleInstance) -> bool {
+        exprs.iter().any(|e| {
+            terrane_dsl::eval::references(&e.expr).iter().any(|t| {
+                let Some(terrane_dsl::eval::TraversalStep::Attr(name, _)) = t.steps.first() else {
+                    return false;
+                };
+                let r = Resource::managed(&t.root, name);
+                let key = match t.steps.get(1) {
+                    Some(terrane_dsl::eval::TraversalStep::Index(k, _)) => Some(
+                        k.as_i64()
+                            .map(InstanceKey::Int)
+                            .or_else(|| k.as_str().map(|s| InstanceKey::Str(s.to_string()))),
+                    ),
+                    _ => None,
+                };
+                self.out.changes.iter().any(|c| {
+                    c.addr.module == *inst
+                        && c.addr.resource == r
+                        && key.as_ref().is_none_or(|k| c.addr.key == *k)
+                        && matches!(
+                            c.action,
+                            Action::Update | Action::DeleteThenCreate | Action::CreateThenDelete
+                        )
+                })
+            })
+        })
+    }
+
+    fn plan_orphans(
+        &mut self,
+        abs: &AbsResource,
+        keys: &[Option<InstanceKey>],
+        exp: &Expansion,
+        prevent_destroy: bool,
+        decl: (FileId, terrane_dsl::syntax::Span),
+    ) {
         let prefix = abs.to_string();
         let wanted: BTreeSet<String> = keys
             .iter()
@@ -370,6 +418,17 @@ impl<'a, 'w> Walker<'a, 'w> {
             let Ok(addr) = crate::addrs::parse_instance(&rec.address) else {
                 continue;
             };
+            if prevent_destroy && abs.resource.mode == ResourceMode::Managed {
+                self.out.diags.0.push(Diag::at(
+                    decl.0,
+                    Diagnostic::error(
+                        "Instance cannot be destroyed",
+                        format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
+                        decl.1,
+                    ),
+                ));
+                continue;
+            }
             let reason = match exp {
                 Expansion::Count(_) => Reason::DeleteBecauseCountIndex,
                 Expansion::ForEach(_) => Reason::DeleteBecauseEachKey,

@@ -285,3 +285,43 @@ output "x" {
     let o = w.run(&["plan", "-detailed-exitcode", "-var", "t=2"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+#[test]
+fn conditions_and_checks() {
+    let main = r#"
+variable "n" {
+  type    = number
+  default = 2
+}
+resource "terraform_data" "r" {
+  input = var.n
+  lifecycle {
+    precondition {
+      condition     = var.n < 10
+      error_message = "n must stay below 10."
+    }
+    postcondition {
+      condition     = self.output == var.n
+      error_message = "output must echo input."
+    }
+  }
+}
+check "small" {
+  assert {
+    condition     = var.n < 3
+    error_message = "n is getting large."
+  }
+}
+"#;
+    let w = Work::new("conditions", main);
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["plan", "-var", "n=5"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "a failed check is a warning: {t}");
+    assert!(t.contains("Check block assertion failed") && t.contains("n is getting large."), "{t}");
+    let o = w.run(&["plan", "-var", "n=50"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("Resource precondition failed") && t.contains("n must stay below 10."), "{t}");
+}

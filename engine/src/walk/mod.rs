@@ -138,6 +138,9 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         prior_by_addr,
     };
     rt.block_on(w.run());
+    if input.options.phase != Phase::Validate && !w.out.diags.has_errors() {
+        w.run_checks();
+    }
     w.out.values = std::mem::take(&mut w.values);
     w.out
 }
@@ -208,6 +211,29 @@ impl<'a, 'w> Walker<'a, 'w> {
                         if *r == 0 {
                             ready.push(d);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `check` blocks: each failed assertion is a warning, never an error.
+    fn run_checks(&mut self) {
+        for (path, module) in &self.input.config.modules {
+            for check in &module.checks {
+                for inst in self.values.module_instances(path) {
+                    let before = self.out.diags.0.len();
+                    self.check_conditions(
+                        &check.asserts,
+                        module,
+                        &inst,
+                        &values::Repetition::default(),
+                        None,
+                        "Check block assertion failed",
+                        (Some(check.decl.file), check.decl.span),
+                    );
+                    for d in &mut self.out.diags.0[before..] {
+                        d.diag.severity = terrane_dsl::Severity::Warning;
                     }
                 }
             }

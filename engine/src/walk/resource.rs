@@ -29,6 +29,7 @@ pub(crate) struct PendingNode {
     pub decl: terrane_dsl::syntax::Span,
     pub instances: BTreeMap<ModuleInstance, (Expansion, BTreeMap<Option<InstanceKey>, Value>)>,
     pub resource: Resource,
+    pub path: ModulePath,
 }
 
 /// The provider address recorded in the state: `provider["SOURCE"]`.
@@ -176,6 +177,7 @@ impl<'a, 'w> Walker<'a, 'w> {
             decl: rc.decl.span,
             instances: BTreeMap::new(),
             resource: r.clone(),
+            path: path.clone(),
         };
         for inst in self.values.module_instances(path) {
             let exp = self.expansion(rc.count.as_ref(), rc.for_each.as_ref(), module, &inst);
@@ -247,6 +249,21 @@ impl<'a, 'w> Walker<'a, 'w> {
                     self.error(Diag::at(rc.file, d));
                 }
                 if failed {
+                    node.ok = false;
+                    continue;
+                }
+                if !rc.lifecycle.preconditions.is_empty()
+                    && phase != Phase::Validate
+                    && !self.check_conditions(
+                        &rc.lifecycle.preconditions,
+                        module,
+                        &inst,
+                        &rep,
+                        None,
+                        "Resource precondition failed",
+                        (Some(rc.file), rc.decl.span),
+                    )
+                {
                     node.ok = false;
                     continue;
                 }
@@ -504,6 +521,33 @@ impl<'a, 'w> Walker<'a, 'w> {
         if let Some(c) = o.change {
             self.out.changes.push(c);
         }
+        let path = node.path.clone();
+        let resource = node.resource.clone();
+        let rep = node
+            .instances
+            .get(&o.module)
+            .map(|(exp, _)| exp.repetition(&o.key))
+            .unwrap_or_default();
+        let module = self.module(&path);
+        if let Some(rc) = module.resources.get(&resource) {
+            if o.ok && !rc.lifecycle.postconditions.is_empty() && o.value.is_wholly_known() {
+                let passed = self.check_conditions(
+                    &rc.lifecycle.postconditions,
+                    module,
+                    &o.module,
+                    &rep,
+                    Some(&o.value),
+                    "Resource postcondition failed",
+                    (Some(rc.file), rc.decl.span),
+                );
+                if !passed {
+                    if let Some(n) = pending.get_mut(&o.node) {
+                        n.ok = false;
+                    }
+                }
+            }
+        }
+        let node = pending.get_mut(&o.node)?;
         if let Some((_, vals)) = node.instances.get_mut(&o.module) {
             vals.insert(o.key, o.value);
         }

@@ -319,9 +319,63 @@ check "small" {
     let o = w.run(&["plan", "-var", "n=5"]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(0), "a failed check is a warning: {t}");
-    assert!(t.contains("Check block assertion failed") && t.contains("n is getting large."), "{t}");
+    assert!(
+        t.contains("Check block assertion failed") && t.contains("n is getting large."),
+        "{t}"
+    );
     let o = w.run(&["plan", "-var", "n=50"]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(1), "{t}");
-    assert!(t.contains("Resource precondition failed") && t.contains("n must stay below 10."), "{t}");
+    assert!(
+        t.contains("Resource precondition failed") && t.contains("n must stay below 10."),
+        "{t}"
+    );
+}
+
+#[test]
+fn moved_and_removed_blocks() {
+    let v1 = r#"
+resource "terraform_data" "old" {
+  count = 2
+  input = "x${count.index}"
+}
+resource "terraform_data" "gone" {
+  input = "g"
+}
+"#;
+    let w = Work::new("moved", v1);
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v2 = r#"
+resource "terraform_data" "new" {
+  count = 2
+  input = "x${count.index}"
+}
+moved {
+  from = terraform_data.old
+  to   = terraform_data.new
+}
+removed {
+  from = terraform_data.gone
+  lifecycle {
+    destroy = false
+  }
+}
+"#;
+    std::fs::write(w.path().join("main.tn"), v2).expect("writing main.tn");
+    let o = w.run(&["plan"]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(
+        !t.contains("will be created"),
+        "a moved resource is not created again: {t}"
+    );
+    assert!(
+        t.contains("terraform_data.gone will no longer be managed"),
+        "{t}"
+    );
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }

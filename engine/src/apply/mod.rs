@@ -149,8 +149,33 @@ pub fn apply(
             return applied;
         }
     };
-    let by_addr: BTreeMap<(String, Option<String>), &ResourceRecord> = input
-        .prior
+    // Moves first: the records take their new addresses in the state.
+    let mut moved_prior = input.prior.clone();
+    for c in &plan.changes {
+        let Some(prev) = &c.prev_addr else { continue };
+        let (old, new) = (prev.to_string(), c.addr.to_string());
+        let Ok(new_addr) = terrane_state::ResourceAddress::parse(&new) else {
+            continue;
+        };
+        for rec in moved_prior
+            .resources
+            .iter_mut()
+            .filter(|r| r.address == old)
+        {
+            let deposed = rec.deposed.clone();
+            rec.set_address(&new_addr);
+            let res = cs
+                .put_resource(rec)
+                .and_then(|_| cs.remove_resource(&old, deposed.as_deref()));
+            if let Err(e) = res {
+                applied
+                    .diags
+                    .0
+                    .push(bare("Failed to write the state", e.to_string()));
+            }
+        }
+    }
+    let by_addr: BTreeMap<(String, Option<String>), &ResourceRecord> = moved_prior
         .resources
         .iter()
         .map(|r| ((r.address.clone(), r.deposed.clone()), r))

@@ -71,7 +71,21 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         }
         return (plan, out);
     }
-    let out = walk(input, None);
+    // Moves rename state records first, so the walk plans them at their new addresses.
+    let mut moved_prior = prior.clone();
+    let mut move_diags = crate::source::Diags::default();
+    let moves = super::moves::apply_moves(input.config, &mut moved_prior, &mut move_diags);
+    let prior = &moved_prior;
+    let moved_input = WalkInput {
+        prior,
+        run: input.run.clone(),
+        evaluator: input.evaluator.clone(),
+        options: input.options.clone(),
+        host: std::sync::Arc::clone(&input.host),
+        ..*input
+    };
+    let mut out = walk(&moved_input, None);
+    out.diags.append(move_diags);
     plan.changes = out.changes.clone();
     plan.deferred = out.deferred.clone();
     let planned: BTreeSet<String> = plan.changes.iter().map(|c| c.addr.to_string()).collect();
@@ -105,6 +119,9 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     plan.changes
         .sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
     plan.outputs = output_changes(prior, &out);
+    let mut diags = crate::source::Diags::default();
+    super::moves::finish(input.config, &mut plan, &moves, &mut diags);
+    out.diags.append(diags);
     (plan, out)
 }
 

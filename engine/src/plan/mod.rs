@@ -3,3 +3,4 @@
 
 pub mod make;
 pub mod model;
+pub mod moves;

@@ -379,3 +379,52 @@ removed {
     let o = w.run(&["plan", "-detailed-exitcode"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+#[test]
+fn local_exec_provisioners_run_stream_and_taint() {
+    let main = r#"
+resource "terraform_data" "x" {
+  input = "hello"
+  provisioner "local-exec" {
+    command = "echo created ${self.output} > created.txt && echo $GREETING"
+    environment = {
+      GREETING = "streamed"
+    }
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "echo bye > destroyed.txt"
+  }
+}
+resource "terraform_data" "fails" {
+  input = "f"
+  provisioner "local-exec" {
+    command = "exit 3"
+  }
+}
+"#;
+    let w = Work::new("provisioners", main);
+    let o = w.run(&["apply", "-auto-approve"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("terraform_data.x (local-exec): streamed"),
+        "output is streamed: {t}"
+    );
+    assert!(t.contains("exit status 3"), "{t}");
+    let created = std::fs::read_to_string(w.path().join("created.txt")).unwrap_or_default();
+    assert_eq!(created.trim(), "created hello");
+    // The failed provisioner tainted its resource: the next plan replaces it, and only it.
+    let o = w.run(&["plan"]);
+    let t = text(&o);
+    assert!(t.contains("terraform_data.fails must be replaced"), "{t}");
+    assert!(!t.contains("terraform_data.x "), "{t}");
+    std::fs::write(w.path().join("main.tn"), main.replace("exit 3", "true"))
+        .expect("writing main.tn");
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        w.path().join("destroyed.txt").exists(),
+        "the destroy-time provisioner ran"
+    );
+}

@@ -5,6 +5,7 @@ pub mod addrs;
 pub mod apply;
 pub mod cli;
 pub mod config;
+pub mod events;
 pub mod graph;
 pub mod inputs;
 pub mod plan;

@@ -11,9 +11,17 @@ use terrane_dsl::Diagnostic;
 use terrane_provider::{Host, Provider};
 use terrane_state::{Backend, ChangeSet, OutputValue, ResourceRecord};
 
+use crate::addrs::InstanceKey;
+use crate::config::ProvisionerWhen;
+use crate::events::Event;
 use crate::plan::model::{Action, Plan};
 use crate::source::{Diag, Diags};
+use crate::walk::provision::Prepared;
+use crate::walk::scope::Site;
+use crate::walk::values::Repetition;
 use crate::walk::{walk, Phase, WalkInput, WalkOutput};
+use terrane_dsl::functions::CallContext;
+use terrane_dsl::value::Value;
 
 /// The result of an apply.
 #[derive(Default)]
@@ -49,14 +57,86 @@ fn provider_for_record(
     Some(p)
 }
 
+/// Destroy-time provisioners of the records' resources, each with a scope of `count.index`,
+/// `each.key` and `path` (all a destroy provisioner may use besides `self`).
+fn destroy_provisioners(
+    input: &WalkInput<'_>,
+    records: &[ResourceRecord],
+) -> BTreeMap<String, Vec<Prepared>> {
+    let mut out = BTreeMap::new();
+    for rec in records {
+        let Ok(addr) = crate::addrs::parse_instance(&rec.address) else {
+            continue;
+        };
+        let Some(module) = input.config.module(&addr.module.module()) else {
+            continue;
+        };
+        let Some(rc) = module.resources.get(&addr.resource) else {
+            continue;
+        };
+        let list: Vec<&crate::config::Provisioner> = rc
+            .provisioners
+            .iter()
+            .filter(|p| p.when == ProvisionerWhen::Destroy)
+            .collect();
+        if list.is_empty() {
+            continue;
+        }
+        let rep = match &addr.key {
+            Some(InstanceKey::Int(i)) => Repetition {
+                count_index: Some(Value::int(*i)),
+                ..Repetition::default()
+            },
+            Some(InstanceKey::Str(k)) => Repetition {
+                each_key: Some(Value::string(k)),
+                each_value: Some(Value::dynamic()),
+                ..Repetition::default()
+            },
+            None => Repetition::default(),
+        };
+        let values = crate::walk::values::Values::default();
+        let prepared = list
+            .into_iter()
+            .map(|p| {
+                let mut refs = crate::graph::build::body_refs(&p.body);
+                refs.retain(|t| matches!(t.root.as_str(), "count" | "each" | "path" | "terraform"));
+                let site = Site {
+                    config: input.config,
+                    module,
+                    instance: &addr.module,
+                    repetition: &rep,
+                    self_value: None,
+                    run: &input.run,
+                };
+                let (scope, _) = crate::walk::scope::build(&refs, &site, &values);
+                Prepared::new(
+                    p,
+                    scope,
+                    Arc::clone(&input.evaluator.functions),
+                    module.functions.clone(),
+                    CallContext {
+                        base_dir: input.run.cwd.clone(),
+                        plan_timestamp: None,
+                    },
+                )
+            })
+            .collect();
+        out.insert(rec.address.clone(), prepared);
+    }
+    out
+}
+
 /// Destroys `records` wave by wave, removing each from the state as it goes.
 fn destroy_all(
     records: Vec<ResourceRecord>,
     cs: &mut dyn ChangeSet,
-    host: &Arc<dyn Host>,
-    parallelism: usize,
+    input: &WalkInput<'_>,
     applied: &mut Applied,
 ) -> bool {
+    let host = &input.host;
+    let parallelism = input.options.parallelism;
+    let events = input.events.clone();
+    let destroy_provisioners = destroy_provisioners(input, &records);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -84,8 +164,38 @@ fn destroy_all(
                 continue;
             };
             let sem = Arc::clone(&sem);
+            let provisioners = destroy_provisioners
+                .get(&rec.address)
+                .cloned()
+                .unwrap_or_default();
+            let events = events.clone();
             handles.push(rt.spawn(async move {
+                let value = crate::walk::restore_marks(rec.clone());
+                for p in &provisioners {
+                    if let Err(e) =
+                        crate::walk::provision::run(p, &rec.address, &value, events.as_ref()).await
+                    {
+                        if !p.continue_on_failure {
+                            return (rec, Err(e));
+                        }
+                    }
+                }
+                let started = std::time::Instant::now();
+                if let Some(sink) = &events {
+                    sink(Event::Started {
+                        address: rec.address.clone(),
+                        verb: "Destroying",
+                    });
+                }
                 let r = crate::walk::job::destroy(p, rec.clone(), sem).await;
+                if let (Some(sink), Ok(())) = (&events, &r) {
+                    sink(Event::Finished {
+                        address: rec.address.clone(),
+                        verb: "Destroying",
+                        elapsed: started.elapsed(),
+                        id: None,
+                    });
+                }
                 (rec, r)
             }));
         }
@@ -217,14 +327,7 @@ pub fn apply(
             _ => {}
         }
     }
-    let parallelism = input.options.parallelism;
-    if !destroy_all(
-        to_destroy,
-        cs.as_mut(),
-        &input.host,
-        parallelism,
-        &mut applied,
-    ) {
+    if !destroy_all(to_destroy, cs.as_mut(), input, &mut applied) {
         let _ = cs.finish();
         return applied;
     }
@@ -253,6 +356,7 @@ pub fn apply(
                 ..input.options.clone()
             },
             host: Arc::clone(&input.host),
+            events: input.events.clone(),
         };
         let out = walk(&walk_input, Some(cs.as_mut()));
         for c in &out.changes {
@@ -267,7 +371,7 @@ pub fn apply(
         let failed = out.diags.has_errors();
         if !failed {
             // Invariant 3: deposed objects last.
-            destroy_all(deposed, cs.as_mut(), &input.host, parallelism, &mut applied);
+            destroy_all(deposed, cs.as_mut(), input, &mut applied);
             let outputs = out
                 .outputs
                 .iter()

@@ -50,7 +50,8 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
         eprintln!("\nError: Apply cancelled.");
         return 1;
     }
-    let input = walk_input(&p, pargs);
+    let mut input = walk_input(&p, pargs);
+    input.events = Some(super::progress::sink());
     let applied = crate::apply::apply(&input, &plan, &p.backend, &p.session.workspace);
     if !applied.diags.0.is_empty() {
         emit(&p.sources, &applied.diags, global, pargs.json);

@@ -7,6 +7,7 @@ mod fmt;
 mod fmt_files;
 mod output;
 mod plan;
+mod progress;
 mod report;
 mod validate;
 mod vars;

@@ -144,6 +144,7 @@ pub fn walk_input<'a>(p: &'a Prepared, args: &PlanArgs) -> WalkInput<'a> {
             replace: args.replace.clone(),
         },
         host: EngineHost::shared(&cwd),
+        events: None,
     }
 }
 

@@ -112,6 +112,7 @@ fn check(dir: &Path) -> (crate::source::Sources, crate::source::Diags) {
             replace: Vec::new(),
         },
         host: crate::session::EngineHost::shared(&cwd),
+        events: None,
     };
     let out = crate::walk::walk(&input, None);
     diags.append(out.diags);

@@ -82,6 +82,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         evaluator: input.evaluator.clone(),
         options: input.options.clone(),
         host: std::sync::Arc::clone(&input.host),
+        events: input.events.clone(),
         ..*input
     };
     let mut out = walk(&moved_input, None);

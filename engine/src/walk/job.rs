@@ -44,6 +44,9 @@ pub struct Job {
     pub token: Option<String>,
     pub dependencies: Vec<String>,
     pub semaphore: Arc<tokio::sync::Semaphore>,
+    /// Create-time provisioners, run after a successful create (apply only).
+    pub provisioners: Vec<super::provision::Prepared>,
+    pub events: Option<crate::events::EventSink>,
 }
 
 /// What a job reports back.
@@ -342,12 +345,65 @@ impl Job {
             planned_private: resp.planned_private,
             idempotency_token: self.token.clone(),
         };
-        match self.provider.apply_resource(req).await {
+        let verb = if action.creates() {
+            "Creating"
+        } else {
+            "Modifying"
+        };
+        let started = std::time::Instant::now();
+        if let Some(sink) = &self.events {
+            sink(crate::events::Event::Started {
+                address: self.addr.to_string(),
+                verb,
+            });
+        }
+        let result = self.provider.apply_resource(req).await;
+        if let (Some(sink), Ok(r)) = (&self.events, &result) {
+            let id = r
+                .new_state
+                .as_ref()
+                .and_then(|v| v.get_attr("id"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            sink(crate::events::Event::Finished {
+                address: self.addr.to_string(),
+                verb,
+                elapsed: started.elapsed(),
+                id,
+            });
+        }
+        match result {
             Ok(r) => match r.new_state {
                 Some(ns) => {
                     let v = self.remark(ns, &marks);
                     let mut o = self.outcome(v.clone());
                     o.record = self.record(v.clone(), r.private);
+                    if action.creates() {
+                        for p in &self.provisioners {
+                            let addr = self.addr.to_string();
+                            if let Err(e) =
+                                super::provision::run(p, &addr, &v, self.events.as_ref()).await
+                            {
+                                let mut d = Diagnostic::error(
+                                    "Provisioner failed",
+                                    format!("{addr}: {e}"),
+                                    terrane_dsl::syntax::Span::empty(0),
+                                );
+                                if p.continue_on_failure {
+                                    d.severity = terrane_dsl::Severity::Warning;
+                                    o.diags.push(d);
+                                    continue;
+                                }
+                                // As Terraform: a failed create-time provisioner taints the object.
+                                if let Some(rec) = o.record.as_mut() {
+                                    rec.status = ResourceStatus::Tainted;
+                                }
+                                o.diags.push(d);
+                                o.ok = false;
+                                break;
+                            }
+                        }
+                    }
                     let mut ch =
                         self.change(action, prior.map(|p| self.remark(p, &[])), Some(v), reason);
                     ch.replace_paths = replace_paths;

@@ -12,6 +12,7 @@ pub mod body;
 pub mod eval;
 pub mod job;
 mod nodes;
+pub mod provision;
 pub mod resource;
 pub mod scope;
 pub mod values;
@@ -66,6 +67,8 @@ pub struct WalkInput<'a> {
     pub plan: Option<&'a Plan>,
     pub options: WalkOptions,
     pub host: Arc<dyn Host>,
+    /// Where apply progress goes (the CLI prints it); `None` for none.
+    pub events: Option<crate::events::EventSink>,
 }
 
 /// What a walk produced.

@@ -339,6 +339,17 @@ impl<'a, 'w> Walker<'a, 'w> {
                     }
                     token = Some(t);
                 }
+                let provisioners = if phase == Phase::Apply {
+                    self.prepare_provisioners(
+                        rc,
+                        module,
+                        &inst,
+                        &rep,
+                        crate::config::ProvisionerWhen::Create,
+                    )
+                } else {
+                    Vec::new()
+                };
                 let job = Job {
                     node: n,
                     module: inst.clone(),
@@ -359,6 +370,8 @@ impl<'a, 'w> Walker<'a, 'w> {
                     token,
                     dependencies: dependencies.clone(),
                     semaphore: Arc::clone(semaphore),
+                    provisioners,
+                    events: self.input.events.clone(),
                 };
                 node.remaining += 1;
                 let tx = tx.clone();
@@ -379,6 +392,45 @@ impl<'a, 'w> Walker<'a, 'w> {
     }
 
     /// State instances of `abs` that the expansion no longer has: planned for destruction.
+    /// The provisioners of `rc` that run `when`, each with the scope its body needs (all but
+    /// `self`, which the job adds once the object exists).
+    fn prepare_provisioners(
+        &self,
+        rc: &crate::config::ResourceConfig,
+        module: &'a crate::config::Module,
+        inst: &ModuleInstance,
+        rep: &Repetition,
+        when: crate::config::ProvisionerWhen,
+    ) -> Vec<super::provision::Prepared> {
+        rc.provisioners
+            .iter()
+            .filter(|p| p.when == when)
+            .map(|p| {
+                let mut refs = crate::graph::build::body_refs(&p.body);
+                refs.retain(|t| t.root != "self");
+                let site = Site {
+                    config: self.input.config,
+                    module,
+                    instance: inst,
+                    repetition: rep,
+                    self_value: None,
+                    run: &self.input.run,
+                };
+                let (scope, _) = super::scope::build(&refs, &site, &self.values);
+                super::provision::Prepared::new(
+                    p,
+                    scope,
+                    Arc::clone(&self.input.evaluator.functions),
+                    module.functions.clone(),
+                    terrane_dsl::functions::CallContext {
+                        base_dir: self.input.run.cwd.clone(),
+                        plan_timestamp: self.input.evaluator.plan_timestamp.clone(),
+                    },
+                )
+            })
+            .collect()
+    }
+
     /// Whether a `replace_triggered_by` reference names a resource with a planned change (or
     /// replacement) in `inst`.
     fn triggered(&self, exprs: &[crate::config::Ex], inst: &ModuleInstance) -> bool {

@@ -428,3 +428,41 @@ resource "terraform_data" "fails" {
         "the destroy-time provisioner ran"
     );
 }
+
+#[test]
+fn ctrl_c_finishes_calls_in_flight_records_them_and_stops() {
+    let main = r#"
+resource "terraform_data" "slow" {
+  input = "s"
+  provisioner "local-exec" {
+    command = "sleep 2"
+  }
+}
+resource "terraform_data" "after" {
+  input = terraform_data.slow.id
+}
+"#;
+    let w = Work::new("ctrlc", main);
+    let child = Command::new(env!("CARGO_BIN_EXE_terrane"))
+        .args(["apply", "-auto-approve", "-no-color"])
+        .current_dir(w.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starting terrane");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("running kill");
+    assert!(status.success());
+    let o = child.wait_with_output().expect("waiting for terrane");
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("Operation interrupted"), "{t}");
+    // The call in flight finished and was recorded; what depends on it was not started.
+    let o = w.run(&["plan"]);
+    let t = text(&o);
+    assert!(t.contains("terraform_data.after will be created"), "{t}");
+    assert!(!t.contains("terraform_data.slow will be created"), "{t}");
+}

@@ -92,6 +92,8 @@ pub(crate) struct Walker<'a, 'w> {
     pub failed: HashSet<NodeIndex>,
     /// Resources whose provider is not available (validation goes on past them).
     pub unavailable: HashSet<NodeIndex>,
+    /// Ctrl-C was pressed: no new work starts.
+    pub stopping: bool,
     pub state: Option<&'w mut dyn ChangeSet>,
     pub prior_by_addr: HashMap<String, usize>,
 }
@@ -137,6 +139,7 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         providers: HashMap::new(),
         failed: HashSet::new(),
         unavailable: HashSet::new(),
+        stopping: false,
         state,
         prior_by_addr,
     };
@@ -173,7 +176,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                 let dep_failed = g
                     .neighbors_directed(n, Direction::Outgoing)
                     .any(|d| self.failed.contains(&d));
-                let visit = if dep_failed {
+                let visit = if dep_failed || self.stopping {
                     Visit::Failed
                 } else {
                     self.visit(n, &tx, &semaphore, &mut pending)
@@ -199,7 +202,25 @@ impl<'a, 'w> Walker<'a, 'w> {
             if done >= total {
                 break;
             }
-            let Some(outcome) = rx.recv().await else {
+            let outcome = if self.stopping || self.input.options.phase == Phase::Validate {
+                rx.recv().await
+            } else {
+                tokio::select! {
+                    o = rx.recv() => o,
+                    _ = tokio::signal::ctrl_c() => {
+                        // Ctrl-C: start nothing new, let the calls in flight finish and be
+                        // recorded, then stop.
+                        self.stopping = true;
+                        self.error(Diag::bare(terrane_dsl::Diagnostic::error(
+                            "Operation interrupted",
+                            "terrane was interrupted: the operations in progress were allowed to finish and were recorded in the state; nothing else was started.",
+                            terrane_dsl::syntax::Span::empty(0),
+                        )));
+                        continue;
+                    }
+                }
+            };
+            let Some(outcome) = outcome else {
                 break;
             };
             let n = outcome.node;

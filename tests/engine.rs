@@ -466,3 +466,27 @@ resource "terraform_data" "after" {
     assert!(t.contains("terraform_data.after will be created"), "{t}");
     assert!(!t.contains("terraform_data.slow will be created"), "{t}");
 }
+
+#[test]
+fn target_limits_the_plan_to_a_resource_and_its_dependencies() {
+    let main = r#"
+resource "terraform_data" "base" {
+  input = "b"
+}
+resource "terraform_data" "app" {
+  input = terraform_data.base.output
+}
+resource "terraform_data" "other" {
+  input = "o"
+}
+"#;
+    let w = Work::new("target", main);
+    let o = w.run(&["apply", "-auto-approve", "-target=terraform_data.app"]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("2 added"), "{t}");
+    let o = w.run(&["plan"]);
+    let t = text(&o);
+    assert!(t.contains("terraform_data.other will be created"), "{t}");
+    assert!(!t.contains("terraform_data.app will be created"), "{t}");
+}

@@ -372,11 +372,14 @@ pub fn apply(
         if !failed {
             // Invariant 3: deposed objects last.
             destroy_all(deposed, cs.as_mut(), input, &mut applied);
-            let outputs = out
-                .outputs
-                .iter()
-                .filter(|(_, (v, _))| !v.is_null())
-                .map(|(k, (v, s))| {
+            let mut outputs: terrane_state::Outputs = if input.options.targets.is_empty() {
+                Default::default()
+            } else {
+                // A targeted apply keeps the outputs it did not evaluate.
+                input.prior.outputs.clone()
+            };
+            outputs.extend(out.outputs.iter().filter(|(_, (v, _))| !v.is_null()).map(
+                |(k, (v, s))| {
                     (
                         k.clone(),
                         OutputValue {
@@ -384,8 +387,8 @@ pub fn apply(
                             sensitive: *s,
                         },
                     )
-                })
-                .collect();
+                },
+            ));
             if let Err(e) = cs.set_outputs(&outputs) {
                 applied
                     .diags

@@ -34,6 +34,9 @@ pub struct PlanArgs {
     /// Plan to replace this resource instance even if nothing forces it.
     #[arg(long = "replace", value_name = "ADDRESS")]
     pub replace: Vec<String>,
+    /// Plan only this resource, instance or module (and what it depends on).
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub target: Vec<String>,
     /// Exit 2 when the plan has changes (0 when none, 1 on error).
     #[arg(long = "detailed-exitcode")]
     pub detailed_exitcode: bool,
@@ -142,6 +145,7 @@ pub fn walk_input<'a>(p: &'a Prepared, args: &PlanArgs) -> WalkInput<'a> {
             refresh: args.refresh,
             parallelism: args.parallelism,
             replace: args.replace.clone(),
+            targets: args.target.clone(),
         },
         host: EngineHost::shared(&cwd),
         events: None,

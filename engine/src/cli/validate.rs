@@ -110,6 +110,7 @@ fn check(dir: &Path) -> (crate::source::Sources, crate::source::Diags) {
             refresh: false,
             parallelism: 10,
             replace: Vec::new(),
+            targets: Vec::new(),
         },
         host: crate::session::EngineHost::shared(&cwd),
         events: None,

@@ -100,6 +100,14 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         if rec.deposed.is_none() && resource_values_cover(&out.values, &addr) {
             continue;
         }
+        let targets = &input.options.targets;
+        if !targets.is_empty()
+            && !targets
+                .iter()
+                .any(|t| super::moves::within(&rec.address, t).is_some())
+        {
+            continue;
+        }
         plan.changes.push(ResourceChange {
             addr,
             prev_addr: None,

@@ -53,6 +53,63 @@ pub struct WalkOptions {
     pub parallelism: usize,
     /// `-replace=ADDR` addresses.
     pub replace: Vec<String>,
+    /// `-target=ADDR`: only these (resources, instances or modules) and what they depend on.
+    pub targets: Vec<String>,
+}
+
+/// The nodes a targeted walk visits: the targets and everything they depend on (all nodes
+/// when there are no targets).
+fn targeted_nodes(graph: &Graph, targets: &[String]) -> Option<HashSet<NodeIndex>> {
+    if targets.is_empty() {
+        return None;
+    }
+    let g = &graph.graph;
+    let mut stack: Vec<NodeIndex> = g
+        .node_indices()
+        .filter(|i| {
+            let name = match &g[*i] {
+                Node::Resource(path, r) => {
+                    if path.is_root() {
+                        r.to_string()
+                    } else {
+                        format!("{path}.{r}")
+                    }
+                }
+                Node::ModuleCall(path, n) => {
+                    if path.is_root() {
+                        format!("module.{n}")
+                    } else {
+                        format!("{path}.module.{n}")
+                    }
+                }
+                _ => return false,
+            };
+            targets.iter().any(|t| {
+                let base = t.split('[').next().unwrap_or(t);
+                crate::plan::moves::within(&name, base).is_some()
+                    || crate::plan::moves::within(base, &name).is_some()
+            })
+        })
+        .collect();
+    // Everything inside a targeted module counts too.
+    let modules: Vec<crate::addrs::ModulePath> = stack
+        .iter()
+        .filter_map(|i| match &g[*i] {
+            Node::ModuleCall(p, n) => Some(p.child(n)),
+            _ => None,
+        })
+        .collect();
+    stack.extend(g.node_indices().filter(|i| {
+        let m = g[*i].module();
+        modules.iter().any(|t| m.0.starts_with(&t.0))
+    }));
+    let mut seen = HashSet::new();
+    while let Some(i) = stack.pop() {
+        if seen.insert(i) {
+            stack.extend(g.neighbors_directed(i, Direction::Outgoing));
+        }
+    }
+    Some(seen)
 }
 
 /// Everything a walk reads.
@@ -171,12 +228,15 @@ impl<'a, 'w> Walker<'a, 'w> {
         let mut pending: HashMap<NodeIndex, resource::PendingNode> = HashMap::new();
         let mut done = 0usize;
         let total = g.node_count();
+        let targeted = targeted_nodes(self.input.graph, &self.input.options.targets);
         while done < total {
             while let Some(n) = ready.pop() {
                 let dep_failed = g
                     .neighbors_directed(n, Direction::Outgoing)
                     .any(|d| self.failed.contains(&d));
-                let visit = if dep_failed || self.stopping {
+                let visit = if targeted.as_ref().is_some_and(|t| !t.contains(&n)) {
+                    Visit::Done
+                } else if dep_failed || self.stopping {
                     Visit::Failed
                 } else {
                     self.visit(n, &tx, &semaphore, &mut pending)

@@ -490,3 +490,54 @@ resource "terraform_data" "other" {
     assert!(t.contains("terraform_data.other will be created"), "{t}");
     assert!(!t.contains("terraform_data.app will be created"), "{t}");
 }
+
+#[test]
+fn console_workspaces_graph_and_init() {
+    let main = r#"
+variable "n" {
+  default = 2
+}
+resource "terraform_data" "a" {
+  count = var.n
+  input = "item-${count.index}"
+}
+"#;
+    let w = Work::new("commands", main);
+    let o = w.run(&["init"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_terrane"))
+        .arg("console")
+        .current_dir(w.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("starting terrane console");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"terraform_data.a[1].output\nvar.n * 10\nlength(terraform_data.a)\n")
+            .expect("writing to console");
+    }
+    let o = child.wait_with_output().expect("console");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "\"item-1\"\n20\n2\n");
+    let o = w.run(&["graph"]);
+    let t = text(&o);
+    assert!(t.contains("\"terraform_data.a\" -> \"var.n\""), "{t}");
+    // A new workspace has its own, empty state.
+    let o = w.run(&["workspace", "new", "staging"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = w.run(&["workspace", "select", "default"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = w.run(&["workspace", "list"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "* default\n  staging\n\n"
+    );
+}

@@ -3,14 +3,17 @@
 
 mod apply;
 mod args;
+mod console;
 mod fmt;
 mod fmt_files;
+mod info;
 mod output;
 mod plan;
 mod progress;
 mod report;
 mod validate;
 mod vars;
+mod workspace;
 
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -49,6 +52,19 @@ enum Command {
     Destroy(apply::ApplyArgs),
     /// Show the root outputs.
     Output(output::OutputArgs),
+    /// Prepare the working directory.
+    Init(info::InitArgs),
+    /// Show terrane's version and its built-in providers.
+    Version(info::VersionArgs),
+    /// Show the providers the configuration uses.
+    Providers,
+    /// Print the dependency graph in DOT.
+    Graph,
+    /// Evaluate expressions against the configuration and state.
+    Console(console::ConsoleArgs),
+    /// Manage workspaces.
+    #[command(subcommand)]
+    Workspace(workspace::WorkspaceCommand),
 }
 
 /// Settings every command shares, resolved from the global options and the environment.
@@ -98,5 +114,11 @@ pub fn run() -> i32 {
         Command::Apply(args) => apply::run(args, vars, &global, false),
         Command::Destroy(args) => apply::run(args, vars, &global, true),
         Command::Output(args) => output::run(args, &global),
+        Command::Init(args) => info::init(args, &global),
+        Command::Version(args) => info::version(args),
+        Command::Providers => info::providers(&global),
+        Command::Graph => info::graph(&global),
+        Command::Console(_) => console::run(vars, &global),
+        Command::Workspace(cmd) => workspace::run(cmd),
     }
 }

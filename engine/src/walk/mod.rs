@@ -43,6 +43,9 @@ pub enum Phase {
     Plan,
     /// `apply`: carry out a plan, recording each result in the state as it comes.
     Apply,
+    /// `console`: evaluate against the state as it is: recorded values, no provider calls
+    /// beyond configuring providers.
+    Eval,
 }
 
 /// Options of a plan or apply walk.
@@ -201,7 +204,7 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         prior_by_addr,
     };
     rt.block_on(w.run());
-    if input.options.phase != Phase::Validate && !w.out.diags.has_errors() {
+    if matches!(input.options.phase, Phase::Plan | Phase::Apply) && !w.out.diags.has_errors() {
         w.run_checks();
     }
     w.out.values = std::mem::take(&mut w.values);

@@ -390,7 +390,7 @@ impl<'a, 'w> Walker<'a, 'w> {
             if failed {
                 return Visit::Failed;
             }
-            if self.input.options.phase != Phase::Validate {
+            if matches!(self.input.options.phase, Phase::Plan | Phase::Apply) {
                 let cfg = config.unmark_deep().0;
                 let p = Arc::clone(&provider);
                 let res = futures_block(p, cfg);

@@ -253,7 +253,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     continue;
                 }
                 if !rc.lifecycle.preconditions.is_empty()
-                    && phase != Phase::Validate
+                    && matches!(phase, Phase::Plan | Phase::Apply)
                     && !self.check_conditions(
                         &rc.lifecycle.preconditions,
                         module,
@@ -307,6 +307,14 @@ impl<'a, 'w> Walker<'a, 'w> {
                 } else {
                     None
                 };
+                // Evaluating against the state (console, outputs): recorded values, no calls.
+                if phase == Phase::Eval {
+                    let v = prior
+                        .map(restore_marks)
+                        .unwrap_or_else(|| Value::unknown(schema.block.implied_type()));
+                    values.insert(key, v);
+                    continue;
+                }
                 // At apply, an instance the plan left alone keeps its state.
                 if phase == Phase::Apply
                     && planned.is_none_or(|a| a == Action::NoOp)

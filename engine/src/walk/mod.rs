@@ -156,6 +156,10 @@ pub(crate) struct Walker<'a, 'w> {
     pub stopping: bool,
     pub state: Option<&'w mut dyn ChangeSet>,
     pub prior_by_addr: HashMap<String, usize>,
+    /// Prior records by resource (`AbsResource` string), for finding orphaned instances.
+    pub prior_by_resource: HashMap<String, Vec<usize>>,
+    /// At apply: the plan's action for each instance address.
+    pub planned_actions: HashMap<String, crate::plan::model::Action>,
 }
 
 /// Outcome of visiting a node.
@@ -192,6 +196,23 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         .filter(|(_, r)| r.deposed.is_none())
         .map(|(i, r)| (r.address.clone(), i))
         .collect();
+    let mut prior_by_resource: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in input.prior.resources.iter().enumerate() {
+        prior_by_resource
+            .entry(crate::apply::order::resource_part(&r.address).to_string())
+            .or_default()
+            .push(i);
+    }
+    let planned_actions = input
+        .plan
+        .map(|p| {
+            p.changes
+                .iter()
+                .filter(|c| c.deposed.is_none())
+                .map(|c| (c.addr.to_string(), c.action))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut w = Walker {
         input,
         values: Values::default(),
@@ -202,6 +223,8 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         stopping: false,
         state,
         prior_by_addr,
+        prior_by_resource,
+        planned_actions,
     };
     rt.block_on(w.run());
     if matches!(input.options.phase, Phase::Plan | Phase::Apply) && !w.out.diags.has_errors() {

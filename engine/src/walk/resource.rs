@@ -292,12 +292,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     .prior_by_addr
                     .get(&addr_s)
                     .map(|i| self.input.prior.resources[*i].clone());
-                let planned = self.input.plan.and_then(|p| {
-                    p.changes
-                        .iter()
-                        .find(|c| c.addr == addr && c.deposed.is_none())
-                        .map(|c| c.action)
-                });
+                let planned = self.planned_actions.get(&addr_s).copied();
                 let force_replace = if self.input.options.replace.contains(&addr_s) {
                     Some(Reason::ReplaceByRequest)
                 } else if phase == Phase::Plan
@@ -478,11 +473,12 @@ impl<'a, 'w> Walker<'a, 'w> {
         decl: (FileId, terrane_dsl::syntax::Span),
     ) {
         let prefix = abs.to_string();
+        let candidates = self.prior_by_resource.get(&prefix).cloned().unwrap_or_default();
         let wanted: BTreeSet<String> = keys
             .iter()
             .map(|k| abs.instance(k.clone()).to_string())
             .collect();
-        for rec in &self.input.prior.resources {
+        for rec in candidates.iter().map(|i| &self.input.prior.resources[*i]) {
             if rec.deposed.is_some() || wanted.contains(&rec.address) {
                 continue;
             }

@@ -541,3 +541,35 @@ resource "terraform_data" "a" {
         "* default\n  staging\n\n"
     );
 }
+
+#[test]
+fn import_blocks_bring_objects_under_management() {
+    let main = r#"
+locals {
+  ids = { one = "id-1", two = "id-2" }
+}
+import {
+  for_each = local.ids
+  to       = terraform_data.x[each.key]
+  id       = each.value
+}
+resource "terraform_data" "x" {
+  for_each = local.ids
+}
+output "ids" {
+  value = { for k, v in terraform_data.x : k => v.id }
+}
+"#;
+    let w = Work::new("import", main);
+    let o = w.run(&["plan"]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(!t.contains("will be created"), "imported, not created: {t}");
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = w.run(&["output", "-json", "ids"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v, serde_json::json!({"one": "id-1", "two": "id-2"}));
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

@@ -47,6 +47,9 @@ pub struct Job {
     /// Create-time provisioners, run after a successful create (apply only).
     pub provisioners: Vec<super::provision::Prepared>,
     pub events: Option<crate::events::EventSink>,
+    /// An `import` block brings this instance under management with this id (when the state
+    /// does not have it yet).
+    pub import_id: Option<String>,
 }
 
 /// What a job reports back.
@@ -218,6 +221,23 @@ impl Job {
                 }
             }
         }
+        let mut importing = None;
+        if prior.is_none() {
+            if let Some(id) = &self.import_id {
+                match self.import(&type_name, id).await {
+                    Ok(v) => {
+                        prior = Some(v);
+                        importing = Some(id.clone());
+                    }
+                    Err(e) => {
+                        return self.fail(
+                            &e.summary,
+                            format!("{}: importing {id:?}: {}", self.addr, e.detail),
+                        )
+                    }
+                }
+            }
+        }
         let tainted = self
             .prior
             .as_ref()
@@ -325,13 +345,18 @@ impl Job {
             let mut o = self.outcome(after.clone());
             let mut ch = self.change(action, before, Some(after), reason);
             ch.replace_paths = replace_paths;
+            ch.importing = importing;
             o.change = Some(ch);
             return o;
         }
         // Apply.
         if action == Action::NoOp {
             let v = self.remark(prior.unwrap_or(planned), &marks);
-            return self.outcome(v);
+            let mut o = self.outcome(v.clone());
+            if importing.is_some() {
+                o.record = self.record(v, None);
+            }
+            return o;
         }
         let req = ApplyRequest {
             type_name: type_name.clone(),
@@ -432,6 +457,24 @@ impl Job {
                 }
                 o
             }
+        }
+    }
+}
+
+impl Job {
+    /// Imports `id` and reads the object back (the state an import records).
+    async fn import(
+        &self,
+        type_name: &str,
+        id: &str,
+    ) -> Result<Value, terrane_provider::ProviderError> {
+        let found = self.provider.import_resource(type_name, id).await?;
+        let Some(first) = found.into_iter().next() else {
+            return Err(terrane_provider::ProviderError::new("Cannot import non-existent remote object", format!("While attempting to import an existing object to {}, the provider detected that no object exists with the given id.", self.addr)));
+        };
+        match self.provider.read_resource(type_name, first, None).await? {
+            Some(v) => Ok(v),
+            None => Err(terrane_provider::ProviderError::new("Cannot import non-existent remote object", format!("While attempting to import an existing object to {}, the provider detected that no object exists with the given id.", self.addr))),
         }
     }
 }

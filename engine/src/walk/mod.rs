@@ -10,6 +10,7 @@
 
 pub mod body;
 pub mod eval;
+mod imports;
 pub mod job;
 mod nodes;
 pub mod provision;

@@ -179,6 +179,14 @@ impl<'a, 'w> Walker<'a, 'w> {
             resource: r.clone(),
             path: path.clone(),
         };
+        let imports = if path.is_root()
+            && r.mode == ResourceMode::Managed
+            && matches!(phase, Phase::Plan | Phase::Apply)
+        {
+            self.imports_for(r)
+        } else {
+            Default::default()
+        };
         for inst in self.values.module_instances(path) {
             let exp = self.expansion(rc.count.as_ref(), rc.for_each.as_ref(), module, &inst);
             // Validation checks what it can of count/for_each, then decodes one instance with
@@ -375,6 +383,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     semaphore: Arc::clone(semaphore),
                     provisioners,
                     events: self.input.events.clone(),
+                    import_id: imports.get(&addr_s).cloned(),
                 };
                 node.remaining += 1;
                 let tx = tx.clone();
@@ -473,7 +482,11 @@ impl<'a, 'w> Walker<'a, 'w> {
         decl: (FileId, terrane_dsl::syntax::Span),
     ) {
         let prefix = abs.to_string();
-        let candidates = self.prior_by_resource.get(&prefix).cloned().unwrap_or_default();
+        let candidates = self
+            .prior_by_resource
+            .get(&prefix)
+            .cloned()
+            .unwrap_or_default();
         let wanted: BTreeSet<String> = keys
             .iter()
             .map(|k| abs.instance(k.clone()).to_string())

@@ -54,6 +54,19 @@ impl Session {
         if diags.has_errors() {
             return (None, sources, diags);
         }
+        if let Some(b) = &config.root().backend {
+            if b.kind != "local" {
+                diags.push(
+                    b.decl.file,
+                    terrane_dsl::Diagnostic::error(
+                        "Not supported yet",
+                        format!("The \"{}\" backend is not supported yet: terrane keeps state in its local SQLite store (.terrane/state.db). Remove the backend block, or use backend \"local\".", b.kind),
+                        b.decl.span,
+                    ),
+                );
+                return (None, sources, diags);
+            }
+        }
         let (graph, gdiags) = build(&config);
         diags.append(gdiags);
         if diags.has_errors() {

@@ -25,7 +25,11 @@ fn record(i: usize) -> ResourceRecord {
         ("ebs_optimized", Value::bool(false)),
         ("cpu_core_count", Value::int(2)),
     ]);
-    ResourceRecord::new(&a, "provider[\"registry.terraform.io/hashicorp/aws\"]", attrs)
+    ResourceRecord::new(
+        &a,
+        "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        attrs,
+    )
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -64,7 +68,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listed = b.list("default")?;
     let list = start.elapsed();
     assert_eq!(listed.len(), count);
-    println!("list {count} resources (addresses, ids): {:.3} s", list.as_secs_f64());
+    println!(
+        "list {count} resources (addresses, ids): {:.3} s",
+        list.as_secs_f64()
+    );
 
     let start = Instant::now();
     let snapshot = b.read("default")?;
@@ -79,7 +86,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let old = b.read_version("default", 1)?;
     let read_old = start.elapsed();
     assert_eq!(old.resources.len(), count);
-    println!("read version 1 back from history: {:.3} s", read_old.as_secs_f64());
+    println!(
+        "read version 1 back from history: {:.3} s",
+        read_old.as_secs_f64()
+    );
 
     let size = std::fs::metadata(b.path())?.len()
         + std::fs::metadata(b.path().with_extension("db-wal")).map_or(0, |m| m.len());

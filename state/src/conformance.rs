@@ -30,8 +30,11 @@ use crate::record::{LockInfo, OutputValue, Outputs, ResourceRecord, ResourceStat
 /// none.
 pub type Opener = Arc<dyn Fn(Option<EncryptionKey>) -> Result<Box<dyn Backend>> + Send + Sync>;
 
+/// One check of the suite.
+pub type Check = fn(&Opener);
+
 /// Every check, by name.
-pub const CHECKS: &[(&str, fn(&Opener))] = &[
+pub const CHECKS: &[(&str, Check)] = &[
     ("empty_workspace", empty_workspace),
     ("change_sets_make_versions", change_sets_make_versions),
     (

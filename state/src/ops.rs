@@ -147,7 +147,10 @@ pub fn mv(backend: &dyn Backend, workspace: &str, from: &str, to: &str) -> Resul
         for o in &snapshot.resources {
             let inside = target.matches(&o.parsed_address()?);
             if inside && !leaving.contains(&(o.address.as_str(), o.deposed.as_deref())) {
-                return Err(StateError::ResourceExists(format!("{target} ({})", o.address)));
+                return Err(StateError::ResourceExists(format!(
+                    "{target} ({})",
+                    o.address
+                )));
             }
         }
     }

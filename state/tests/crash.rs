@@ -38,7 +38,12 @@ fn killed_writer_loses_nothing_it_committed() {
     let db = dir.path().join("state.db");
     drop(SqliteBackend::open_with(&db, None).expect("create"));
     let mut child = Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--exact", "crash_child_writer", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "crash_child_writer",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, &db)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -60,7 +65,10 @@ fn killed_writer_loses_nothing_it_committed() {
         if let Some(i) = committed(&line) {
             last = Some(i);
         }
-        assert!(start.elapsed() < Duration::from_secs(120), "writer too slow");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "writer too slow"
+        );
     }
     child.kill().expect("SIGKILL");
     child.wait().expect("reap");
@@ -82,10 +90,14 @@ fn killed_writer_loses_nothing_it_committed() {
         let r = s.resource(&a).unwrap_or_else(|| panic!("{a} lost"));
         assert_eq!(r.id(), Some(format!("i-{i}").as_str()));
     }
-    assert!(s.resources.len() as u64 <= last + 2, "at most the write in flight extra");
+    assert!(
+        s.resources.len() as u64 <= last + 2,
+        "at most the write in flight extra"
+    );
     // The interrupted change set is closed by the next one.
     let mut cs = b.begin("default", "apply").expect("begin after crash");
-    cs.put_resource(&sample_record("aws_instance.after", "x")).expect("put");
+    cs.put_resource(&sample_record("aws_instance.after", "x"))
+        .expect("put");
     cs.finish().expect("finish");
     let h = b.history("default").expect("history");
     assert!(h.last().expect("version").complete);

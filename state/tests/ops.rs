@@ -3,9 +3,7 @@
 
 use terrane_state::conformance::sample_record;
 use terrane_state::ops::{self, Moved};
-use terrane_state::{
-    AddressPattern, Backend, ResourceStatus, SqliteBackend, StateError,
-};
+use terrane_state::{AddressPattern, Backend, ResourceStatus, SqliteBackend, StateError};
 
 fn store(addresses: &[(&str, &str)]) -> (tempfile::TempDir, SqliteBackend) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -53,20 +51,36 @@ fn list_filters_by_address_and_id() {
     };
     assert_eq!(
         names(ops::list(&b, "default", &pats(&["module.net"]), None).expect("list")),
-        ["module.net.aws_subnet.a[\"x\"]", "module.net.module.inner.aws_route.r"]
+        [
+            "module.net.aws_subnet.a[\"x\"]",
+            "module.net.module.inner.aws_route.r"
+        ]
     );
     assert_eq!(
-        names(ops::list(&b, "default", &pats(&["aws_instance.web", "data.aws_ami.ubuntu"]), None)
-            .expect("list")),
-        ["aws_instance.web[0]", "aws_instance.web[1]", "data.aws_ami.ubuntu"]
+        names(
+            ops::list(
+                &b,
+                "default",
+                &pats(&["aws_instance.web", "data.aws_ami.ubuntu"]),
+                None
+            )
+            .expect("list")
+        ),
+        [
+            "aws_instance.web[0]",
+            "aws_instance.web[1]",
+            "data.aws_ami.ubuntu"
+        ]
     );
     assert_eq!(
         names(ops::list(&b, "default", &[], Some("subnet-o")).expect("list")),
         ["module.other.aws_subnet.a"]
     );
-    assert!(ops::list(&b, "default", &pats(&["aws_instance.web[7]"]), None)
-        .expect("list")
-        .is_empty());
+    assert!(
+        ops::list(&b, "default", &pats(&["aws_instance.web[7]"]), None)
+            .expect("list")
+            .is_empty()
+    );
 }
 
 #[test]
@@ -110,7 +124,10 @@ fn mv_instances_resources_and_modules() {
         ]
     );
     let r = ops::show(&b, "default", "module.network.aws_subnet.a[\"x\"]").expect("moved");
-    assert_eq!((r.module.as_str(), r.id()), ("module.network", Some("subnet-x")));
+    assert_eq!(
+        (r.module.as_str(), r.id()),
+        ("module.network", Some("subnet-x"))
+    );
     // One version per mv, each with the move counted; the old addresses stay in history.
     let h = b.history("default").expect("history");
     assert_eq!(h.len(), 5);
@@ -146,23 +163,36 @@ fn mv_instances_resources_and_modules() {
         ops::mv(&b, "default", "module.other", "aws_instance.x"),
         Err(StateError::Invalid(_))
     ));
-    assert_eq!(b.history("default").expect("history").len(), 5, "no version for refusals");
+    assert_eq!(
+        b.history("default").expect("history").len(),
+        5,
+        "no version for refusals"
+    );
 }
 
 #[test]
 fn rm_forgets_records() {
     let (_d, b) = store(SAMPLE);
-    let removed = ops::rm(&b, "default", &pats(&["module.net", "aws_instance.web[0]"])).expect("rm");
+    let removed =
+        ops::rm(&b, "default", &pats(&["module.net", "aws_instance.web[0]"])).expect("rm");
     assert_eq!(removed.len(), 3);
     assert_eq!(
         addresses(&b),
-        ["aws_instance.web[1]", "data.aws_ami.ubuntu", "module.other.aws_subnet.a"]
+        [
+            "aws_instance.web[1]",
+            "data.aws_ami.ubuntu",
+            "module.other.aws_subnet.a"
+        ]
     );
     assert!(matches!(
         ops::rm(&b, "default", &pats(&["module.net"])),
         Err(StateError::NoSuchResource(_))
     ));
-    let last = b.history("default").expect("history").pop().expect("version");
+    let last = b
+        .history("default")
+        .expect("history")
+        .pop()
+        .expect("version");
     assert_eq!((last.removed, last.operation.as_str()), (3, "state rm"));
 }
 
@@ -193,7 +223,9 @@ fn taint_and_untaint() {
     let (_d, b) = store(SAMPLE);
     ops::taint(&b, "default", "aws_instance.web[0]").expect("taint");
     assert_eq!(
-        ops::show(&b, "default", "aws_instance.web[0]").expect("show").status,
+        ops::show(&b, "default", "aws_instance.web[0]")
+            .expect("show")
+            .status,
         ResourceStatus::Tainted
     );
     assert!(matches!(
@@ -202,7 +234,9 @@ fn taint_and_untaint() {
     ));
     ops::untaint(&b, "default", "aws_instance.web[0]").expect("untaint");
     assert_eq!(
-        ops::show(&b, "default", "aws_instance.web[0]").expect("show").status,
+        ops::show(&b, "default", "aws_instance.web[0]")
+            .expect("show")
+            .status,
         ResourceStatus::Ready
     );
     assert!(matches!(

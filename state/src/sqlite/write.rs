@@ -357,10 +357,7 @@ impl ChangeSet for SqliteChangeSet<'_> {
         let (ws, serial) = (self.ws, self.serial);
         self.write(|tx| close_version(tx, ws, serial, "complete"))?;
         self.finished = true;
-        let history = super::read::history(&self.backend.conn(), &self.workspace)?;
-        history
-            .into_iter()
-            .find(|v| v.serial == serial as u64)
+        super::read::version_info(&self.backend.conn(), ws, serial)?
             .ok_or_else(|| StateError::Corrupt(format!("version {serial} vanished")))
     }
 }

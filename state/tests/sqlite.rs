@@ -78,7 +78,7 @@ CREATE UNIQUE INDEX outputs_current ON outputs(workspace_id, name) WHERE serial_
 CREATE TABLE intents (workspace_id INTEGER NOT NULL, address TEXT NOT NULL, token TEXT NOT NULL,
     operation TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (workspace_id, address))
     WITHOUT ROWID;
-CREATE TABLE locks (workspace TEXT NOT NULL PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+CREATE TABLE locks (workspace TEXT NOT NULL PRIMARY KEY, id TEXT NOT NULL,
     who TEXT NOT NULL, operation TEXT NOT NULL, created TEXT NOT NULL, version TEXT NOT NULL,
     path TEXT NOT NULL) WITHOUT ROWID;
 INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00Z', '0.0.1');

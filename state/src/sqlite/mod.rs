@@ -192,6 +192,16 @@ impl SqliteBackend {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Runs `f` in one read transaction, so that everything it reads comes from the same
+    /// committed state even while another process writes.
+    fn reading<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.finish()?;
+        Ok(out)
+    }
+
     pub(crate) fn key(&self) -> Option<&EncryptionKey> {
         self.key.as_ref()
     }
@@ -287,19 +297,19 @@ impl Backend for SqliteBackend {
     }
 
     fn read(&self, workspace: &str) -> Result<Snapshot> {
-        read::current(&self.conn(), self.key(), workspace)
+        self.reading(|conn| read::current(conn, self.key(), workspace))
     }
 
     fn list(&self, workspace: &str) -> Result<Vec<ResourceSummary>> {
-        read::list(&self.conn(), self.key(), workspace)
+        self.reading(|conn| read::list(conn, self.key(), workspace))
     }
 
     fn read_version(&self, workspace: &str, serial: u64) -> Result<Snapshot> {
-        read::version(&self.conn(), self.key(), workspace, serial)
+        self.reading(|conn| read::version(conn, self.key(), workspace, serial))
     }
 
     fn history(&self, workspace: &str) -> Result<Vec<VersionInfo>> {
-        read::history(&self.conn(), workspace)
+        self.reading(|conn| read::history(conn, workspace))
     }
 
     fn lock(&self, workspace: &str, info: &LockInfo, timeout: Duration) -> Result<String> {

@@ -118,7 +118,7 @@ CREATE TABLE intents (
 ) WITHOUT ROWID;
 CREATE TABLE locks (
     workspace TEXT NOT NULL PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE CHECK (id <> ''),
+    id TEXT NOT NULL CHECK (id <> ''),
     who TEXT NOT NULL,
     operation TEXT NOT NULL,
     created TEXT NOT NULL,

@@ -75,6 +75,8 @@ CREATE TABLE outputs (id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, nam
     encrypted INTEGER NOT NULL, value BLOB NOT NULL, value_type BLOB NOT NULL,
     digest BLOB NOT NULL);
 CREATE UNIQUE INDEX outputs_current ON outputs(workspace_id, name) WHERE serial_to IS NULL;
+CREATE INDEX outputs_from ON outputs(workspace_id, serial_from);
+CREATE INDEX outputs_to ON outputs(workspace_id, serial_to);
 CREATE TABLE intents (workspace_id INTEGER NOT NULL, address TEXT NOT NULL, token TEXT NOT NULL,
     operation TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (workspace_id, address))
     WITHOUT ROWID;

@@ -14,9 +14,18 @@
 //! only closes it; a second write of the same record within version S updates S's row. So a
 //! write touches O(1) rows, the current state is the rows with `serial_to IS NULL` (a partial
 //! unique index), and any version S is `serial_from <= S AND (serial_to IS NULL OR serial_to >
-//! S)`. Each change set allocates its serial once, at `begin`. Writing an identical record is
-//! skipped (a digest of the payload is compared), so a refresh that changes nothing adds no
-//! rows.
+//! S)` (a scan of the workspace's rows: history reads are rare, so no index on `serial_from`
+//! slows every write). Each change set allocates its serial once, at `begin`, and keeps its
+//! added/changed/removed counts as it writes. Writing an identical record is skipped (a digest
+//! of the payload is compared), so a refresh that changes nothing adds no rows. The design
+//! was chosen over copying the state per version (O(N) per version) and over a change log
+//! replayed on read (reads of old versions O(history)).
+//!
+//! # Cost of a write
+//! One `put_resource` is one `BEGIN IMMEDIATE`, a lookup of the current row, an insert
+//! touching the table and one index (plus an update when it replaces a row), and a `COMMIT`:
+//! in WAL mode a few page frames appended to the log, no fsync. Measured by
+//! `examples/state_bench.rs`; SQLite's commit dominates, the encoding is a small part.
 //!
 //! # Crash safety
 //! WAL journal with `synchronous=NORMAL`: a committed transaction survives the process being
@@ -139,7 +148,7 @@ impl SqliteBackend {
         // checkpoints keep per-record commits cheap on large states.
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384;",
+             PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 4096;",
         )?;
         schema::migrate(&mut conn)?;
         let encrypted_store = check_key(&mut conn, key.as_ref())?;

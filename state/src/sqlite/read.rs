@@ -36,8 +36,9 @@ fn records(
     ))?;
     let mut q = stmt.query(rusqlite::params_from_iter(&args))?;
     let mut resources = Vec::new();
+    let mut types = crate::codec::TypeCache::default();
     while let Some(row) = q.next()? {
-        resources.push(rows::decode_resource(row, key)?);
+        resources.push(rows::decode_resource(row, key, &mut types)?);
     }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT name, sensitive, encrypted, value, value_type FROM outputs \

@@ -2,7 +2,7 @@
 //! offers the engine. Object-safe and `Send + Sync`, so the engine holds a `Box<dyn Backend>`
 //! and never knows which store it talks to.
 //!
-//! Contract, for every implementation (checked by [`crate::conformance`] when built with the
+//! Contract, for every implementation (checked by `crate::conformance` when built with the
 //! `testing` feature):
 //! - A workspace is created by its first write (or [`Backend::create_workspace`]); its lineage
 //!   (a UUID) is fixed then. Reading a workspace never written gives an empty snapshot at

@@ -28,6 +28,25 @@ pub fn decode_value(json: &str, type_json: &str, context: &str) -> Result<Value>
     from_json_typed(json, &ty).map_err(|e| value_error(context, e))
 }
 
+/// Parsed types by their JSON text: the records of one resource type share a few types, so a
+/// reader that decodes many records parses each type once.
+#[derive(Default)]
+pub struct TypeCache {
+    types: std::collections::HashMap<String, terrane_dsl::value::Type>,
+}
+
+impl TypeCache {
+    /// Decodes a value as [`decode_value`] does, parsing its type at most once per cache.
+    pub fn decode_value(&mut self, json: &str, type_json: &str, context: &str) -> Result<Value> {
+        if !self.types.contains_key(type_json) {
+            let ty = type_from_json(type_json).map_err(|e| value_error(context, e))?;
+            self.types.insert(type_json.to_string(), ty);
+        }
+        let ty = &self.types[type_json];
+        from_json_typed(json, ty).map_err(|e| value_error(context, e))
+    }
+}
+
 /// A value from JSON with no type: objects become objects, arrays tuples (as Terraform's
 /// `jsondecode`). Used for states imported from Terraform, whose attributes carry no type.
 pub fn decode_untyped(json: &str, context: &str) -> Result<Value> {

@@ -30,8 +30,11 @@ use crate::record::{LockInfo, OutputValue, Outputs, ResourceRecord, ResourceStat
 /// none.
 pub type Opener = Arc<dyn Fn(Option<EncryptionKey>) -> Result<Box<dyn Backend>> + Send + Sync>;
 
+/// One check of the suite.
+pub type Check = fn(&Opener);
+
 /// Every check, by name.
-pub const CHECKS: &[(&str, fn(&Opener))] = &[
+pub const CHECKS: &[(&str, Check)] = &[
     ("empty_workspace", empty_workspace),
     ("change_sets_make_versions", change_sets_make_versions),
     (
@@ -193,6 +196,36 @@ pub fn change_sets_make_versions(o: &Opener) {
     let h = b.history("default").expect("history");
     assert_eq!(h.iter().map(|v| v.serial).collect::<Vec<_>>(), [1, 2]);
     assert!(h.iter().all(|v| v.complete && v.operation == "apply"));
+
+    // Counts follow what a version did in the end: removed then put back is a change, put
+    // then removed is nothing, a re-put of a changed record counts once.
+    let mut a3 = a2.clone();
+    a3.attributes = Value::object_from([("id", Value::string("i-3"))]);
+    let mut cs = b.begin("default", "apply").expect("begin");
+    cs.remove_resource(&a2.address, None).expect("remove");
+    cs.put_resource(&a3).expect("put back");
+    cs.put_resource(&b1).expect("put new");
+    cs.remove_resource(&b1.address, None).expect("remove new");
+    cs.put_resource(&c).expect("identical");
+    let v = cs.finish().expect("finish");
+    assert_eq!((v.added, v.changed, v.removed), (0, 1, 0));
+    let mut cs = b.begin("default", "apply").expect("begin");
+    cs.put_resource(&a2).expect("put");
+    cs.put_resource(&a3).expect("put again");
+    cs.put_resource(&a2).expect("and back");
+    cs.remove_resource(&a2.address, None).expect("then remove");
+    cs.remove_resource(&c.address, None).expect("remove");
+    let v = cs.finish().expect("finish");
+    assert_eq!((v.added, v.changed, v.removed), (0, 0, 2));
+    let mut cs = b.begin("default", "apply").expect("begin");
+    cs.put_resource(&a2).expect("put");
+    cs.put_resource(&c).expect("put");
+    cs.finish().expect("finish");
+    assert_eq!(b.read("default").expect("read").resources, s2.resources);
+    assert_eq!(
+        b.read_version("default", 2).expect("v2").resources,
+        s2.resources
+    );
 
     // Deposed objects live beside the current one.
     let mut deposed = a2.clone();

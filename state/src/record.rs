@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use terrane_dsl::value::{Path, Value};
+use terrane_dsl::value::marks::only;
+use terrane_dsl::value::{Mark, Path, PathMarks, Value};
 
 use crate::address::ResourceAddress;
 use crate::error::{Result, StateError};
@@ -174,6 +175,31 @@ impl ResourceRecord {
         self.attributes.get_attr("id").and_then(Value::as_str)
     }
 
+    /// Sets the attributes from a value carrying `sensitive` marks: the marks are removed and
+    /// their places recorded in `sensitive_paths` (other marks are dropped: they are not state).
+    pub fn set_marked_attributes(&mut self, value: Value) {
+        let (plain, marks) = value.unmark_deep_with_paths();
+        self.attributes = plain;
+        self.sensitive_paths = marks
+            .into_iter()
+            .filter(|pm| pm.marks.contains(&Mark::Sensitive))
+            .map(|pm| pm.path)
+            .collect();
+    }
+
+    /// The attributes with `sensitive` marks put back at `sensitive_paths`.
+    pub fn marked_attributes(&self) -> Value {
+        let marks: Vec<PathMarks> = self
+            .sensitive_paths
+            .iter()
+            .map(|p| PathMarks {
+                path: p.clone(),
+                marks: only(Mark::Sensitive),
+            })
+            .collect();
+        self.attributes.clone().mark_with_paths(&marks)
+    }
+
     /// Moves the record to another address, updating every part.
     pub fn set_address(&mut self, address: &ResourceAddress) {
         self.address = address.to_string();
@@ -323,4 +349,62 @@ pub fn default_who() -> String {
         .or_else(|| std::env::var("COMPUTERNAME").ok())
         .unwrap_or_else(|| "localhost".to_string());
     format!("{user}@{host}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_check_their_address() {
+        let a = ResourceAddress::parse("module.m[\"k\"].aws_instance.web[3]").unwrap();
+        let mut r = ResourceRecord::new(&a, "p", Value::object_from([("id", Value::string("i"))]));
+        assert_eq!(r.module, "module.m[\"k\"]");
+        assert_eq!(r.index_key, Some(IndexKey::Int(3)));
+        assert_eq!(r.id(), Some("i"));
+        r.validate().unwrap();
+        r.index_key = None;
+        assert!(matches!(
+            r.validate(),
+            Err(StateError::InvalidRecord { .. })
+        ));
+        let b = ResourceAddress::parse("data.x.y").unwrap();
+        r.set_address(&b);
+        r.validate().unwrap();
+        assert_eq!(r.mode, Mode::Data);
+        r.address = "data.x.y[0]".into();
+        assert!(r.validate().is_err());
+        r.set_address(&b);
+        r.deposed = Some(String::new());
+        assert!(r.validate().is_err());
+    }
+
+    #[test]
+    fn sensitive_marks_become_paths_and_back() {
+        let v = Value::object_from([
+            ("user", Value::string("admin")),
+            ("pw", Value::string("hunter2").mark(Mark::Sensitive)),
+        ]);
+        let a = ResourceAddress::parse("aws_db_instance.db").unwrap();
+        let mut r = ResourceRecord::new(&a, "p", Value::null(terrane_dsl::value::Type::Dynamic));
+        r.set_marked_attributes(v.clone());
+        assert!(!r.attributes.contains_marked());
+        assert_eq!(r.sensitive_paths, vec![Path::root().attr("pw")]);
+        let back = r.marked_attributes();
+        assert!(back.get_attr("pw").unwrap().is_sensitive());
+        assert!(!back.get_attr("user").unwrap().is_sensitive());
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn who_is_user_at_host() {
+        let who = default_who();
+        assert!(
+            who.contains('@') && !who.starts_with('@') && !who.ends_with('@'),
+            "{who}"
+        );
+        let l = LockInfo::new("plan");
+        assert_eq!(l.id.len(), 36);
+        assert_eq!(l.operation, "plan");
+    }
 }

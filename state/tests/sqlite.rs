@@ -75,10 +75,12 @@ CREATE TABLE outputs (id INTEGER PRIMARY KEY, workspace_id INTEGER NOT NULL, nam
     encrypted INTEGER NOT NULL, value BLOB NOT NULL, value_type BLOB NOT NULL,
     digest BLOB NOT NULL);
 CREATE UNIQUE INDEX outputs_current ON outputs(workspace_id, name) WHERE serial_to IS NULL;
+CREATE INDEX outputs_from ON outputs(workspace_id, serial_from);
+CREATE INDEX outputs_to ON outputs(workspace_id, serial_to);
 CREATE TABLE intents (workspace_id INTEGER NOT NULL, address TEXT NOT NULL, token TEXT NOT NULL,
     operation TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (workspace_id, address))
     WITHOUT ROWID;
-CREATE TABLE locks (workspace TEXT NOT NULL PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+CREATE TABLE locks (workspace TEXT NOT NULL PRIMARY KEY, id TEXT NOT NULL,
     who TEXT NOT NULL, operation TEXT NOT NULL, created TEXT NOT NULL, version TEXT NOT NULL,
     path TEXT NOT NULL) WITHOUT ROWID;
 INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00Z', '0.0.1');

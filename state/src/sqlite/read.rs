@@ -36,8 +36,9 @@ fn records(
     ))?;
     let mut q = stmt.query(rusqlite::params_from_iter(&args))?;
     let mut resources = Vec::new();
+    let mut types = crate::codec::TypeCache::default();
     while let Some(row) = q.next()? {
-        resources.push(rows::decode_resource(row, key)?);
+        resources.push(rows::decode_resource(row, key, &mut types)?);
     }
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT name, sensitive, encrypted, value, value_type FROM outputs \
@@ -124,30 +125,44 @@ pub fn version(
     })
 }
 
+const VERSION_COLUMNS: &str = "serial, time, operation, status, added, changed, removed";
+
+fn version_row(r: &rusqlite::Row<'_>) -> Result<VersionInfo> {
+    let n = |v: i64| u64::try_from(v).map_err(|_| StateError::Corrupt(format!("count {v}")));
+    Ok(VersionInfo {
+        serial: n(r.get(0)?)?,
+        time: parse_time(&r.get::<_, String>(1)?)?,
+        operation: r.get(2)?,
+        complete: r.get::<_, String>(3)? == "complete",
+        added: n(r.get(4)?)?,
+        changed: n(r.get(5)?)?,
+        removed: n(r.get(6)?)?,
+    })
+}
+
 /// Every version of `workspace`, oldest first (empty for an unknown workspace).
 pub fn history(conn: &Connection, workspace: &str) -> Result<Vec<VersionInfo>> {
     let Some(ws) = find_workspace(conn, workspace)? else {
         return Ok(Vec::new());
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT serial, time, operation, status, added, changed, removed FROM versions \
-         WHERE workspace_id = ?1 ORDER BY serial",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VERSION_COLUMNS} FROM versions WHERE workspace_id = ?1 ORDER BY serial"
+    ))?;
     let mut q = stmt.query(params![ws.id])?;
     let mut out = Vec::new();
-    let n = |v: i64| u64::try_from(v).map_err(|_| StateError::Corrupt(format!("count {v}")));
     while let Some(r) = q.next()? {
-        out.push(VersionInfo {
-            serial: n(r.get(0)?)?,
-            time: parse_time(&r.get::<_, String>(1)?)?,
-            operation: r.get(2)?,
-            complete: r.get::<_, String>(3)? == "complete",
-            added: n(r.get(4)?)?,
-            changed: n(r.get(5)?)?,
-            removed: n(r.get(6)?)?,
-        });
+        out.push(version_row(r)?);
     }
     Ok(out)
+}
+
+/// One version's history entry.
+pub fn version_info(conn: &Connection, ws: i64, serial: i64) -> Result<Option<VersionInfo>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {VERSION_COLUMNS} FROM versions WHERE workspace_id = ?1 AND serial = ?2"
+    ))?;
+    let mut q = stmt.query(params![ws, serial])?;
+    q.next()?.map(version_row).transpose()
 }
 
 /// The current records' summaries, reading the `id` attribute without decoding values (plain

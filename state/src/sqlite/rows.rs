@@ -143,7 +143,11 @@ fn corrupt(what: &str, detail: impl std::fmt::Display) -> StateError {
 }
 
 /// Decodes a row selected with [`RESOURCE_COLUMNS`] (starting at column 0).
-pub fn decode_resource(row: &Row<'_>, key: Option<&EncryptionKey>) -> Result<ResourceRecord> {
+pub fn decode_resource(
+    row: &Row<'_>,
+    key: Option<&EncryptionKey>,
+    types: &mut codec::TypeCache,
+) -> Result<ResourceRecord> {
     let address: String = row.get(0)?;
     let what = address.as_str();
     let deposed: String = row.get(1)?;
@@ -179,7 +183,7 @@ pub fn decode_resource(row: &Row<'_>, key: Option<&EncryptionKey>) -> Result<Res
         index_key,
         provider: row.get(7)?,
         schema_version: u64::try_from(schema_version).map_err(|e| corrupt(what, e))?,
-        attributes: codec::decode_value(&attrs, &attrs_type, &format!("{what}'s attributes"))?,
+        attributes: types.decode_value(&attrs, &attrs_type, &format!("{what}'s attributes"))?,
         sensitive_paths: codec::paths_from_json(&sensitive)?,
         dependencies: serde_json::from_str(&dependencies).map_err(|e| corrupt(what, e))?,
         status: ResourceStatus::parse(&status)

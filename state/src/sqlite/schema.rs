@@ -13,7 +13,9 @@
 //!   set runs, `complete` when finished, `interrupted` if its writer died).
 //! - `resources(...)`: one row per resource record *version*, valid for the serials
 //!   `serial_from <= s < serial_to` (`serial_to` NULL while current). A partial UNIQUE index
-//!   keeps at most one current row per `(workspace, address, deposed)`.
+//!   keeps at most one current row per `(workspace, address, deposed)`; `resources_to`
+//!   (closed rows only) finds the rows a version closed. Reading an old version scans the
+//!   workspace's rows: history reads are rare, writes are not.
 //! - `outputs(...)`: the same scheme for root outputs.
 //! - `intents(workspace_id, address, token, operation, created)`: unconfirmed create calls.
 //! - `locks(workspace, id, who, operation, created, version, path)`: held locks.
@@ -118,7 +120,7 @@ CREATE TABLE intents (
 ) WITHOUT ROWID;
 CREATE TABLE locks (
     workspace TEXT NOT NULL PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE CHECK (id <> ''),
+    id TEXT NOT NULL CHECK (id <> ''),
     who TEXT NOT NULL,
     operation TEXT NOT NULL,
     created TEXT NOT NULL,
@@ -127,11 +129,21 @@ CREATE TABLE locks (
 ) WITHOUT ROWID;
 "#;
 
-/// Version 2: resource identities (Terraform 1.12's `identity` and its schema version).
+/// Version 2: resource identities (Terraform 1.12's `identity` and its schema version), and
+/// cheaper writes: inserting a current row touches only the table and `resources_current`
+/// (`resources_key` and `resources_from` are dropped: change sets keep their counts as they
+/// write; `resources_to` only holds closed rows, keyed for exact lookups).
 pub const V2: &str = r#"
 ALTER TABLE resources ADD COLUMN identity_schema_version INTEGER NOT NULL DEFAULT 0
     CHECK (identity_schema_version >= 0);
 ALTER TABLE resources ADD COLUMN identity BLOB;
+DROP INDEX IF EXISTS resources_key;
+DROP INDEX IF EXISTS resources_from;
+DROP INDEX IF EXISTS resources_to;
+CREATE INDEX resources_to ON resources(workspace_id, serial_to, address, deposed)
+    WHERE serial_to IS NOT NULL;
+DROP INDEX IF EXISTS outputs_to;
+CREATE INDEX outputs_to ON outputs(workspace_id, serial_to) WHERE serial_to IS NOT NULL;
 "#;
 
 /// Every migration, in order: `MIGRATIONS[i]` brings the schema to version `i + 1`.

@@ -66,34 +66,68 @@ pub fn ensure_workspace(tx: &Transaction<'_>, name: &str) -> Result<Workspace> {
     })
 }
 
-/// Counts the records added, changed and removed by version `serial`.
+/// Counts the records added, changed and removed by version `serial` from its rows: rows it
+/// opened (a scan: only needed for versions whose writer died, whose counts were not kept),
+/// rows it closed, and the keys with both (changed).
 fn count_changes(tx: &Connection, ws: i64, serial: i64) -> Result<(i64, i64, i64)> {
     let count = |sql: &str| -> Result<i64> {
         Ok(tx
             .prepare_cached(sql)?
             .query_row(params![ws, serial], |r| r.get(0))?)
     };
-    let added = count(
-        "SELECT count(*) FROM resources n WHERE n.workspace_id = ?1 AND n.serial_from = ?2 \
-         AND NOT EXISTS (SELECT 1 FROM resources o WHERE o.workspace_id = ?1 \
-         AND o.address = n.address AND o.deposed = n.deposed AND o.serial_to = ?2)",
+    let opened =
+        count("SELECT count(*) FROM resources WHERE workspace_id = ?1 AND serial_from = ?2")?;
+    let closed = count(
+        "SELECT count(*) FROM resources WHERE workspace_id = ?1 AND serial_to = ?2 \
+         AND serial_to IS NOT NULL",
     )?;
     let changed = count(
         "SELECT count(*) FROM resources n WHERE n.workspace_id = ?1 AND n.serial_from = ?2 \
-         AND EXISTS (SELECT 1 FROM resources o WHERE o.workspace_id = ?1 \
-         AND o.address = n.address AND o.deposed = n.deposed AND o.serial_to = ?2)",
+         AND EXISTS (SELECT 1 FROM resources o WHERE o.workspace_id = ?1 AND o.serial_to = ?2 \
+         AND o.serial_to IS NOT NULL AND o.address = n.address AND o.deposed = n.deposed)",
     )?;
-    let removed = count(
-        "SELECT count(*) FROM resources o WHERE o.workspace_id = ?1 AND o.serial_to = ?2 \
-         AND NOT EXISTS (SELECT 1 FROM resources n WHERE n.workspace_id = ?1 \
-         AND n.address = o.address AND n.deposed = o.deposed AND n.serial_from = ?2)",
-    )?;
-    Ok((added, changed, removed))
+    Ok((opened - changed, changed, closed - changed))
+}
+
+/// How one write changed its version's counts (added, changed, removed records).
+#[derive(Clone, Copy, Default)]
+struct Counts {
+    added: i64,
+    changed: i64,
+    removed: i64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.added += o.added;
+        self.changed += o.changed;
+        self.removed += o.removed;
+    }
+}
+
+/// Whether version `serial` closed a row of the record (it existed when the version began).
+fn closed_in(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM resources WHERE workspace_id = ?1 AND serial_to = ?2 \
+             AND serial_to IS NOT NULL AND address = ?3 AND deposed = ?4",
+        )?
+        .exists(params![ws, serial, address, deposed])?)
 }
 
 /// Records a version's counts and final status.
-fn close_version(tx: &Connection, ws: i64, serial: i64, status: &str) -> Result<()> {
-    let (added, changed, removed) = count_changes(tx, ws, serial)?;
+fn close_version(
+    tx: &Connection,
+    ws: i64,
+    serial: i64,
+    status: &str,
+    counts: Counts,
+) -> Result<()> {
+    let Counts {
+        added,
+        changed,
+        removed,
+    } = counts;
     tx.execute(
         "UPDATE versions SET status = ?3, added = ?4, changed = ?5, removed = ?6 \
          WHERE workspace_id = ?1 AND serial = ?2",
@@ -116,7 +150,13 @@ fn new_version(
         .query_map(params![ws.id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for serial in open {
-        close_version(tx, ws.id, serial, "interrupted")?;
+        let (added, changed, removed) = count_changes(tx, ws.id, serial)?;
+        let counts = Counts {
+            added,
+            changed,
+            removed,
+        };
+        close_version(tx, ws.id, serial, "interrupted", counts)?;
     }
     let serial = (ws.serial + 1).max(min_serial);
     tx.execute(
@@ -144,8 +184,8 @@ const INSERT_RESOURCE: &str = "INSERT INTO resources (workspace_id, serial_from,
     sensitive_paths, private, identity_schema_version, identity, digest) VALUES (?1, ?2, ?3, \
     ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 
-/// Writes one record into version `serial`. Returns whether anything changed.
-fn put(tx: &Connection, ws: i64, serial: i64, row: &ResourceRow) -> Result<bool> {
+/// Writes one record into version `serial`. Returns how the version's counts change.
+fn put(tx: &Connection, ws: i64, serial: i64, row: &ResourceRow) -> Result<Counts> {
     let current: Option<(i64, i64, Vec<u8>)> = tx
         .prepare_cached(
             "SELECT id, serial_from, digest FROM resources WHERE workspace_id = ?1 \
@@ -155,32 +195,52 @@ fn put(tx: &Connection, ws: i64, serial: i64, row: &ResourceRow) -> Result<bool>
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
-    if let Some((id, from, digest)) = current {
-        if digest == row.digest {
-            return Ok(false);
+    if let Some((_, from, digest)) = &current {
+        let from = *from;
+        if *digest == row.digest {
+            return Ok(Counts::default());
         }
         if from > serial {
             return Err(StateError::Invalid(format!(
                 "version {serial} is no longer the newest: version {from} was started since"
             )));
         }
-        if from == serial {
+    }
+    let counts = match current {
+        // Rewritten within this version: already counted.
+        Some((id, from, _)) if from == serial => {
             tx.prepare_cached("DELETE FROM resources WHERE id = ?1")?
                 .execute(params![id])?;
-        } else {
+            Counts::default()
+        }
+        Some((id, _, _)) => {
             tx.prepare_cached("UPDATE resources SET serial_to = ?2 WHERE id = ?1")?
                 .execute(params![id, serial])?;
+            Counts {
+                changed: 1,
+                ..Counts::default()
+            }
         }
-    }
+        // Removed earlier in this version, back now: a change, not a removal.
+        None if closed_in(tx, ws, serial, &row.address, &row.deposed)? => Counts {
+            changed: 1,
+            removed: -1,
+            ..Counts::default()
+        },
+        None => Counts {
+            added: 1,
+            ..Counts::default()
+        },
+    };
     let mut all: Vec<&dyn rusqlite::ToSql> = vec![&ws, &serial];
     all.extend(rows::resource_params(row));
     tx.prepare_cached(INSERT_RESOURCE)?
         .execute(rusqlite::params_from_iter(all))?;
-    Ok(true)
+    Ok(counts)
 }
 
-/// Removes one record from version `serial` on.
-fn remove(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -> Result<bool> {
+/// Removes one record from version `serial` on. Returns how the version's counts change.
+fn remove(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -> Result<Counts> {
     let current: Option<(i64, i64)> = tx
         .prepare_cached(
             "SELECT id, serial_from FROM resources WHERE workspace_id = ?1 \
@@ -191,16 +251,31 @@ fn remove(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -
         })
         .optional()?;
     let Some((id, from)) = current else {
-        return Ok(false);
+        return Ok(Counts::default());
     };
     if from == serial {
         tx.prepare_cached("DELETE FROM resources WHERE id = ?1")?
             .execute(params![id])?;
-    } else {
-        tx.prepare_cached("UPDATE resources SET serial_to = ?2 WHERE id = ?1")?
-            .execute(params![id, serial])?;
+        // Written in this version: undo its count.
+        return Ok(if closed_in(tx, ws, serial, address, deposed)? {
+            Counts {
+                changed: -1,
+                removed: 1,
+                ..Counts::default()
+            }
+        } else {
+            Counts {
+                added: -1,
+                ..Counts::default()
+            }
+        });
     }
-    Ok(true)
+    tx.prepare_cached("UPDATE resources SET serial_to = ?2 WHERE id = ?1")?
+        .execute(params![id, serial])?;
+    Ok(Counts {
+        removed: 1,
+        ..Counts::default()
+    })
 }
 
 /// Replaces the current outputs with `outputs` from version `serial` on.
@@ -267,6 +342,11 @@ pub struct SqliteChangeSet<'a> {
     ws: i64,
     serial: i64,
     finished: bool,
+    /// Whether the workspace may hold intents (some were left when the change set began, or
+    /// it recorded one): when not, a put skips clearing one.
+    may_have_intents: bool,
+    /// The version's counts so far (each added after its write committed).
+    counts: Counts,
 }
 
 impl<'a> SqliteChangeSet<'a> {
@@ -281,6 +361,9 @@ impl<'a> SqliteChangeSet<'a> {
         let ws = ensure_workspace(&tx, workspace)?;
         let lineage = ws.lineage.clone();
         let serial = new_version(&tx, &ws, &lineage, operation, 0)?;
+        let may_have_intents = tx
+            .prepare_cached("SELECT 1 FROM intents WHERE workspace_id = ?1 LIMIT 1")?
+            .exists(params![ws.id])?;
         tx.commit()?;
         Ok(SqliteChangeSet {
             backend,
@@ -288,19 +371,28 @@ impl<'a> SqliteChangeSet<'a> {
             ws: ws.id,
             serial: to_i64(serial)?,
             finished: false,
+            may_have_intents,
+            counts: Counts::default(),
         })
     }
 
-    /// Runs `f` in one immediate transaction.
+    /// Runs `f` in one immediate transaction (its BEGIN and COMMIT prepared once and cached:
+    /// this is the hot path of an apply).
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         if self.finished {
             return Err(StateError::ChangeSetFinished(self.workspace.clone()));
         }
-        let mut conn = self.backend.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        let conn = self.backend.conn();
+        conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        let out = f(&conn).and_then(|out| {
+            conn.prepare_cached("COMMIT")?.execute([])?;
+            Ok(out)
+        });
+        if out.is_err() && !conn.is_autocommit() {
+            // Best effort: the error that matters is the one returned.
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        out
     }
 }
 
@@ -313,20 +405,28 @@ impl ChangeSet for SqliteChangeSet<'_> {
     fn put_resource(&mut self, record: &crate::record::ResourceRecord) -> Result<()> {
         let row = rows::encode_resource(record, self.backend.key())?;
         let (ws, serial) = (self.ws, self.serial);
-        self.write(|tx| {
-            put(tx, ws, serial, &row)?;
-            tx.prepare_cached("DELETE FROM intents WHERE workspace_id = ?1 AND address = ?2")?
-                .execute(params![ws, row.address])?;
-            Ok(())
-        })
+        let may_have_intents = self.may_have_intents;
+        let counts = self.write(|tx| {
+            let counts = put(tx, ws, serial, &row)?;
+            if may_have_intents {
+                tx.prepare_cached("DELETE FROM intents WHERE workspace_id = ?1 AND address = ?2")?
+                    .execute(params![ws, row.address])?;
+            }
+            Ok(counts)
+        })?;
+        self.counts += counts;
+        Ok(())
     }
 
     fn remove_resource(&mut self, address: &str, deposed: Option<&str>) -> Result<()> {
         let (ws, serial) = (self.ws, self.serial);
-        self.write(|tx| remove(tx, ws, serial, address, deposed.unwrap_or("")).map(|_| ()))
+        let counts = self.write(|tx| remove(tx, ws, serial, address, deposed.unwrap_or("")))?;
+        self.counts += counts;
+        Ok(())
     }
 
     fn record_intent(&mut self, address: &str, token: &str) -> Result<()> {
+        self.may_have_intents = true;
         let ws = self.ws;
         self.write(|tx| {
             tx.prepare_cached(
@@ -355,12 +455,10 @@ impl ChangeSet for SqliteChangeSet<'_> {
 
     fn finish(mut self: Box<Self>) -> Result<VersionInfo> {
         let (ws, serial) = (self.ws, self.serial);
-        self.write(|tx| close_version(tx, ws, serial, "complete"))?;
+        let counts = self.counts;
+        self.write(|tx| close_version(tx, ws, serial, "complete", counts))?;
         self.finished = true;
-        let history = super::read::history(&self.backend.conn(), &self.workspace)?;
-        history
-            .into_iter()
-            .find(|v| v.serial == serial as u64)
+        super::read::version_info(&self.backend.conn(), ws, serial)?
             .ok_or_else(|| StateError::Corrupt(format!("version {serial} vanished")))
     }
 }
@@ -402,16 +500,17 @@ pub fn write_snapshot(
         )?
         .query_map(params![ws.id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut counts = Counts::default();
     for (address, deposed) in current {
         if !seen.contains(&(address.clone(), deposed.clone())) {
-            remove(&tx, ws.id, s, &address, &deposed)?;
+            counts += remove(&tx, ws.id, s, &address, &deposed)?;
         }
     }
     for row in &encoded {
-        put(&tx, ws.id, s, row)?;
+        counts += put(&tx, ws.id, s, row)?;
     }
     set_outputs(&tx, backend, ws.id, s, &snapshot.outputs)?;
-    close_version(&tx, ws.id, s, "complete")?;
+    close_version(&tx, ws.id, s, "complete", counts)?;
     tx.commit()?;
     Ok(serial)
 }

@@ -50,6 +50,8 @@ pub struct Job {
     /// An `import` block brings this instance under management with this id (when the state
     /// does not have it yet).
     pub import_id: Option<String>,
+    /// The token of an interrupted create of this instance (an intent left in the state).
+    pub adopt_token: Option<String>,
 }
 
 /// What a job reports back.
@@ -222,6 +224,29 @@ impl Job {
             }
         }
         let mut importing = None;
+        let mut adopted = false;
+        if prior.is_none() {
+            // A create interrupted by a crash: the provider may find what it made by the
+            // token recorded before the call, and then the object is adopted, not made twice.
+            if let Some(token) = &self.adopt_token {
+                match self.provider.find_by_token(&type_name, token).await {
+                    Ok(Some(v)) => {
+                        prior = Some(v);
+                        adopted = true;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        return self.fail(
+                            &e.summary,
+                            format!(
+                                "{}: looking for an interrupted create: {}",
+                                self.addr, e.detail
+                            ),
+                        )
+                    }
+                }
+            }
+        }
         if prior.is_none() {
             if let Some(id) = &self.import_id {
                 match self.import(&type_name, id).await {
@@ -353,7 +378,7 @@ impl Job {
         if action == Action::NoOp {
             let v = self.remark(prior.unwrap_or(planned), &marks);
             let mut o = self.outcome(v.clone());
-            if importing.is_some() {
+            if importing.is_some() || adopted {
                 o.record = self.record(v, None);
             }
             return o;

@@ -384,6 +384,13 @@ impl<'a, 'w> Walker<'a, 'w> {
                     provisioners,
                     events: self.input.events.clone(),
                     import_id: imports.get(&addr_s).cloned(),
+                    adopt_token: self
+                        .input
+                        .prior
+                        .intents
+                        .iter()
+                        .find(|i| i.address == addr_s)
+                        .map(|i| i.token.clone()),
                 };
                 node.remaining += 1;
                 let tx = tx.clone();

@@ -51,6 +51,7 @@ impl Session {
         terrane_provider_builtin::link();
         let mut sources = Sources::default();
         let (config, mut diags) = load_config(dir, &mut sources);
+        crate::config::version::check(&config, &mut diags);
         if diags.has_errors() {
             return (None, sources, diags);
         }

@@ -154,6 +154,7 @@ fn terraform_block(block: &Block, file: FileId, module: &mut Module, diags: &mut
                     file,
                     span: a.expr.span,
                 },
+                block.ident.name == "terrane",
             ));
         }
     }

@@ -7,6 +7,7 @@ mod decode;
 mod decode_resource;
 pub mod load;
 pub mod model;
+pub mod version;
 
 pub use load::load_config;
 pub use model::*;

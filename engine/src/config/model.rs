@@ -230,7 +230,9 @@ pub struct Module {
     pub path: ModulePath,
     pub dir: PathBuf,
     pub files: Vec<FileId>,
-    pub required_version: Vec<(String, DeclRange)>,
+    /// `required_version` constraints, and whether each is in a `terrane` block (checked
+    /// against terrane's version) rather than a `terraform` block.
+    pub required_version: Vec<(String, DeclRange, bool)>,
     pub required_providers: BTreeMap<String, RequiredProvider>,
     pub backend: Option<BackendConfig>,
     pub variables: BTreeMap<String, Variable>,

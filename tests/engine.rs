@@ -573,3 +573,19 @@ output "ids" {
     let o = w.run(&["plan", "-detailed-exitcode"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+#[test]
+fn remote_state_reads_another_stacks_outputs() {
+    let net = Work::new("remote-net", "output \"vpc\" {\n  value = \"vpc-123\"\n}\n");
+    let o = net.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let app_main = format!(
+        "data \"terraform_remote_state\" \"net\" {{\n  backend = \"local\"\n  config = {{\n    path = {:?}\n  }}\n}}\noutput \"vpc\" {{\n  value = data.terraform_remote_state.net.outputs.vpc\n}}\n",
+        net.path().to_string_lossy()
+    );
+    let app = Work::new("remote-app", &app_main);
+    let o = app.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = app.run(&["output", "-raw", "vpc"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "vpc-123");
+}

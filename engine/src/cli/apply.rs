@@ -51,8 +51,10 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
         return 1;
     }
     let mut input = walk_input(&p, pargs);
-    input.events = Some(super::progress::sink());
+    let progress = super::progress::start(!global.color);
+    input.events = Some(progress.sink.clone());
     let applied = crate::apply::apply(&input, &plan, &p.backend, &p.session.workspace);
+    progress.finish();
     if !applied.diags.0.is_empty() {
         emit(&p.sources, &applied.diags, global, pargs.json);
     }

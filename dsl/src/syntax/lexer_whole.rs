@@ -20,13 +20,17 @@ pub fn lex_shallow(source: &str) -> Option<Vec<Token>> {
     }
     let pairs = Grammar::parse(Rule::w_file, source).ok()?;
     let mut tokens = Vec::with_capacity(source.len() / 4 + 1);
-    for pair in pairs {
+    for pair in pairs.flatten() {
         let span = pair.as_span();
         let (start, end) = (span.start(), span.end());
         let (kind, end) = match pair.as_rule() {
-            Rule::spaces | Rule::EOI => continue,
+            Rule::w_main_seq | Rule::EOI => continue,
             Rule::w_newline => {
-                let len = if source.as_bytes()[start] == b'\r' { 2 } else { 1 };
+                let len = if source.as_bytes()[start] == b'\r' {
+                    2
+                } else {
+                    1
+                };
                 (TokenKind::Newline, start + len)
             }
             Rule::w_ident => (TokenKind::Ident, without_spaces(source, start, end)),

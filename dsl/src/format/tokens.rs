@@ -26,7 +26,13 @@ impl<'a> FTok<'a> {
 
     /// The columns this token occupies with its spaces: spaces plus grapheme clusters.
     pub fn columns(&self) -> usize {
-        self.spaces + self.text.graphemes(true).count()
+        // In ASCII text every byte is a cluster of its own, except `\r\n` (one cluster).
+        let clusters = if self.text.is_ascii() && !self.text.contains('\r') {
+            self.text.len()
+        } else {
+            self.text.graphemes(true).count()
+        };
+        self.spaces + clusters
     }
 
     /// Whether this token ends a line: a newline, or a `#`/`//` comment that includes one.
@@ -91,6 +97,11 @@ impl<'a> TokenList<'a> {
     }
 }
 
-fn push_spaces(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let chunk = n.min(SPACES.len());
+        out.push_str(&SPACES[..chunk]);
+        n -= chunk;
+    }
 }

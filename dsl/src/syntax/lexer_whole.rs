@@ -20,31 +20,33 @@ pub fn lex_shallow(source: &str) -> Option<Vec<Token>> {
     }
     let pairs = Grammar::parse(Rule::w_file, source).ok()?;
     let mut tokens = Vec::with_capacity(source.len() / 4 + 1);
-    for pair in pairs {
+    for pair in pairs.flatten() {
         let span = pair.as_span();
-        let kind = match pair.as_rule() {
-            Rule::spaces | Rule::EOI => continue,
-            Rule::newline => TokenKind::Newline,
-            Rule::line_comment | Rule::block_comment => TokenKind::Comment,
-            Rule::number => TokenKind::NumberLit,
-            Rule::ident => TokenKind::Ident,
-            Rule::obrace => TokenKind::OBrace,
-            Rule::cbrace => TokenKind::CBrace,
-            Rule::punct => punct_kind(span.as_str()),
-            Rule::template_interp => TokenKind::TemplateInterp,
-            Rule::template_control => TokenKind::TemplateControl,
-            Rule::w_seq_end => TokenKind::TemplateSeqEnd,
-            Rule::w_open_quote => TokenKind::OQuote,
-            Rule::w_close_quote => TokenKind::CQuote,
-            Rule::quoted_lit => TokenKind::QuotedLit,
-            Rule::w_heredoc_open => TokenKind::OHeredoc,
-            Rule::w_heredoc_close => TokenKind::CHeredoc,
-            Rule::w_heredoc_mid | Rule::w_heredoc_eol => TokenKind::StringLit,
-            _ => TokenKind::Invalid,
+        let (start, end) = (span.start(), span.end());
+        let (kind, end) = match pair.as_rule() {
+            Rule::w_main_seq | Rule::EOI => continue,
+            Rule::w_newline => {
+                let len = if source.as_bytes()[start] == b'\r' {
+                    2
+                } else {
+                    1
+                };
+                (TokenKind::Newline, start + len)
+            }
+            Rule::w_ident => (TokenKind::Ident, without_spaces(source, start, end)),
+            Rule::w_punct => {
+                let end = without_spaces(source, start, end);
+                (punct_kind(&source[start..end]), end)
+            }
+            Rule::w_number => (TokenKind::NumberLit, without_spaces(source, start, end)),
+            Rule::w_obrace => (TokenKind::OBrace, start + 1),
+            Rule::w_cbrace => (TokenKind::CBrace, start + 1),
+            Rule::w_close_quote => (TokenKind::CQuote, start + 1),
+            rule => (kind_of(rule, span.as_str()), end),
         };
         tokens.push(Token {
             kind,
-            span: Span::new(span.start(), span.end()),
+            span: Span::new(start, end),
         });
     }
     tokens.push(Token {
@@ -52,6 +54,37 @@ pub fn lex_shallow(source: &str) -> Option<Vec<Token>> {
         span: Span::empty(source.len()),
     });
     Some(tokens)
+}
+
+/// The end of the token `source[start..end]` without the spaces and tabs it swallowed.
+fn without_spaces(source: &str, start: usize, mut end: usize) -> usize {
+    let bytes = source.as_bytes();
+    while end > start && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    end
+}
+
+/// The kind of a token of `rule` (one that swallows no spaces) with the text `text`.
+fn kind_of(rule: Rule, text: &str) -> TokenKind {
+    match rule {
+        Rule::newline => TokenKind::Newline,
+        Rule::line_comment | Rule::block_comment => TokenKind::Comment,
+        Rule::number => TokenKind::NumberLit,
+        Rule::ident => TokenKind::Ident,
+        Rule::obrace => TokenKind::OBrace,
+        Rule::cbrace => TokenKind::CBrace,
+        Rule::punct => punct_kind(text),
+        Rule::template_interp => TokenKind::TemplateInterp,
+        Rule::template_control => TokenKind::TemplateControl,
+        Rule::w_seq_end => TokenKind::TemplateSeqEnd,
+        Rule::w_open_quote => TokenKind::OQuote,
+        Rule::quoted_lit => TokenKind::QuotedLit,
+        Rule::w_heredoc_open => TokenKind::OHeredoc,
+        Rule::w_heredoc_close => TokenKind::CHeredoc,
+        Rule::w_heredoc_mid | Rule::w_heredoc_eol => TokenKind::StringLit,
+        _ => TokenKind::Invalid,
+    }
 }
 
 /// An upper bound of the brace nesting: `{` and `}` counted everywhere, strings and comments

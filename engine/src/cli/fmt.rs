@@ -2,7 +2,9 @@
 //! output and exit codes (0 done, 2 errors such as syntax errors, 3 `-check` found files to
 //! format).
 
-use super::fmt_files::{display_path, is_formattable, is_ignored, write_atomically};
+use super::fmt_files::{
+    display_path, display_path_from, is_formattable, is_ignored, write_atomically,
+};
 use super::Global;
 use crate::render::diagnostics::{human, SourceFile};
 use std::io::{Read, Write};
@@ -200,6 +202,8 @@ fn format_files(mode: Mode, files: &[PathBuf]) -> Vec<Outcome> {
         .clamp(1, 8)
         .min(files.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let cwd = std::env::current_dir().ok();
+    let cwd = cwd.as_deref();
     let mut results: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -210,7 +214,7 @@ fn format_files(mode: Mode, files: &[PathBuf]) -> Vec<Outcome> {
                         let Some(path) = files.get(i) else {
                             return done;
                         };
-                        done.push((i, format_path(mode, path)));
+                        done.push((i, format_path(mode, path, cwd)));
                     }
                 })
             })
@@ -235,8 +239,8 @@ fn format_files(mode: Mode, files: &[PathBuf]) -> Vec<Outcome> {
     results.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
-fn format_path(mode: Mode, path: &Path) -> Outcome {
-    let shown = display_path(path);
+fn format_path(mode: Mode, path: &Path, cwd: Option<&Path>) -> Outcome {
+    let shown = display_path_from(path, cwd);
     match std::fs::read(path) {
         Ok(src) => format_file(mode, &shown, Some(path), src),
         Err(_) => Outcome {

@@ -21,15 +21,20 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// `path` as shown to the user: relative to the working directory, cleaned.
 pub fn display_path(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
+    display_path_from(path, std::env::current_dir().ok().as_deref())
+}
+
+/// [`display_path`] with the working directory already known (`None`: unknown), so that a
+/// caller showing many paths asks the system for it once.
+pub fn display_path_from(path: &Path, cwd: Option<&Path>) -> String {
+    let shown = cwd
         .and_then(|cwd| {
             let absolute = if path.is_absolute() {
                 path.to_path_buf()
             } else {
                 cwd.join(path)
             };
-            relative_to(&clean(&absolute), &clean(&cwd))
+            relative_to(&clean(&absolute), &clean(cwd))
         })
         .unwrap_or_else(|| clean(path));
     let text = shown.to_string_lossy().into_owned();

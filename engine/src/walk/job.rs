@@ -52,6 +52,8 @@ pub struct Job {
     pub import_id: Option<String>,
     /// The token of an interrupted create of this instance (an intent left in the state).
     pub adopt_token: Option<String>,
+    /// A data source whose dependencies have changes planned: read at apply, not now.
+    pub dependency_pending: bool,
 }
 
 /// What a job reports back.
@@ -155,6 +157,17 @@ impl Job {
                 None,
                 None,
                 Some(Reason::ReadBecauseConfigUnknown),
+            ));
+            return o;
+        }
+        if self.phase == Phase::Plan && self.dependency_pending {
+            // As Terraform: what it depends on changes in this apply, so read it then.
+            let mut o = self.outcome(Value::unknown(self.schema.block.implied_type()));
+            o.change = Some(self.change(
+                Action::Read,
+                None,
+                None,
+                Some(Reason::ReadBecauseDependencyPending),
             ));
             return o;
         }

@@ -228,6 +228,13 @@ impl<'a, 'w> Walker<'a, 'w> {
                 );
             }
             let dependencies = self.resource_dependencies(n, &inst);
+            let dependency_pending = r.mode == ResourceMode::Data
+                && phase == Phase::Plan
+                && self.out.changes.iter().any(|c| {
+                    c.action != Action::NoOp
+                        && c.action != Action::Read
+                        && dependencies.contains(&c.addr.abs_resource().to_string())
+                });
             let mut values = BTreeMap::new();
             for key in keys {
                 let rep = if phase == Phase::Validate {
@@ -391,6 +398,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                         .iter()
                         .find(|i| i.address == addr_s)
                         .map(|i| i.token.clone()),
+                    dependency_pending,
                 };
                 node.remaining += 1;
                 let tx = tx.clone();

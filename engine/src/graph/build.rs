@@ -210,6 +210,19 @@ pub fn build(config: &Config) -> (Graph, Diags) {
         if let Node::Resource(path, r) = node {
             if let Some(rc) = config.modules[path].resources.get(r) {
                 let (ppath, pref) = provider_for(config, path, &rc.provider);
+                let declared = config
+                    .module(&ppath)
+                    .is_some_and(|m| m.providers.contains_key(&pref));
+                if pref.alias.is_some() && !declared {
+                    diags.push(
+                        rc.file,
+                        Diagnostic::error(
+                            "Provider configuration not present",
+                            format!("{} refers to the provider configuration {pref}, which is not declared: add a provider \"{}\" block with alias = \"{}\", or pass it to the module with providers = {{ ... }}.", rc.addr, pref.name, pref.alias.clone().unwrap_or_default()),
+                            rc.decl.span,
+                        ),
+                    );
+                }
                 let pnode = Node::Provider(ppath, pref);
                 g.add(pnode.clone());
                 g.depend(node, &pnode);

@@ -324,6 +324,27 @@ impl<'a, 'w> Walker<'a, 'w> {
         let mut ok = true;
         for inst in self.values.module_instances(path) {
             match self.expansion(call.count.as_ref(), call.for_each.as_ref(), module, &inst) {
+                Some(super::values::Expansion::Unknown)
+                    if self.input.options.phase == Phase::Plan =>
+                {
+                    let what = if call.count.is_some() {
+                        "count"
+                    } else {
+                        "for_each"
+                    };
+                    let address = if inst.is_root() {
+                        format!("module.{name}")
+                    } else {
+                        format!("{inst}.module.{name}")
+                    };
+                    self.out.deferred.push(crate::plan::model::Deferred {
+                        address,
+                        reason: format!("its {what} depends on values known only after apply; its resources are planned and applied during the apply"),
+                    });
+                    self.values
+                        .module_calls
+                        .insert((inst, name.to_string()), super::values::Expansion::Unknown);
+                }
                 Some(exp) => {
                     self.values
                         .module_calls

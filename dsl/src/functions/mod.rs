@@ -34,6 +34,10 @@ mod tests;
 #[cfg(test)]
 mod tests_coll;
 #[cfg(test)]
+mod tests_every;
+#[cfg(test)]
+mod tests_every2;
+#[cfg(test)]
 mod tests_misc;
 #[cfg(test)]
 mod tests_text;

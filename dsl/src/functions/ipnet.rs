@@ -180,7 +180,8 @@ fn cidrsubnet(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
 }
 
 fn cidrsubnets(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
-    let net = parse(s(args, 0)?)?;
+    // Unlike cidrsubnet, Terraform blames the "prefix" argument for a bad prefix here.
+    let net = parse(s(args, 0)?).map_err(|e| arg_err(0, e.message))?;
     let mut out = Vec::new();
     let all: u128 = if net.bits == 128 {
         u128::MAX

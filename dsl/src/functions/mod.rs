@@ -277,8 +277,14 @@ pub fn call_function(
                 Err(e) => {
                     return Err(CallError {
                         arg: Some(i),
-                        message: format!("Invalid value for \"{}\" parameter: {e}.", p.name),
-                    })
+                        // Terraform names the parameter but not the path inside the argument,
+                        // and calls an element type of `any` "dynamic" here.
+                        message: format!(
+                            "Invalid value for \"{}\" parameter: {}.",
+                            p.name,
+                            e.message.replace("any single type", "dynamic")
+                        ),
+                    });
                 }
             }
         };

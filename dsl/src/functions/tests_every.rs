@@ -573,11 +573,6 @@ fn collection() {
             r#"[{"a": "x"}]"#,
             r#"ERR Invalid value for "values" parameter: element "a": list of string required, but have string."#,
         ),
-        (
-            "transpose",
-            r#"[["a"]]"#,
-            r#"ERR Invalid value for "values" parameter: map of list of string required."#,
-        ),
         ("values", r#"[{"b": 1, "a": 2}]"#, r#"[2,1]"#),
         (
             "values",

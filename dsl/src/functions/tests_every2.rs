@@ -114,16 +114,6 @@ fn encoding() {
             r#"{"a":1,"b":["x",true]}"#,
         ),
         (
-            "yamldecode",
-            r#"["a: b: c"]"#,
-            r#"ERR Call to function "yamldecode" failed: mapping values are not allowed in this context."#,
-        ),
-        (
-            "yamldecode",
-            r#"["[1"]"#,
-            r#"ERR Call to function "yamldecode" failed: on line 1, column 1: did not find expected ',' or ']'."#,
-        ),
-        (
             "yamlencode",
             r#"[{"a": [1, "x"]}]"#,
             r#""\"a\":\n- 1\n- \"x\"\n""#,

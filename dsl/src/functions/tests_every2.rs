@@ -34,6 +34,11 @@ fn encoding() {
             r#"[[1]]"#,
             r#"ERR Invalid value for "str" parameter: string required, but have tuple."#,
         ),
+        (
+            "base64gzip",
+            r#"[""]"#,
+            r#""H4sIAAAAAAAA/wAAAP//AQAA//8AAAAAAAAAAA==""#,
+        ),
         ("csvdecode", r#"["a,b\n1,2\n"]"#, r#"[{"a":"1","b":"2"}]"#),
         (
             "csvdecode",
@@ -107,6 +112,11 @@ fn encoding() {
             "urlencode",
             r#"[[1]]"#,
             r#"ERR Invalid value for "str" parameter: string required, but have tuple."#,
+        ),
+        (
+            "yamldecode",
+            r#"[""]"#,
+            r#"ERR Call to function "yamldecode" failed: on line 1, column 1: missing start of document."#,
         ),
         (
             "yamldecode",
@@ -460,6 +470,9 @@ fn ipnet() {
             r#"ERR Call to function "cidrnetmask" failed: IPv6 addresses cannot have a netmask: fd00::/8."#,
         ),
         ("cidrsubnet", r#"["10.0.0.0/8", 8, 1]"#, r#""10.1.0.0/16""#),
+        ("cidrsubnet", r#"["10.0.0.0/8", -1, 0]"#, r#""10.0.0.0/7""#),
+        ("cidrsubnet", r#"["11.0.0.0/8", -1, 0]"#, r#""11.0.0.0/7""#),
+        ("cidrsubnet", r#"["10.0.0.0/8", -1, 1]"#, r#""10.0.0.0/7""#),
         (
             "cidrsubnet",
             r#"["10.0.0.0/8", 8, 256]"#,
@@ -648,6 +661,10 @@ fn lazy_functions() {
         (
             "can(1, 2)",
             r#"ERR Function "can" expects only 1 argument(s)."#,
+        ),
+        (
+            "rsadecrypt(file(\"src/functions/testdata/ct.b64\"), file(\"src/functions/testdata/key.pem\"))",
+            r#""hello""#,
         ),
         ("templatestring(local.tpl, {x = 1})", r#""x=1""#),
         ("templatestring(local.tpl_for, {xs = [1, 2]})", r#""1,2,""#),

@@ -220,7 +220,7 @@ fn chunklist(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let l = a(args, 0)?;
     let size = int(args, 1)?;
     if size < 0 {
-        return Err(arg_err(1, "the size argument must be positive"));
+        return Err(fail("the size argument must be positive"));
     }
     let es = elems(l);
     let chunk_ty = l.ty().clone();
@@ -260,18 +260,12 @@ fn coalescelist(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     if args.is_empty() {
         return Err(fail("at least one argument is required"));
     }
-    for (i, v) in args.iter().enumerate() {
+    for v in args {
         if v.is_null() {
             continue;
         }
         if !(v.ty().is_list() || v.ty().is_tuple()) {
-            return Err(arg_err(
-                i,
-                format!(
-                    "coalescelist arguments must be lists or tuples, got {}",
-                    v.ty().friendly_name()
-                ),
-            ));
+            return Err(fail("coalescelist arguments must be lists or tuples"));
         }
         if !v.is_known() {
             return Ok(Value::dynamic());
@@ -329,7 +323,7 @@ fn contains(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let l = a(args, 0)?;
     let v = a(args, 1)?;
     if !is_seq(l) {
-        return Err(arg_err(0, "argument must be list, tuple, or set"));
+        return Err(fail("argument must be list, tuple, or set"));
     }
     let mut unknown = false;
     for e in elems(l) {
@@ -382,7 +376,7 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) -> bool {
 fn flatten(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let l = a(args, 0)?;
     if !is_seq(l) {
-        return Err(arg_err(0, "can only flatten lists, sets and tuples"));
+        return Err(fail("can only flatten lists, sets and tuples"));
     }
     let mut out = Vec::new();
     if !flatten_into(l, &mut out) {
@@ -395,7 +389,7 @@ fn index(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let l = a(args, 0)?;
     let v = a(args, 1)?;
     if !(l.ty().is_list() || l.ty().is_tuple()) {
-        return Err(arg_err(0, "argument must be a list or tuple"));
+        return Err(fail("argument must be a list or tuple"));
     }
     for (i, e) in elems(l).iter().enumerate() {
         match eq_known(e, v) {
@@ -427,8 +421,7 @@ fn length(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     }
     match v.length() {
         Some(n) => Ok(Value::int(n as i64)),
-        None => Err(arg_err(
-            0,
+        None => Err(fail(
             "argument must be a string, a collection type, or a structural type",
         )),
     }
@@ -441,7 +434,7 @@ fn lookup(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         return Err(fail("lookup() takes no more than three arguments"));
     }
     let Some(ents) = m.entries() else {
-        return Err(arg_err(0, "the first argument must be a map or object"));
+        return Err(arg_err(0, "lookup() requires a map as the first argument"));
     };
     let default = args.get(2);
     if let Some(v) = ents.get(key) {
@@ -499,18 +492,15 @@ fn matchkeys(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
 fn merge(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let mut all_maps = true;
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
-    for (i, v) in args.iter().enumerate() {
+    for v in args {
         if v.is_null() {
             continue;
         }
         let Some(ents) = v.entries() else {
-            return Err(arg_err(
-                i,
-                format!(
-                    "arguments must be maps or objects, got {}",
-                    crate::value::types::go_quote(&v.ty().friendly_name())
-                ),
-            ));
+            return Err(fail(format!(
+                "arguments must be maps or objects, got {}",
+                crate::value::types::go_quote(&v.ty().friendly_name())
+            )));
         };
         if !v.ty().is_map() {
             all_maps = false;

@@ -255,7 +255,7 @@ fn transpose(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
 fn values(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let m = a(args, 0)?;
     let Some(ents) = m.entries() else {
-        return Err(arg_err(0, "values() requires a map as the first argument"));
+        return Err(fail("values() requires a map as the first argument"));
     };
     let vs: Vec<Value> = ents.values().cloned().collect();
     match m.ty() {

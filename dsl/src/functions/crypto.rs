@@ -50,10 +50,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
 fn bcrypt_impl(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let text = s(args, 0)?;
     if args.len() > 2 {
-        return Err(fail(format!(
-            "bcrypt() takes no more than two arguments, but got {}",
-            args.len()
-        )));
+        return Err(fail("bcrypt() takes no more than two arguments"));
     }
     let mut cost = 10i64;
     if args.len() == 2 {
@@ -61,7 +58,7 @@ fn bcrypt_impl(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     }
     if cost > 31 {
         return Err(fail(format!(
-            "error occured generating password bcrypt: cost {cost} is outside allowed range (4,31)"
+            "error occured generating password crypto/bcrypt: cost {cost} is outside allowed inclusive range 4..31"
         )));
     }
     if cost < 4 {

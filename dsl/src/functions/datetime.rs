@@ -36,7 +36,8 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         vec![p("timestamp", st()), p("duration", st())],
         st(),
         |args, _| {
-            let t = parse(s(args, 0)?, 0)?;
+            // Terraform reports a bad timestamp here as a failed call, not a bad argument.
+            let t = parse(s(args, 0)?, 0).map_err(|e| fail(e.message))?;
             let d = parse_duration(s(args, 1)?)?;
             let out = t
                 .checked_add_signed(chrono::Duration::nanoseconds(d))

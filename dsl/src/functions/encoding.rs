@@ -44,13 +44,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         vec![p("str", st())],
         st(),
         |args, _| {
-            let mut enc = flate2::GzBuilder::new()
-                .operating_system(255)
-                .write(Vec::new(), flate2::Compression::default());
-            enc.write_all(s(args, 0)?.as_bytes())
-                .map_err(|e| fail(format!("failed to write gzip raw data: {e}")))?;
-            let out = enc
-                .finish()
+            let out = go_gzip(s(args, 0)?.as_bytes())
                 .map_err(|e| fail(format!("failed to write gzip raw data: {e}")))?;
             Ok(Value::string(b64().encode(out)))
         },
@@ -98,9 +92,17 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         st(),
         |args, _| {
             let text = s(args, 0)?;
-            let bytes = b64()
-                .decode(text)
-                .map_err(|_| arg_err(0, "the given value is has an invalid base64 symbol"))?;
+            let bytes = b64().decode(text).map_err(|_| {
+                // Go reports where the first symbol outside the alphabet is.
+                let bad = text.bytes().position(|b| {
+                    !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\r' | b'\n'))
+                });
+                let at = bad.map(|i| format!(" at offset {i}")).unwrap_or_default();
+                arg_err(
+                    0,
+                    format!("the given value is has an invalid base64 symbol{at}"),
+                )
+            })?;
             decode_text(&bytes, s(args, 1)?).map(Value::string)
         },
     ));
@@ -112,7 +114,27 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
     ));
 }
 
+/// Gzip framed as Terraform's `base64gzip` writes it with Go's `compress/gzip`: a header with no
+/// time and "unknown" OS, the data then a sync flush (`Flush`), then an empty final stored block
+/// (`Close`), then CRC-32 and length.
+fn go_gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(data)?;
+    enc.flush()?;
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    out.extend_from_slice(enc.get_ref());
+    out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    Ok(out)
+}
+
 fn json_err(e: &str) -> String {
+    if e.contains("trailing characters") {
+        return "extraneous data after JSON object".into();
+    }
     if e.contains("EOF") || e.contains("end of") {
         "EOF".into()
     } else {
@@ -147,6 +169,11 @@ fn csvdecode(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         Some(Err(e)) => return Err(fail(format!("CSV parse error: {e}"))),
         Some(Ok(r)) => r.iter().map(String::from).collect(),
     };
+    for (i, h) in header.iter().enumerate() {
+        if header[..i].contains(h) {
+            return Err(fail(format!("duplicate column name {}", go_quote(h))));
+        }
+    }
     let mut out = Vec::new();
     for (i, r) in rows.enumerate() {
         let r = r.map_err(|e| fail(format!("CSV parse error on line {}: {e}", i + 2)))?;
@@ -203,7 +230,15 @@ fn encode_text(t: &str, enc: &str) -> Result<Vec<u8>, CallError> {
                 if (c as u32) > limit {
                     return Err(arg_err(
                         0,
-                        format!("the given string contains characters that cannot be represented in {enc}"),
+                        format!(
+                            "the given string contains characters that cannot be represented in {}",
+                            // The IANA name Terraform prints for Latin-1.
+                            if limit == 0xff {
+                                "ISO_8859-1:1987"
+                            } else {
+                                enc
+                            }
+                        ),
                     ));
                 }
                 v.push(c as u32 as u8);

@@ -59,7 +59,15 @@ fn read_config_file(args: &[Value], ctx: &CallContext) -> Result<Vec<u8>, CallEr
     if !full.exists() {
         return Err(arg_err(0, format!("no file exists at {}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", go_quote(path))));
     }
-    read_limited(&full).map_err(|e| arg_err(0, format!("failed to read file: {e}")))
+    read_limited(&full).map_err(|e| {
+        // Go's error names the path it read: the given path joined to the module directory.
+        let e = if e == "is a directory" {
+            format!("read {}: {e}", clean(path))
+        } else {
+            e
+        };
+        arg_err(0, format!("failed to read file: {e}"))
+    })
 }
 
 pub(super) fn register(list: &mut Vec<Builtin>) {
@@ -200,7 +208,7 @@ fn fileset(args: &[Value], ctx: &CallContext) -> Result<Value, CallError> {
     let bad = || {
         fail(format!(
             "failed to glob pattern {}: syntax error in pattern",
-            go_quote(pattern)
+            go_quote(&clean(&format!("{path}/{pattern}")))
         ))
     };
     let glob = globset::GlobBuilder::new(pattern)

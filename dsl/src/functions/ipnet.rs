@@ -148,7 +148,30 @@ fn cidrhost(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
 }
 
 fn subnet(net: &Net, newbits: i64, num: &BigInt) -> Result<Net, CallError> {
-    if newbits < 0 || net.prefix as i64 + newbits > net.bits as i64 {
+    let shrunk = net.prefix as i64 + newbits;
+    if newbits < 0 && shrunk >= 0 && num.sign() != num_bigint::Sign::Minus {
+        // Terraform (go-cidr) accepts a negative extension: the prefix gets shorter, the
+        // address is not masked, and any subnet number is ORed in at the new prefix.
+        if let Ok(numv) = u64::try_from(num.clone()) {
+            let shift = net.bits - shrunk as u32;
+            let all: u128 = if net.bits == 128 {
+                u128::MAX
+            } else {
+                (1u128 << net.bits) - 1
+            };
+            let off = if shift >= 128 {
+                0
+            } else {
+                (numv as u128).checked_shl(shift).unwrap_or(0)
+            };
+            return Ok(Net {
+                addr: (net.addr | off) & all,
+                prefix: shrunk as u32,
+                bits: net.bits,
+            });
+        }
+    }
+    if newbits < 0 || shrunk > net.bits as i64 {
         return Err(fail(format!(
             "insufficient address space to extend prefix of {} by {newbits}",
             net.prefix
@@ -180,7 +203,8 @@ fn cidrsubnet(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
 }
 
 fn cidrsubnets(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
-    let net = parse(s(args, 0)?)?;
+    // Unlike cidrsubnet, Terraform blames the "prefix" argument for a bad prefix here.
+    let net = parse(s(args, 0)?).map_err(|e| arg_err(0, e.message))?;
     let mut out = Vec::new();
     let all: u128 = if net.bits == 128 {
         u128::MAX

@@ -34,6 +34,10 @@ mod tests;
 #[cfg(test)]
 mod tests_coll;
 #[cfg(test)]
+mod tests_every;
+#[cfg(test)]
+mod tests_every2;
+#[cfg(test)]
 mod tests_misc;
 #[cfg(test)]
 mod tests_text;
@@ -273,8 +277,14 @@ pub fn call_function(
                 Err(e) => {
                     return Err(CallError {
                         arg: Some(i),
-                        message: format!("Invalid value for \"{}\" parameter: {e}.", p.name),
-                    })
+                        // Terraform names the parameter but not the path inside the argument,
+                        // and calls an element type of `any` "dynamic" here.
+                        message: format!(
+                            "Invalid value for \"{}\" parameter: {}.",
+                            p.name,
+                            e.message.replace("any single type", "dynamic")
+                        ),
+                    });
                 }
             }
         };

@@ -194,7 +194,8 @@ fn replace(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let sub = s(args, 1)?;
     let rep = s(args, 2)?;
     if sub.len() >= 2 && sub.starts_with('/') && sub.ends_with('/') {
-        let re = super::regex::compile(&sub[1..sub.len() - 1]).map_err(|e| arg_err(1, e))?;
+        let re =
+            super::regex::compile(&sub[1..sub.len() - 1]).map_err(|e| fail(go_regexp_error(&e)))?;
         return Ok(Value::string(re.replace_all(text, rep)));
     }
     if sub.is_empty() {
@@ -208,6 +209,16 @@ fn replace(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
         return Ok(Value::string(out));
     }
     Ok(Value::string(text.replace(sub, rep)))
+}
+
+/// Terraform's `replace` reports a bad pattern with Go's `regexp` error text as is:
+/// "error parsing regexp: missing closing ): `(`".
+fn go_regexp_error(msg: &str) -> String {
+    let body = msg.strip_prefix("invalid regexp pattern: ").unwrap_or(msg);
+    match body.split_once(" in ") {
+        Some((code, expr)) => format!("error parsing regexp: {code}: `{expr}`"),
+        None => format!("error parsing regexp: {body}"),
+    }
 }
 
 fn substr(args: &[Value], _: &CallContext) -> Result<Value, CallError> {

@@ -8,6 +8,7 @@ mod fmt_files;
 mod output;
 mod plan;
 mod report;
+mod show;
 mod validate;
 mod vars;
 
@@ -48,6 +49,8 @@ enum Command {
     Destroy(apply::ApplyArgs),
     /// Show the root outputs.
     Output(output::OutputArgs),
+    /// Show a saved plan or the current state.
+    Show(show::ShowArgs),
 }
 
 /// Settings every command shares, resolved from the global options and the environment.
@@ -97,5 +100,6 @@ pub fn run() -> i32 {
         Command::Apply(args) => apply::run(args, vars, &global, false),
         Command::Destroy(args) => apply::run(args, vars, &global, true),
         Command::Output(args) => output::run(args, &global),
+        Command::Show(args) => show::run(args, &global),
     }
 }

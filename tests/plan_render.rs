@@ -43,12 +43,22 @@ fn json_every_kind() {
 fn json_events_every_kind() {
     let p = every_kind();
     let c = human::counts(&p);
-    insta::assert_snapshot!(json_events::plan_stream(&p, &human::summary(c), c, "2026-01-01T00:00:00Z"));
+    insta::assert_snapshot!(json_events::plan_stream(
+        &p,
+        &human::summary(c),
+        c,
+        "2026-01-01T00:00:00Z"
+    ));
 }
 
 #[test]
 fn create_with_every_shape() {
-    let p = one(change("terraform_data.all", Action::Create, None, Some(shapes())));
+    let p = one(change(
+        "terraform_data.all",
+        Action::Create,
+        None,
+        Some(shapes()),
+    ));
     insta::assert_snapshot!("create_human", text(&p));
     insta::assert_snapshot!("create_markdown", markdown::render(&p));
     insta::assert_snapshot!("create_json", pretty_json(p));
@@ -56,7 +66,12 @@ fn create_with_every_shape() {
 
 #[test]
 fn update_of_every_shape() {
-    let p = one(change("terraform_data.all", Action::Update, Some(shapes()), Some(shapes_changed())));
+    let p = one(change(
+        "terraform_data.all",
+        Action::Update,
+        Some(shapes()),
+        Some(shapes_changed()),
+    ));
     let t = text(&p);
     // The re-ordered, re-indented JSON policy is no change: hidden with the unchanged ones.
     assert!(!t.contains("policy"), "{t}");
@@ -67,16 +82,36 @@ fn update_of_every_shape() {
 
 #[test]
 fn destroy_of_every_shape() {
-    let p = one(change("terraform_data.all", Action::Delete, Some(shapes()), None));
+    let p = one(change(
+        "terraform_data.all",
+        Action::Delete,
+        Some(shapes()),
+        None,
+    ));
     insta::assert_snapshot!("destroy_human", text(&p));
     insta::assert_snapshot!("destroy_json", pretty_json(p));
 }
 
 #[test]
 fn json_strings_diffed_by_structure() {
-    let before = obj(&[("policy", s(r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}"#))]);
-    let after = obj(&[("policy", s(r#"{"Statement":[{"Resource":"*","Effect":"Deny","Action":["s3:GetObject","s3:ListBucket"]}],"Version":"1"}"#))]);
-    let t = text(&one(change("terraform_data.p", Action::Update, Some(before), Some(after))));
+    let before = obj(&[(
+        "policy",
+        s(
+            r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"*"}]}"#,
+        ),
+    )]);
+    let after = obj(&[(
+        "policy",
+        s(
+            r#"{"Statement":[{"Resource":"*","Effect":"Deny","Action":["s3:GetObject","s3:ListBucket"]}],"Version":"1"}"#,
+        ),
+    )]);
+    let t = text(&one(change(
+        "terraform_data.p",
+        Action::Update,
+        Some(before),
+        Some(after),
+    )));
     assert!(t.contains("jsonencode("), "{t}");
     assert!(t.contains(r#"~ Effect   = "Allow" -> "Deny""#), "{t}");
     insta::assert_snapshot!(t);
@@ -84,12 +119,34 @@ fn json_strings_diffed_by_structure() {
 
 #[test]
 fn yaml_strings_diffed_by_structure() {
-    let before = obj(&[("cloud_config", s("packages:\n  - nginx\n  - curl\nusers:\n  - name: app\n    shell: /bin/sh\n"))]);
-    let reindented = obj(&[("cloud_config", s("users:\n- shell: /bin/sh\n  name: app\npackages:\n- nginx\n- curl\n"))]);
-    let t = text(&one(change("terraform_data.y", Action::Update, Some(before.clone()), Some(reindented))));
-    assert!(!t.contains("cloud_config"), "re-indented YAML is no change: {t}");
-    let changed = obj(&[("cloud_config", s("packages:\n  - nginx\n  - git\nusers:\n  - name: app\n    shell: /bin/sh\n"))]);
-    let t = text(&one(change("terraform_data.y", Action::Update, Some(before), Some(changed))));
+    let before = obj(&[(
+        "cloud_config",
+        s("packages:\n  - nginx\n  - curl\nusers:\n  - name: app\n    shell: /bin/sh\n"),
+    )]);
+    let reindented = obj(&[(
+        "cloud_config",
+        s("users:\n- shell: /bin/sh\n  name: app\npackages:\n- nginx\n- curl\n"),
+    )]);
+    let t = text(&one(change(
+        "terraform_data.y",
+        Action::Update,
+        Some(before.clone()),
+        Some(reindented),
+    )));
+    assert!(
+        !t.contains("cloud_config"),
+        "re-indented YAML is no change: {t}"
+    );
+    let changed = obj(&[(
+        "cloud_config",
+        s("packages:\n  - nginx\n  - git\nusers:\n  - name: app\n    shell: /bin/sh\n"),
+    )]);
+    let t = text(&one(change(
+        "terraform_data.y",
+        Action::Update,
+        Some(before),
+        Some(changed),
+    )));
     assert!(t.contains("yamlencode("), "{t}");
     insta::assert_snapshot!(t);
 }
@@ -105,7 +162,10 @@ fn long_multiline_strings_show_only_the_changed_lines() {
         Some(obj(&[("input", s(&before))])),
         Some(obj(&[("input", s(&after))])),
     )));
-    assert!(t.contains("- line 20") && t.contains("+ line twenty"), "{t}");
+    assert!(
+        t.contains("- line 20") && t.contains("+ line twenty"),
+        "{t}"
+    );
     assert!(t.contains("unchanged lines hidden"), "{t}");
     insta::assert_snapshot!(t);
 }
@@ -125,10 +185,17 @@ fn unknown_values() {
     let p = one(change(
         "terraform_data.u",
         Action::Update,
-        Some(obj(&[("a", s("x")), ("l", list(&[s("1")])), ("o", obj(&[("k", s("v"))]))])),
+        Some(obj(&[
+            ("a", s("x")),
+            ("l", list(&[s("1")])),
+            ("o", obj(&[("k", s("v"))])),
+        ])),
         Some(obj(&[
             ("a", unknown_string()),
-            ("l", terrane_dsl::value::Value::unknown(Type::list(Type::String))),
+            (
+                "l",
+                terrane_dsl::value::Value::unknown(Type::list(Type::String)),
+            ),
             ("o", obj(&[("k", unknown_string())])),
         ])),
     ));
@@ -137,7 +204,12 @@ fn unknown_values() {
 
 #[test]
 fn no_changes() {
-    let p = one(change("terraform_data.same", Action::NoOp, Some(obj(&[("a", s("x"))])), Some(obj(&[("a", s("x"))]))));
+    let p = one(change(
+        "terraform_data.same",
+        Action::NoOp,
+        Some(obj(&[("a", s("x"))])),
+        Some(obj(&[("a", s("x"))])),
+    ));
     insta::assert_snapshot!("no_changes_human", text(&p));
     insta::assert_snapshot!("no_changes_markdown", markdown::render(&p));
 }
@@ -176,11 +248,28 @@ fn big_plan(n: usize) -> Plan {
     let script: String = (0..30).map(|i| format!("echo step {i}\n")).collect();
     let changes = (0..n)
         .map(|i| {
-            let before = obj(&[("id", s(&format!("id-{i}"))), ("input", s(&script)), ("n", terrane_dsl::value::Value::int(i as i64))]);
-            let after = obj(&[("id", s(&format!("id-{i}"))), ("input", s(&script.replace("step 7", "step seven"))), ("n", terrane_dsl::value::Value::int(i as i64 + 1))]);
-            let action = if i % 10 == 0 { Action::Delete } else { Action::Update };
+            let before = obj(&[
+                ("id", s(&format!("id-{i}"))),
+                ("input", s(&script)),
+                ("n", terrane_dsl::value::Value::int(i as i64)),
+            ]);
+            let after = obj(&[
+                ("id", s(&format!("id-{i}"))),
+                ("input", s(&script.replace("step 7", "step seven"))),
+                ("n", terrane_dsl::value::Value::int(i as i64 + 1)),
+            ]);
+            let action = if i % 10 == 0 {
+                Action::Delete
+            } else {
+                Action::Update
+            };
             let after = (action != Action::Delete).then_some(after);
-            change(&format!("terraform_data.r[{i}]"), action, Some(before), after)
+            change(
+                &format!("terraform_data.r[{i}]"),
+                action,
+                Some(before),
+                after,
+            )
         })
         .collect();
     plan(changes, Vec::new())
@@ -190,12 +279,19 @@ fn big_plan(n: usize) -> Plan {
 fn markdown_stays_under_githubs_limit() {
     let p = big_plan(2_000);
     let md = markdown::render(&p);
-    assert!(md.chars().count() <= markdown::LIMIT, "{} characters", md.chars().count());
+    assert!(
+        md.chars().count() <= markdown::LIMIT,
+        "{} characters",
+        md.chars().count()
+    );
     assert!(md.contains("left out to stay under GitHub's 65,536-character limit"));
     // Destroys come first, flagged at the top.
     assert!(md.contains("[!CAUTION]"));
     let first_details = md.find("<details>").expect("some details");
-    assert!(md[first_details..].starts_with("<details><summary>⚠️"), "destroys first");
+    assert!(
+        md[first_details..].starts_with("<details><summary>⚠️"),
+        "destroys first"
+    );
 }
 
 /// `cargo test -p terrane-engine --release --test plan_render -- --ignored render_benchmark`
@@ -211,7 +307,10 @@ fn render_benchmark() {
         total += text(&p).len();
     }
     let each = start.elapsed() / runs;
-    println!("rendered 1,000 changes ({} bytes) in {each:?}", total / runs as usize);
+    println!(
+        "rendered 1,000 changes ({} bytes) in {each:?}",
+        total / runs as usize
+    );
     if !cfg!(debug_assertions) {
         assert!(each < std::time::Duration::from_millis(100), "{each:?}");
     }

@@ -82,26 +82,43 @@ fn saved_plan_applies_exactly_and_refuses_when_stale() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(w.path().join("p.plan")).expect("plan file").permissions().mode();
+        let mode = std::fs::metadata(w.path().join("p.plan"))
+            .expect("plan file")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     let shown = w.ok(&["show", "p.plan"]);
-    assert!(shown.contains("terraform_data.a will be created"), "{shown}");
+    assert!(
+        shown.contains("terraform_data.a will be created"),
+        "{shown}"
+    );
     // No -var: the values are in the file.
     let applied = w.ok(&["apply", "p.plan"]);
-    assert!(applied.contains("Apply complete! Resources: 1 added"), "{applied}");
+    assert!(
+        applied.contains("Apply complete! Resources: 1 added"),
+        "{applied}"
+    );
     let out = w.ok(&["output", "-raw", "o"]);
     assert_eq!(out, "one");
     // Applying it again: the state moved on.
     let again = w.run(&["apply", "p.plan"]);
     assert!(!again.status.success());
-    assert!(text(&again).contains("Saved plan is stale"), "{}", text(&again));
+    assert!(
+        text(&again).contains("Saved plan is stale"),
+        "{}",
+        text(&again)
+    );
     // A plan for a configuration changed since is refused.
     w.ok(&["plan", "-var=v=two", "-out=q.plan"]);
     w.write("main.tn", &format!("{CONFIG}\n# changed\n"));
     let changed = w.run(&["apply", "q.plan"]);
     assert!(!changed.status.success());
-    assert!(text(&changed).contains("Saved plan does not match the configuration"), "{}", text(&changed));
+    assert!(
+        text(&changed).contains("Saved plan does not match the configuration"),
+        "{}",
+        text(&changed)
+    );
     // -var with a saved plan is refused.
     let with_var = w.run(&["apply", "-var=v=x", "q.plan"]);
     assert!(!with_var.status.success());
@@ -109,7 +126,11 @@ fn saved_plan_applies_exactly_and_refuses_when_stale() {
     w.write("junk.plan", "{}");
     let junk = w.run(&["show", "junk.plan"]);
     assert!(!junk.status.success());
-    assert!(text(&junk).contains("not a terrane plan file"), "{}", text(&junk));
+    assert!(
+        text(&junk).contains("not a terrane plan file"),
+        "{}",
+        text(&junk)
+    );
 }
 
 #[test]
@@ -135,11 +156,20 @@ fn show_json_markdown_and_plan_json() {
     assert_eq!(rc["change"]["before"]["input"], "one");
     assert_eq!(rc["change"]["after"]["input"], "two");
     assert_eq!(rc["change"]["after_unknown"]["output"], true);
-    assert_eq!(doc["prior_state"]["values"]["root_module"]["resources"][0]["values"]["input"], "one");
-    assert_eq!(doc["configuration"]["root_module"]["resources"][0]["expressions"]["input"]["references"], serde_json::json!(["var.v"]));
+    assert_eq!(
+        doc["prior_state"]["values"]["root_module"]["resources"][0]["values"]["input"],
+        "one"
+    );
+    assert_eq!(
+        doc["configuration"]["root_module"]["resources"][0]["expressions"]["input"]["references"],
+        serde_json::json!(["var.v"])
+    );
 
     let md = w.ok(&["show", "-markdown", "p.plan"]);
-    assert!(md.starts_with("### terrane plan: 0 to add, 1 to change, 0 to destroy."), "{md}");
+    assert!(
+        md.starts_with("### terrane plan: 0 to add, 1 to change, 0 to destroy."),
+        "{md}"
+    );
     assert!(md.contains("```diff"), "{md}");
     let md2 = w.ok(&["plan", "-markdown", "-var=v=two"]);
     assert_eq!(md, md2);
@@ -150,11 +180,18 @@ fn show_json_markdown_and_plan_json() {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
     let types: Vec<&str> = messages.iter().filter_map(|m| m["type"].as_str()).collect();
-    assert_eq!(types, ["version", "planned_change", "change_summary", "outputs"], "{stream}");
+    assert_eq!(
+        types,
+        ["version", "planned_change", "change_summary", "outputs"],
+        "{stream}"
+    );
     assert_eq!(messages[1]["change"]["action"], "update");
     assert_eq!(messages[2]["changes"]["change"], 1);
     let bad = w.ok_or_err(&["plan", "-json"]);
-    assert!(bad.lines().any(|l| l.contains("\"type\":\"diagnostic\"")), "{bad}");
+    assert!(
+        bad.lines().any(|l| l.contains("\"type\":\"diagnostic\"")),
+        "{bad}"
+    );
 }
 
 impl Work {

@@ -88,7 +88,13 @@ fn normalize(j: &mut Json) {
         Json::String(s) if s.len() == 36 && s.matches('-').count() == 4 => *s = "<id>".into(),
         Json::Array(a) => a.iter_mut().for_each(normalize),
         Json::Object(m) => {
-            for k in ["timestamp", "terraform_version", "applyable", "complete", "errored"] {
+            for k in [
+                "timestamp",
+                "terraform_version",
+                "applyable",
+                "complete",
+                "errored",
+            ] {
                 m.remove(k);
             }
             m.values_mut().for_each(normalize);
@@ -98,13 +104,19 @@ fn normalize(j: &mut Json) {
 }
 
 fn sorted_changes(doc: &Json) -> Vec<Json> {
-    let mut list: Vec<Json> = doc["resource_changes"].as_array().cloned().unwrap_or_default();
+    let mut list: Vec<Json> = doc["resource_changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     list.sort_by_key(|c| c["address"].as_str().unwrap_or("").to_string());
     list
 }
 
 fn resources(values: &Json) -> Vec<Json> {
-    let mut list: Vec<Json> = values["root_module"]["resources"].as_array().cloned().unwrap_or_default();
+    let mut list: Vec<Json> = values["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     list.sort_by_key(|c| c["address"].as_str().unwrap_or("").to_string());
     list
 }
@@ -126,8 +138,14 @@ fn show_json_matches_terraform() {
     tn.write("main.tn", AFTER);
     terraform(&shared, tf.path(), &["plan", "-no-color", "-out=p.tfplan"]);
     tn.ok(&["plan", "-out=p.plan"]);
-    let mut want: Json = serde_json::from_str(&terraform(&shared, tf.path(), &["show", "-json", "p.tfplan"])).expect("terraform's JSON");
-    let mut got: Json = serde_json::from_str(&tn.ok(&["show", "-json", "p.plan"])).expect("terrane's JSON");
+    let mut want: Json = serde_json::from_str(&terraform(
+        &shared,
+        tf.path(),
+        &["show", "-json", "p.tfplan"],
+    ))
+    .expect("terraform's JSON");
+    let mut got: Json =
+        serde_json::from_str(&tn.ok(&["show", "-json", "p.plan"])).expect("terrane's JSON");
     normalize(&mut want);
     normalize(&mut got);
     assert_eq!(got["format_version"], want["format_version"]);
@@ -141,13 +159,22 @@ fn show_json_matches_terraform() {
     }
     assert_eq!(got["output_changes"], want["output_changes"]);
     assert_eq!(got["variables"], want["variables"]);
-    assert_eq!(got["planned_values"]["outputs"], want["planned_values"]["outputs"]);
-    assert_eq!(resources(&got["planned_values"]), resources(&want["planned_values"]));
+    assert_eq!(
+        got["planned_values"]["outputs"],
+        want["planned_values"]["outputs"]
+    );
+    assert_eq!(
+        resources(&got["planned_values"]),
+        resources(&want["planned_values"])
+    );
     assert_eq!(
         resources(&got["prior_state"]["values"]),
         resources(&want["prior_state"]["values"])
     );
-    assert_eq!(got["prior_state"]["values"]["outputs"], want["prior_state"]["values"]["outputs"]);
+    assert_eq!(
+        got["prior_state"]["values"]["outputs"],
+        want["prior_state"]["values"]["outputs"]
+    );
     // The configuration: the same resources with the same expressions.
     let conf = |d: &Json| -> Vec<Json> {
         let mut l: Vec<Json> = d["configuration"]["root_module"]["resources"]

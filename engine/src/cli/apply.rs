@@ -186,7 +186,15 @@ fn apply_saved(file: &Path, pargs: &PlanArgs, global: &Global) -> i32 {
         eprintln!("Error: Saved plan does not match the configuration\n\nThe configuration files changed since the plan was made. Make a new plan with\n\"terrane plan -out=FILE\" and apply that one.");
         return 1;
     }
-    let Ok(_guard) = lock(&p, pargs, if saved.plan.destroy { "destroy" } else { "apply" }) else {
+    let Ok(_guard) = lock(
+        &p,
+        pargs,
+        if saved.plan.destroy {
+            "destroy"
+        } else {
+            "apply"
+        },
+    ) else {
         return 1;
     };
     // Read again under the lock: another apply may have finished in between.

@@ -103,7 +103,11 @@ fn resource(module: &ModulePath, r: &ResourceConfig) -> Json {
     m.insert("address".into(), json!(addr));
     m.insert(
         "mode".into(),
-        json!(if r.addr.mode == ResourceMode::Data { "data" } else { "managed" }),
+        json!(if r.addr.mode == ResourceMode::Data {
+            "data"
+        } else {
+            "managed"
+        }),
     );
     m.insert("type".into(), json!(r.addr.type_name));
     m.insert("name".into(), json!(r.addr.name));
@@ -184,7 +188,11 @@ fn module_json(config: &Config, module: &Module) -> Json {
     let mut vars = Map::new();
     for (name, v) in &module.variables {
         let mut j = Map::new();
-        if let Some(d) = v.default.as_ref().and_then(|d| constant_value(&d.expr).ok()) {
+        if let Some(d) = v
+            .default
+            .as_ref()
+            .and_then(|d| constant_value(&d.expr).ok())
+        {
             j.insert("default".into(), value(&d));
         }
         if let Some(d) = &v.description {

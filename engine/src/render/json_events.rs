@@ -113,7 +113,10 @@ pub fn planned_change(c: &ResourceChange, ts: &str) -> Option<String> {
         (Action::NoOp, Some(p), _) => ("move", format!("{}: Plan to move", p)),
         (Action::NoOp, None, Some(_)) => ("import", format!("{}: Plan to import", c.addr)),
         (Action::NoOp, None, None) => return None,
-        (a, _, _) => (action_word(a), format!("{}: Plan to {}", c.addr, action_word(a))),
+        (a, _, _) => (
+            action_word(a),
+            format!("{}: Plan to {}", c.addr, action_word(a)),
+        ),
     };
     let mut change = Map::new();
     change.insert("resource".into(), resource(&c.addr));
@@ -127,7 +130,13 @@ pub fn planned_change(c: &ResourceChange, ts: &str) -> Option<String> {
     if let Some(id) = &c.importing {
         change.insert("importing".into(), json!({"id": id}));
     }
-    Some(message("info", &text, "planned_change", ts, one("change", Json::Object(change))))
+    Some(message(
+        "info",
+        &text,
+        "planned_change",
+        ts,
+        one("change", Json::Object(change)),
+    ))
 }
 
 /// `change_summary`.
@@ -149,7 +158,10 @@ pub fn outputs(plan: &Plan, ts: &str) -> Option<String> {
             Action::Update => "update",
             _ => "noop",
         };
-        m.insert(o.name.clone(), json!({"sensitive": o.sensitive, "action": word}));
+        m.insert(
+            o.name.clone(),
+            json!({"sensitive": o.sensitive, "action": word}),
+        );
     }
     if m.is_empty() {
         return None;
@@ -165,14 +177,31 @@ pub fn outputs(plan: &Plan, ts: &str) -> Option<String> {
 
 /// A `diagnostic` message from one entry of the `validate -json` document.
 pub fn diagnostic(diag: &Json, ts: &str) -> String {
-    let severity = diag.get("severity").and_then(Json::as_str).unwrap_or("error");
+    let severity = diag
+        .get("severity")
+        .and_then(Json::as_str)
+        .unwrap_or("error");
     let summary = diag.get("summary").and_then(Json::as_str).unwrap_or("");
-    let level = if severity == "warning" { "warn" } else { "error" };
+    let level = if severity == "warning" {
+        "warn"
+    } else {
+        "error"
+    };
     let text = format!(
         "{}: {summary}",
-        if severity == "warning" { "Warning" } else { "Error" }
+        if severity == "warning" {
+            "Warning"
+        } else {
+            "Error"
+        }
     );
-    message(level, &text, "diagnostic", ts, one("diagnostic", diag.clone()))
+    message(
+        level,
+        &text,
+        "diagnostic",
+        ts,
+        one("diagnostic", diag.clone()),
+    )
 }
 
 /// The whole stream of a finished plan (after `version`).

@@ -65,7 +65,11 @@ pub fn resource_change(c: &ResourceChange) -> Json {
     let r = &c.addr.resource;
     m.insert(
         "mode".into(),
-        json!(if r.mode == ResourceMode::Data { "data" } else { "managed" }),
+        json!(if r.mode == ResourceMode::Data {
+            "data"
+        } else {
+            "managed"
+        }),
     );
     m.insert("type".into(), json!(r.type_name));
     m.insert("name".into(), json!(r.name));
@@ -198,7 +202,25 @@ pub fn document(saved: &SavedPlan) -> String {
         .prior_state
         .as_deref()
         .and_then(|t| terrane_state::tfstate::from_v4(t).ok())
-        .map(|s| {
+        .map(|mut s| {
+            // As Terraform, the prior state carries the outputs as the plan evaluated them.
+            for o in &plan.outputs {
+                match (&o.after, o.action) {
+                    (_, Action::Delete) => {
+                        s.outputs.remove(&o.name);
+                    }
+                    (Some(a), _) if a.is_wholly_known() => {
+                        s.outputs.insert(
+                            o.name.clone(),
+                            terrane_state::OutputValue {
+                                value: a.clone().unmark_deep().0,
+                                sensitive: o.sensitive,
+                            },
+                        );
+                    }
+                    _ => {}
+                }
+            }
             json!({
                 "format_version": "1.0",
                 "terraform_version": VERSION,

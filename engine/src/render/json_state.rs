@@ -41,7 +41,11 @@ pub fn resource(
     m.insert("address".into(), json!(address));
     m.insert(
         "mode".into(),
-        json!(if mode == Mode::Data { "data" } else { "managed" }),
+        json!(if mode == Mode::Data {
+            "data"
+        } else {
+            "managed"
+        }),
     );
     m.insert("type".into(), json!(type_name));
     m.insert("name".into(), json!(name));

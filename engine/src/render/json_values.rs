@@ -61,8 +61,18 @@ fn shadow(v: &Value, hit: &dyn Fn(&Value) -> bool) -> Json {
             }
             Json::Object(out)
         }
-        ValueKind::Unknown if !v.ty().is_primitive() => Json::Object(Map::new()),
+        ValueKind::Unknown if !v.ty().is_primitive() => empty_of(v),
         _ => Json::Bool(false),
+    }
+}
+
+/// The empty shadow of an unknown collection: `[]` for sequences, `{}` otherwise.
+fn empty_of(v: &Value) -> Json {
+    let t = v.ty();
+    if t.is_list() || t.is_set() || t.is_tuple() {
+        Json::Array(Vec::new())
+    } else {
+        Json::Object(Map::new())
     }
 }
 
@@ -82,9 +92,7 @@ pub fn sensitive(v: Option<&Value>) -> Json {
             let s = shadow(v, &|x: &Value| x.has_mark(&Mark::Sensitive));
             match (&s, v.kind()) {
                 // An unknown object is `{}` in the sensitivity document only.
-                (Json::Bool(false), ValueKind::Unknown) if !v.ty().is_primitive() => {
-                    Json::Object(Map::new())
-                }
+                (Json::Bool(false), ValueKind::Unknown) if !v.ty().is_primitive() => empty_of(v),
                 _ => s,
             }
         }

@@ -81,10 +81,15 @@ fn module_table(changes: &[&ResourceChange], out: &mut String) {
     }
 }
 
+/// The headline without the address (the summary names it already).
 fn headline_text(c: &ResourceChange) -> String {
+    let addr = format!("{} ", c.addr);
     human::headline(c)
         .iter()
-        .map(|l| l.trim_start().trim_start_matches("# ").to_string())
+        .map(|l| {
+            let l = l.trim_start().trim_start_matches("# ");
+            l.strip_prefix(&addr).unwrap_or(l).to_string()
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -122,10 +127,16 @@ pub fn render(plan: &Plan) -> String {
         .collect();
     let mut out = String::new();
     if changes.is_empty() && outputs.is_empty() && plan.deferred.is_empty() {
-        out.push_str("### terrane plan: no changes\n\nYour infrastructure matches the configuration.\n");
+        out.push_str(
+            "### terrane plan: no changes\n\nYour infrastructure matches the configuration.\n",
+        );
         return out;
     }
-    let _ = writeln!(out, "### terrane plan: {}\n", summary(counts(plan)).trim_start_matches("Plan: "));
+    let _ = writeln!(
+        out,
+        "### terrane plan: {}\n",
+        summary(counts(plan)).trim_start_matches("Plan: ")
+    );
     let bad: Vec<&&ResourceChange> = changes.iter().filter(|c| is_destructive(c)).collect();
     if !bad.is_empty() {
         let _ = writeln!(
@@ -185,7 +196,10 @@ pub fn render(plan: &Plan) -> String {
             }
             let _ = write!(names, "`{n}`");
         }
-        let _ = write!(note, " ({names}); run `terrane show PLANFILE` for the whole plan.\n");
+        let _ = write!(
+            note,
+            " ({names}); run `terrane show PLANFILE` for the whole plan.\n"
+        );
         out.push_str(&note);
     }
     out

@@ -132,7 +132,11 @@ pub fn decode(j: &Json) -> Result<Value, String> {
             let names = m.get("marks").and_then(Json::as_array).ok_or("bad marks")?;
             marks.push(PathMarks {
                 path,
-                marks: names.iter().filter_map(Json::as_str).map(mark_from).collect(),
+                marks: names
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .map(mark_from)
+                    .collect(),
             });
         }
         value = value.mark_with_paths(&marks);
@@ -168,7 +172,10 @@ fn build(
         let mut out = BTreeMap::new();
         for (k, e) in m {
             here.push(Step::Key(k.clone()));
-            out.insert(k.clone(), build(e, &tys(k).ok_or_else(bad)?, here, unknown)?);
+            out.insert(
+                k.clone(),
+                build(e, &tys(k).ok_or_else(bad)?, here, unknown)?,
+            );
             here.pop();
         }
         Ok::<_, String>(out)

@@ -60,8 +60,14 @@ fn values_round_trip() {
     assert!(m.entries().unwrap()["k"].is_sensitive());
     let l = back.get_attr("l").unwrap().elements().unwrap();
     assert!(!l[1].is_known());
-    same(&roundtrip(&Value::unknown(Type::String)), &Value::unknown(Type::String));
-    same(&roundtrip(&Value::null(Type::Dynamic)), &Value::null(Type::Dynamic));
+    same(
+        &roundtrip(&Value::unknown(Type::String)),
+        &Value::unknown(Type::String),
+    );
+    same(
+        &roundtrip(&Value::null(Type::Dynamic)),
+        &Value::null(Type::Dynamic),
+    );
 }
 
 #[test]

@@ -162,9 +162,7 @@ pub fn whole(v: &Value, indent: usize, sym: Sym) -> String {
     let s = sym.as_str();
     match v.kind() {
         ValueKind::String(x) if x.contains('\n') => text::heredoc(x, indent, sym),
-        ValueKind::String(_) | ValueKind::Number(_) | ValueKind::Bool(_) => {
-            text::primitive(v)
-        }
+        ValueKind::String(_) | ValueKind::Number(_) | ValueKind::Bool(_) => text::primitive(v),
         ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => {
             if es.is_empty() {
                 return "[]".into();
@@ -280,15 +278,27 @@ fn element_key(v: &Value, i: usize, side: char) -> String {
     }
     let (plain, marks) = v.clone().unmark_deep();
     let json = terrane_dsl::value::to_json(&plain).unwrap_or_else(|_| format!("{plain:?}"));
-    format!("{}{json}{}", terrane_dsl::value::type_to_json(plain.ty()), marks.len())
+    format!(
+        "{}{json}{}",
+        terrane_dsl::value::type_to_json(plain.ty()),
+        marks.len()
+    )
 }
 
 /// A list or tuple: elements matched by a longest-common-subsequence diff; unchanged
 /// elements next to a change shown, the others hidden with a count.
 fn sequence(b: &[Value], a: &[Value], indent: usize) -> String {
     let inner = indent + 4;
-    let bk: Vec<String> = b.iter().enumerate().map(|(i, v)| element_key(v, i, 'b')).collect();
-    let ak: Vec<String> = a.iter().enumerate().map(|(i, v)| element_key(v, i, 'a')).collect();
+    let bk: Vec<String> = b
+        .iter()
+        .enumerate()
+        .map(|(i, v)| element_key(v, i, 'b'))
+        .collect();
+    let ak: Vec<String> = a
+        .iter()
+        .enumerate()
+        .map(|(i, v)| element_key(v, i, 'a'))
+        .collect();
     let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &bk, &ak);
     // Each row: (sym, text); unchanged rows may be hidden later.
     let mut rows: Vec<(Sym, String)> = Vec::new();

@@ -110,11 +110,19 @@ fn reason_note(c: &ResourceChange) -> Option<String> {
         }
         Reason::DeleteBecauseCountIndex => format!(
             "because index {} is out of range for count",
-            c.addr.key.as_ref().map(ToString::to_string).unwrap_or_default()
+            c.addr
+                .key
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         ),
         Reason::DeleteBecauseEachKey => format!(
             "because key {} is not in for_each map",
-            c.addr.key.as_ref().map(ToString::to_string).unwrap_or_default()
+            c.addr
+                .key
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         ),
         Reason::DeleteBecauseNoModule => {
             format!("because {} is not in configuration", c.addr.module)
@@ -134,9 +142,9 @@ fn reason_note(c: &ResourceChange) -> Option<String> {
             }
             format!("{} cannot be updated in place", forced.join(", "))
         }
-        Reason::ReplaceBecauseTainted
-        | Reason::ReplaceByRequest
-        | Reason::ReplaceByTriggers => return None,
+        Reason::ReplaceBecauseTainted | Reason::ReplaceByRequest | Reason::ReplaceByTriggers => {
+            return None
+        }
     })
 }
 
@@ -169,9 +177,8 @@ pub fn resource_block(c: &ResourceChange, out: &mut String) {
     };
     let forces = |name: &str| {
         c.replace_paths.iter().any(|p| {
-            p.0.first().is_some_and(|s| {
-                matches!(s, terrane_dsl::value::PathStep::GetAttr(n) if n == name)
-            })
+            p.0.first()
+                .is_some_and(|s| matches!(s, terrane_dsl::value::PathStep::GetAttr(n) if n == name))
         })
     };
     let (lines, hidden) = attribute_lines(
@@ -183,7 +190,9 @@ pub fn resource_block(c: &ResourceChange, out: &mut String) {
     );
     let lines = if c.action == Action::Forget {
         // Nothing is destroyed: the attributes are listed as they are.
-        lines.replace("      - ", "        ").replace(" -> null\n", "\n")
+        lines
+            .replace("      - ", "        ")
+            .replace(" -> null\n", "\n")
     } else {
         lines
     };
@@ -368,7 +377,7 @@ pub fn render_plan(plan: &Plan, opts: Options) -> String {
         }
     }
     if !plan.deferred.is_empty() {
-        out.push_str("\nDeferred until a later plan (their count or for_each is not known yet):\n");
+        out.push_str("Deferred until a later plan (their count or for_each is not known yet):\n");
         for d in &plan.deferred {
             let _ = writeln!(out, "  # {} ({})", d.address, d.reason);
         }

@@ -50,7 +50,9 @@ pub fn lines(old: &str, new: &str, indent: usize) -> String {
             for change in diff.iter_changes(op) {
                 let line = change.value().trim_end_matches('\n');
                 match change.tag() {
-                    similar::ChangeTag::Equal => out.push_str(&format!("{}{line}\n", pad(indent + 6))),
+                    similar::ChangeTag::Equal => {
+                        out.push_str(&format!("{}{line}\n", pad(indent + 6)))
+                    }
                     similar::ChangeTag::Delete => {
                         out.push_str(&format!("{}- {line}\n", pad(indent + 4)))
                     }

@@ -143,14 +143,17 @@ pub fn planned_values(plan: &Plan) -> Json {
             continue;
         }
         let r = &c.addr.resource;
+        let address = c.addr.to_string();
         let j = json_state::resource(
-            &c.addr.to_string(),
-            mode(c),
-            &r.type_name,
-            &r.name,
-            index(&c.addr.key),
-            &c.provider,
-            0,
+            json_state::Head {
+                address: &address,
+                mode: mode(c),
+                type_name: &r.type_name,
+                name: &r.name,
+                index: index(&c.addr.key),
+                provider: &c.provider,
+                schema_version: 0,
+            },
             c.after.as_ref(),
         );
         by_module

@@ -26,17 +26,28 @@ pub fn type_json(v: &Value) -> Json {
     serde_json::from_str(&type_to_json(v.ty())).unwrap_or(Json::Null)
 }
 
+/// What names a resource instance in `values` documents.
+pub struct Head<'a> {
+    pub address: &'a str,
+    pub mode: Mode,
+    pub type_name: &'a str,
+    pub name: &'a str,
+    pub index: Option<Json>,
+    pub provider: &'a str,
+    pub schema_version: u64,
+}
+
 /// One resource as `values` documents list it.
-pub fn resource(
-    address: &str,
-    mode: Mode,
-    type_name: &str,
-    name: &str,
-    index: Option<Json>,
-    provider: &str,
-    schema_version: u64,
-    attrs: Option<&Value>,
-) -> Json {
+pub fn resource(h: Head<'_>, attrs: Option<&Value>) -> Json {
+    let Head {
+        address,
+        mode,
+        type_name,
+        name,
+        index,
+        provider,
+        schema_version,
+    } = h;
     let mut m = Map::new();
     m.insert("address".into(), json!(address));
     m.insert(
@@ -88,13 +99,15 @@ fn record_json(r: &ResourceRecord) -> Json {
         .collect();
     let attrs = r.attributes.clone().mark_with_paths(&marks);
     let mut j = resource(
-        &r.address,
-        r.mode,
-        &r.type_name,
-        &r.name,
-        index_json(&r.index_key),
-        &r.provider,
-        r.schema_version,
+        Head {
+            address: &r.address,
+            mode: r.mode,
+            type_name: &r.type_name,
+            name: &r.name,
+            index: index_json(&r.index_key),
+            provider: &r.provider,
+            schema_version: r.schema_version,
+        },
         Some(&attrs),
     );
     if let (Some(d), Json::Object(m)) = (&r.deposed, &mut j) {

@@ -196,9 +196,9 @@ pub fn render(plan: &Plan) -> String {
             }
             let _ = write!(names, "`{n}`");
         }
-        let _ = write!(
+        let _ = writeln!(
             note,
-            " ({names}); run `terrane show PLANFILE` for the whole plan.\n"
+            " ({names}); run `terrane show PLANFILE` for the whole plan."
         );
         out.push_str(&note);
     }

@@ -12,7 +12,7 @@ use super::diff::attribute_lines;
 /// The state as text.
 pub fn render(snapshot: &Snapshot) -> String {
     if snapshot.resources.is_empty() && snapshot.outputs.is_empty() {
-        return "The state file is empty. No resources are represented.\n".into();
+        return "No state.\n".into();
     }
     let mut out = String::new();
     let empty = BTreeMap::new();

@@ -53,6 +53,11 @@ fn pad(n: usize) -> String {
 /// The change from `b` to `a`, at column `indent` (where the symbol of its line is).
 /// `None` when both are absent.
 pub fn change(b: Option<&Value>, a: Option<&Value>, indent: usize) -> Option<Rendered> {
+    change_in(b, a, indent, false)
+}
+
+/// [`change`], hiding unchanged parts of nested objects too when `hide`.
+fn change_in(b: Option<&Value>, a: Option<&Value>, indent: usize, hide: bool) -> Option<Rendered> {
     let (b, a) = (present(b), present(a));
     Some(match (b, a) {
         (None, None) => return None,
@@ -64,16 +69,17 @@ pub fn change(b: Option<&Value>, a: Option<&Value>, indent: usize) -> Option<Ren
             sym: Sym::Del,
             text: format!("{} -> null", whole(b, indent, Sym::Del)),
         },
-        (Some(b), Some(a)) => both(b, a, indent),
+        (Some(b), Some(a)) => both(b, a, indent, hide),
     })
 }
 
 /// The change between two present values.
-pub fn both_values(b: &Value, a: &Value, indent: usize) -> Rendered {
-    both(b, a, indent)
+/// The change between two present values; unchanged parts of objects are hidden when `hide`.
+pub fn both_values(b: &Value, a: &Value, indent: usize, hide: bool) -> Rendered {
+    both(b, a, indent, hide)
 }
 
-fn both(b: &Value, a: &Value, indent: usize) -> Rendered {
+fn both(b: &Value, a: &Value, indent: usize, hide: bool) -> Rendered {
     if is_sensitive(b) || is_sensitive(a) {
         let same = b.is_known() && a.is_known() && b.raw_equals(a) && b.ty() == a.ty();
         return Rendered {
@@ -120,7 +126,7 @@ fn both(b: &Value, a: &Value, indent: usize) -> Rendered {
         (ValueKind::List(x) | ValueKind::Tuple(x), ValueKind::List(y) | ValueKind::Tuple(y)) => {
             return Rendered {
                 sym: Sym::Upd,
-                text: sequence(x, y, indent),
+                text: sequence(x, y, indent, hide),
             };
         }
         (ValueKind::Set(x), ValueKind::Set(y)) => {
@@ -132,7 +138,7 @@ fn both(b: &Value, a: &Value, indent: usize) -> Rendered {
         (ValueKind::Map(x) | ValueKind::Object(x), ValueKind::Map(y) | ValueKind::Object(y)) => {
             return Rendered {
                 sym: Sym::Upd,
-                text: entries(x, y, indent, false),
+                text: entries(x, y, indent, hide),
             };
         }
         _ => {}
@@ -209,6 +215,7 @@ pub fn attribute_lines(
     a: &BTreeMap<String, Value>,
     indent: usize,
     hide: bool,
+    nested_hide: bool,
     forces: &dyn Fn(&str) -> bool,
 ) -> (String, usize) {
     let mut names: Vec<&String> = b.keys().chain(a.keys()).collect();
@@ -216,7 +223,7 @@ pub fn attribute_lines(
     names.dedup();
     let mut rows = Vec::new();
     for n in names {
-        if let Some(r) = change(b.get(n), a.get(n), indent) {
+        if let Some(r) = change_in(b.get(n), a.get(n), indent, nested_hide) {
             rows.push((n, r));
         }
     }
@@ -252,7 +259,7 @@ fn entries(
     indent: usize,
     hide: bool,
 ) -> String {
-    let (lines, hidden) = attribute_lines(b, a, indent + 4, hide, &|_| false);
+    let (lines, hidden) = attribute_lines(b, a, indent + 4, hide, hide, &|_| false);
     let mut out = String::from("{\n");
     out.push_str(&lines);
     if hidden > 0 {
@@ -287,7 +294,7 @@ fn element_key(v: &Value, i: usize, side: char) -> String {
 
 /// A list or tuple: elements matched by a longest-common-subsequence diff; unchanged
 /// elements next to a change shown, the others hidden with a count.
-fn sequence(b: &[Value], a: &[Value], indent: usize) -> String {
+fn sequence(b: &[Value], a: &[Value], indent: usize, hide: bool) -> String {
     let inner = indent + 4;
     let bk: Vec<String> = b
         .iter()
@@ -335,7 +342,7 @@ fn sequence(b: &[Value], a: &[Value], indent: usize) -> String {
                     let y = (i < new_len).then(|| &a[new_index + i]);
                     match (x, y) {
                         (Some(x), Some(y)) => {
-                            let r = both(x, y, inner);
+                            let r = both(x, y, inner, hide);
                             rows.push((r.sym, r.text));
                         }
                         (Some(x), None) => rows.push((Sym::Del, whole(x, inner, Sym::Del))),

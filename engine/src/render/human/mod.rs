@@ -186,6 +186,7 @@ pub fn resource_block(c: &ResourceChange, out: &mut String) {
         after.as_ref().unwrap_or(&empty),
         6,
         !matches!(c.action, Action::Create | Action::Delete | Action::Read),
+        false,
         &forces,
     );
     let lines = if c.action == Action::Forget {

@@ -41,7 +41,7 @@ pub fn render(snapshot: &Snapshot) -> String {
             }
         }
         let _ = writeln!(out, "{mode} \"{}\" \"{}\" {{", r.type_name, r.name);
-        let (lines, _) = attribute_lines(entries, entries, 2, false, &|_| false);
+        let (lines, _) = attribute_lines(entries, entries, 2, false, false, &|_| false);
         out.push_str(&lines);
         out.push_str("}\n\n");
     }

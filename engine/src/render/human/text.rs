@@ -1,7 +1,7 @@
 //! Strings in a plan: primitives quoted as Terraform writes them, multi-line strings as
 //! heredocs and their changes as unified line diffs (with runs of unchanged lines hidden),
 //! and strings holding JSON or YAML compared by structure: re-ordered keys or re-indentation
-//! are no change, and a real change shows only where it is.
+//! are no change, and a real change shows only where it is (unchanged keys hidden with a count).
 
 use terrane_dsl::value::{format_value, from_json, Value};
 
@@ -121,7 +121,7 @@ pub fn structured(old: &str, new: &str, indent: usize) -> Option<Rendered> {
             ),
         });
     }
-    let inner = both_values(&b, &a, indent + 4);
+    let inner = both_values(&b, &a, indent + 4, true);
     Some(Rendered {
         sym: Sym::Upd,
         text: format!(

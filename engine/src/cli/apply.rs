@@ -1,11 +1,21 @@
 //! `terrane apply` and `terrane destroy`: plan, ask for approval (unless `-auto-approve`),
-//! then apply, recording each result in the state as it comes.
+//! then apply, recording each result in the state as it comes. `terrane apply FILE` carries
+//! out a saved plan exactly, refusing it when the state or the configuration changed since.
 
 use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 
-use super::plan::{emit, lock, plan_or_report, prepare, walk_input, PlanArgs};
+use terrane_state::Backend;
+
+use super::plan::{
+    config_hash, emit, lock, plan_or_report, prepare, walk_input, walk_input_with, PlanArgs,
+    Prepared,
+};
 use super::Global;
-use crate::inputs::CliVar;
+use crate::inputs::{CliVar, InputValue};
+use crate::plan::file::SavedPlan;
+use crate::plan::model::Plan;
+use crate::session::{open_backend, Session};
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ApplyArgs {
@@ -14,6 +24,9 @@ pub struct ApplyArgs {
     /// Apply without asking for approval.
     #[arg(long = "auto-approve")]
     pub auto_approve: bool,
+    /// A plan saved by `terrane plan -out=FILE`, applied exactly as planned.
+    #[arg(value_name = "PLANFILE")]
+    pub plan_file: Option<PathBuf>,
 }
 
 fn approve(destroy: bool) -> bool {
@@ -30,6 +43,13 @@ fn approve(destroy: bool) -> bool {
 }
 
 pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -> i32 {
+    if let Some(file) = &args.plan_file {
+        if !vars.is_empty() {
+            eprintln!("Error: Can't set variables when applying a saved plan\n\nThe -var and -var-file options cannot be used when applying a saved plan file,\nbecause the variable values are saved in it.");
+            return 1;
+        }
+        return apply_saved(file, &args.plan, global);
+    }
     let pargs = &args.plan;
     let destroy = destroy || pargs.destroy;
     let Some(p) = prepare(&vars, global, pargs.json) else {
@@ -41,62 +61,166 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
     let Some(plan) = plan_or_report(&p, pargs, global, destroy) else {
         return 1;
     };
-    let text = crate::render::plan_human::render_plan(&plan);
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    if !plan.has_changes() && plan.deferred.is_empty() {
-        // Outputs may still need recording (a first apply with only outputs).
-    }
+    super::plan::show_plan(&plan, pargs, global);
     if !args.auto_approve && plan.has_changes() && !approve(destroy) {
         eprintln!("\nError: Apply cancelled.");
         return 1;
     }
-    let mut input = walk_input(&p, pargs);
+    let input = walk_input(&p, pargs);
+    carry_out(&p, input, &plan, global, pargs.json)
+}
+
+/// Applies `plan` and reports the result.
+fn carry_out(
+    p: &Prepared,
+    mut input: crate::walk::WalkInput<'_>,
+    plan: &Plan,
+    global: &Global,
+    json: bool,
+) -> i32 {
     let progress = super::progress::start(!global.color);
-    input.events = Some(progress.sink.clone());
-    let applied = crate::apply::apply(&input, &plan, &p.backend, &p.session.workspace);
+    if !json {
+        // The -json stream carries no progress lines.
+        input.events = Some(progress.sink.clone());
+    }
+    let applied = crate::apply::apply(&input, plan, &p.backend, &p.session.workspace);
     progress.finish();
     if !applied.diags.0.is_empty() {
-        emit(&p.sources, &applied.diags, global, pargs.json);
+        emit(&p.sources, &applied.diags, global, json);
     }
     if applied.diags.has_errors() {
         return 1;
     }
     let mut out = std::io::stdout().lock();
-    if destroy {
+    if plan.destroy {
         let _ = writeln!(
             out,
             "\nDestroy complete! Resources: {} destroyed.",
             applied.destroyed
         );
-    } else {
-        let _ = writeln!(
-            out,
-            "\nApply complete! Resources: {} added, {} changed, {} destroyed.",
-            applied.added, applied.changed, applied.destroyed
-        );
-        if let Some(w) = &applied.walk {
-            let outputs: terrane_state::Outputs = w
-                .outputs
-                .iter()
-                .filter(|(_, (v, _))| !v.is_null())
-                .map(|(k, (v, s))| {
-                    (
-                        k.clone(),
-                        terrane_state::OutputValue {
-                            value: v.clone().unmark_deep().0,
-                            sensitive: *s,
-                        },
-                    )
-                })
-                .collect();
-            if !outputs.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "\nOutputs:\n\n{}",
-                    crate::render::outputs::human(&outputs)
-                );
-            }
+        return 0;
+    }
+    let _ = writeln!(
+        out,
+        "\nApply complete! Resources: {} added, {} changed, {} destroyed.",
+        applied.added, applied.changed, applied.destroyed
+    );
+    if let Some(w) = &applied.walk {
+        let outputs: terrane_state::Outputs = w
+            .outputs
+            .iter()
+            .filter(|(_, (v, _))| !v.is_null())
+            .map(|(k, (v, s))| {
+                (
+                    k.clone(),
+                    terrane_state::OutputValue {
+                        value: v.clone().unmark_deep().0,
+                        sensitive: *s,
+                    },
+                )
+            })
+            .collect();
+        if !outputs.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nOutputs:\n\n{}",
+                crate::render::outputs::human(&outputs)
+            );
         }
     }
     0
+}
+
+/// `terrane apply FILE`.
+fn apply_saved(file: &Path, pargs: &PlanArgs, global: &Global) -> i32 {
+    let saved = match SavedPlan::read(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("Error: Failed to load the plan file\n\n{e}");
+            return 1;
+        }
+    };
+    let dir = Path::new(".");
+    let (session, sources, diags) = Session::load(dir, &[], false);
+    if !diags.0.is_empty() {
+        emit(&sources, &diags, global, pargs.json);
+    }
+    let Some(mut session) = session else {
+        return 1;
+    };
+    if session.workspace != saved.workspace {
+        eprintln!(
+            "Error: Saved plan is for a different workspace\n\nThe plan was made in the workspace \"{}\", but the current workspace is \"{}\".",
+            saved.workspace, session.workspace
+        );
+        return 1;
+    }
+    session.inputs = saved
+        .variables
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                InputValue {
+                    value: v.clone(),
+                    range: None,
+                },
+            )
+        })
+        .collect();
+    let backend = match open_backend(dir) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("Error: Failed to open the state: {e}");
+            return 1;
+        }
+    };
+    let prior = match backend.read(&session.workspace) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("Error: Failed to read the state: {e}");
+            return 1;
+        }
+    };
+    let p = Prepared {
+        session,
+        sources,
+        backend,
+        prior,
+    };
+    if config_hash(&p) != saved.config_hash {
+        eprintln!("Error: Saved plan does not match the configuration\n\nThe configuration files changed since the plan was made. Make a new plan with\n\"terrane plan -out=FILE\" and apply that one.");
+        return 1;
+    }
+    let Ok(_guard) = lock(
+        &p,
+        pargs,
+        if saved.plan.destroy {
+            "destroy"
+        } else {
+            "apply"
+        },
+    ) else {
+        return 1;
+    };
+    // Read again under the lock: another apply may have finished in between.
+    let current = match p.backend.read(&p.session.workspace) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("Error: Failed to read the state: {e}");
+            return 1;
+        }
+    };
+    if let Some(why) = saved.stale(&current.lineage, current.serial) {
+        eprintln!("Error: Saved plan is stale\n\n{why}");
+        return 1;
+    }
+    let input = walk_input_with(
+        &p,
+        saved.options.refresh,
+        saved.options.parallelism,
+        saved.options.replace.clone(),
+        saved.options.targets.clone(),
+    );
+    carry_out(&p, input, &saved.plan, global, pargs.json)
 }

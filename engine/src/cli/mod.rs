@@ -11,6 +11,7 @@ mod output;
 mod plan;
 mod progress;
 mod report;
+mod show;
 mod validate;
 mod vars;
 mod workspace;
@@ -65,6 +66,8 @@ enum Command {
     /// Manage workspaces.
     #[command(subcommand)]
     Workspace(workspace::WorkspaceCommand),
+    /// Show a saved plan or the current state.
+    Show(show::ShowArgs),
 }
 
 /// Settings every command shares, resolved from the global options and the environment.
@@ -120,5 +123,6 @@ pub fn run() -> i32 {
         Command::Graph => info::graph(&global),
         Command::Console(_) => console::run(vars, &global),
         Command::Workspace(cmd) => workspace::run(cmd),
+        Command::Show(args) => show::run(args, &global),
     }
 }

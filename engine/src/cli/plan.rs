@@ -1,7 +1,7 @@
 //! `terrane plan`: load, lock the state, walk in the plan phase, show the plan. Also the
 //! shared preparation `apply` and `destroy` use.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -11,8 +11,10 @@ use super::report;
 use super::vars::VarArgs;
 use super::Global;
 use crate::inputs::CliVar;
+use crate::plan::file::{Options, SavedPlan};
 use crate::plan::make::make_plan;
 use crate::plan::model::Plan;
+use crate::render::{human, json_events};
 use crate::session::{open_backend, EngineHost, Session};
 use crate::walk::eval::Evaluator;
 use crate::walk::scope::RunInfo;
@@ -49,9 +51,15 @@ pub struct PlanArgs {
     /// How long to wait for the state lock (e.g. 10s, 1m).
     #[arg(long = "lock-timeout", default_value = "0s")]
     pub lock_timeout: String,
-    /// Print diagnostics as JSON.
+    /// Print machine-readable JSON messages (Terraform's `-json` UI) instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Print the plan as Markdown, for a pull request.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Save the plan to this file, for `terrane apply FILE` and `terrane show FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// Parses Terraform's durations: `0s`, `10s`, `1m`, `500ms`.
@@ -119,7 +127,14 @@ pub fn emit(
 ) {
     if json {
         let doc = report::json(sources, diags);
-        let _ = std::io::stdout().lock().write_all(doc.as_bytes());
+        let ts = chrono_now();
+        let parsed: serde_json::Value = serde_json::from_str(&doc).unwrap_or_default();
+        let mut out = std::io::stdout().lock();
+        if let Some(list) = parsed.get("diagnostics").and_then(|d| d.as_array()) {
+            for d in list {
+                let _ = writeln!(out, "{}", crate::render::json_events::diagnostic(d, &ts));
+            }
+        }
     } else {
         report::human(sources, diags, global.color);
     }
@@ -127,6 +142,23 @@ pub fn emit(
 
 /// The walk input for a plan of `p`.
 pub fn walk_input<'a>(p: &'a Prepared, args: &PlanArgs) -> WalkInput<'a> {
+    walk_input_with(
+        p,
+        args.refresh,
+        args.parallelism,
+        args.replace.clone(),
+        args.target.clone(),
+    )
+}
+
+/// The walk input for a plan of `p`, with these options.
+pub fn walk_input_with(
+    p: &Prepared,
+    refresh: bool,
+    parallelism: usize,
+    replace: Vec<String>,
+    targets: Vec<String>,
+) -> WalkInput<'_> {
     let cwd = std::env::current_dir().unwrap_or_default();
     WalkInput {
         config: &p.session.config,
@@ -142,10 +174,10 @@ pub fn walk_input<'a>(p: &'a Prepared, args: &PlanArgs) -> WalkInput<'a> {
         plan: None,
         options: WalkOptions {
             phase: Phase::Plan,
-            refresh: args.refresh,
-            parallelism: args.parallelism,
-            replace: args.replace.clone(),
-            targets: args.target.clone(),
+            refresh,
+            parallelism,
+            replace,
+            targets,
         },
         host: EngineHost::shared(&cwd),
         events: None,
@@ -224,7 +256,76 @@ pub fn plan_or_report(
     Some(plan)
 }
 
+/// The configuration files of the session, for the saved plan's hash.
+pub fn config_hash(p: &Prepared) -> String {
+    let files = p
+        .session
+        .config
+        .modules
+        .values()
+        .flat_map(|m| m.files.iter())
+        .filter_map(|id| p.sources.try_get(*id))
+        .map(|f| (f.name.as_str(), f.text.as_str()));
+    crate::plan::file::config_hash(files)
+}
+
+/// The saved form of `plan`, made from `p` with `args`.
+pub fn saved_plan(p: &Prepared, args: &PlanArgs, plan: Plan) -> SavedPlan {
+    let root = p.session.config.root();
+    SavedPlan {
+        plan,
+        workspace: p.session.workspace.clone(),
+        variables: p
+            .session
+            .inputs
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect(),
+        sensitive_variables: root
+            .variables
+            .values()
+            .filter(|v| v.sensitive)
+            .map(|v| v.name.clone())
+            .collect(),
+        config_hash: config_hash(p),
+        options: Options {
+            refresh: args.refresh,
+            parallelism: args.parallelism,
+            replace: args.replace.clone(),
+            targets: args.target.clone(),
+        },
+        prior_state: terrane_state::tfstate::to_v4(&p.prior).ok(),
+        configuration: crate::render::json_config::configuration(&p.session.config),
+        timestamp: chrono_now(),
+        terrane_version: env!("CARGO_PKG_VERSION").to_string(),
+    }
+}
+
+/// Prints a plan in the view asked for: Markdown, JSON messages, or text.
+pub fn show_plan(plan: &Plan, args: &PlanArgs, global: &Global) {
+    let mut out = std::io::stdout().lock();
+    let counts = human::counts(plan);
+    if args.json {
+        let ts = chrono_now();
+        let summary = human::summary(counts);
+        let _ = out.write_all(json_events::plan_stream(plan, &summary, counts, &ts).as_bytes());
+    } else if args.markdown {
+        let _ = out.write_all(crate::render::markdown::render(plan).as_bytes());
+    } else {
+        let text = human::render_plan(
+            plan,
+            human::Options {
+                color: global.color,
+            },
+        );
+        let _ = out.write_all(text.as_bytes());
+    }
+}
+
 pub fn run(args: PlanArgs, vars: Vec<CliVar>, global: &Global) -> i32 {
+    if args.json {
+        println!("{}", json_events::version(&chrono_now()));
+    }
     let Some(p) = prepare(&vars, global, args.json) else {
         return 1;
     };
@@ -234,11 +335,20 @@ pub fn run(args: PlanArgs, vars: Vec<CliVar>, global: &Global) -> i32 {
     let Some(plan) = plan_or_report(&p, &args, global, args.destroy) else {
         return 1;
     };
-    let text = crate::render::plan_human::render_plan(&plan);
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = std::io::stdout().is_terminal();
-    if args.detailed_exitcode && plan.has_changes() {
+    show_plan(&plan, &args, global);
+    let changes = plan.has_changes();
+    if let Some(path) = &args.out {
+        let saved = saved_plan(&p, &args, plan);
+        if let Err(e) = saved.write(path) {
+            eprintln!("Error: Failed to write the plan file\n\n{e}");
+            return 1;
+        }
+        if !args.json {
+            let name = path.display();
+            println!("\nSaved the plan to: {name}\n\nTo perform exactly these actions, run the following command to apply:\n    terrane apply \"{name}\"");
+        }
+    }
+    if args.detailed_exitcode && changes {
         2
     } else {
         0

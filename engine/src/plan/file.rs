@@ -347,7 +347,12 @@ impl SavedPlan {
                 targets: options
                     .get("targets")
                     .and_then(Json::as_array)
-                    .map(|l| l.iter().filter_map(Json::as_str).map(str::to_string).collect())
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(Json::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 replace: options
                     .get("replace")

@@ -76,6 +76,7 @@ fn unwrap_dynamic(v: &Value) -> Option<Value> {
 /// `v` (of type `ty`) with its dynamic positions wrapped as `{"value", "type"}`.
 fn wrap(v: &Value, ty: &Type) -> Value {
     match ty {
+        Type::Dynamic if v.is_null() => v.clone(),
         Type::Dynamic => {
             let Ok(t) = from_json(&type_to_json(v.ty())) else {
                 return v.clone();

@@ -174,7 +174,7 @@ fn sigkill_during_applies_loses_nothing() {
     let started = Instant::now();
     while kills < KILLS {
         round += 1;
-        if round % 10 == 0 {
+        if round.is_multiple_of(10) {
             // Start over from nothing sometimes: kills then land among creates.
             let _ = std::fs::remove_dir_all(d.join(".terrane"));
         }

@@ -115,6 +115,26 @@ fn destination(
 /// `state mv`: renames a module (with everything in it), a resource (all its instances) or
 /// one instance. Refuses to overwrite an existing record or change a resource's type or mode.
 pub fn mv(backend: &dyn Backend, workspace: &str, from: &str, to: &str) -> Result<Vec<Moved>> {
+    move_records(backend, workspace, from, to, false)
+}
+
+/// `state mv -dry-run`: the moves [`mv`] would make (with the same refusals), writing nothing.
+pub fn mv_dry_run(
+    backend: &dyn Backend,
+    workspace: &str,
+    from: &str,
+    to: &str,
+) -> Result<Vec<Moved>> {
+    move_records(backend, workspace, from, to, true)
+}
+
+fn move_records(
+    backend: &dyn Backend,
+    workspace: &str,
+    from: &str,
+    to: &str,
+    dry_run: bool,
+) -> Result<Vec<Moved>> {
     let from_p = AddressPattern::parse(from)?;
     let to_p = AddressPattern::parse(to)?;
     if from_p == to_p {
@@ -164,6 +184,15 @@ pub fn mv(backend: &dyn Backend, workspace: &str, from: &str, to: &str) -> Resul
         if taken {
             return Err(StateError::ResourceExists(d));
         }
+    }
+    if dry_run {
+        return Ok(moves
+            .iter()
+            .map(|(r, dest)| Moved {
+                from: r.address.clone(),
+                to: dest.to_string(),
+            })
+            .collect());
     }
     let mut cs = backend.begin(workspace, &format!("state mv {from} {to}"))?;
     for (r, _) in &moves {

@@ -418,7 +418,17 @@ pub fn pull(backend: &dyn Backend, workspace: &str) -> Result<String> {
 /// another lineage, or one older than the stored one, unless `force`. Returns the new serial
 /// (the file's own serial when it is above the stored one).
 pub fn push(backend: &dyn Backend, workspace: &str, text: &str, force: bool) -> Result<u64> {
-    let incoming = from_v4(text)?;
+    push_snapshot(backend, workspace, from_v4(text)?, force)
+}
+
+/// [`push`] of a snapshot already read with [`from_v4`] (and perhaps typed by the caller
+/// against provider schemas), with the same refusals.
+pub fn push_snapshot(
+    backend: &dyn Backend,
+    workspace: &str,
+    incoming: Snapshot,
+    force: bool,
+) -> Result<u64> {
     let current = backend.read(workspace)?;
     if !force && current.serial > 0 {
         if !incoming.lineage.is_empty() && incoming.lineage != current.lineage {

@@ -52,12 +52,16 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
     }
     let pargs = &args.plan;
     let destroy = destroy || pargs.destroy;
-    let Some(p) = prepare(&vars, global, pargs.json) else {
+    let Some(mut p) = prepare(&vars, global, pargs.json) else {
         return 1;
     };
-    let Ok(_guard) = lock(&p, pargs, if destroy { "destroy" } else { "apply" }) else {
+    let op = if destroy { "destroy" } else { "apply" };
+    let Ok(_guard) = lock(&p.backend, &p.session.workspace, pargs, op) else {
         return 1;
     };
+    if !super::plan::reread(&mut p.prior, &p.backend, &p.session.workspace) {
+        return 1;
+    }
     let Some(plan) = plan_or_report(&p, pargs, global, destroy) else {
         return 1;
     };
@@ -193,7 +197,8 @@ fn apply_saved(file: &Path, pargs: &PlanArgs, global: &Global) -> i32 {
         return 1;
     }
     let Ok(_guard) = lock(
-        &p,
+        &p.backend,
+        &p.session.workspace,
         pargs,
         if saved.plan.destroy {
             "destroy"

@@ -6,12 +6,19 @@ mod args;
 mod console;
 mod fmt;
 mod fmt_files;
+mod force_unlock;
+mod import_cmd;
 mod info;
 mod output;
 mod plan;
 mod progress;
 mod report;
 mod show;
+mod state_cmd;
+mod state_edit;
+mod state_schema;
+mod state_show;
+mod taint;
 mod validate;
 mod vars;
 mod workspace;
@@ -68,6 +75,17 @@ enum Command {
     Workspace(workspace::WorkspaceCommand),
     /// Show a saved plan or the current state.
     Show(show::ShowArgs),
+    /// Inspect and change the state.
+    #[command(subcommand)]
+    State(state_cmd::StateCommand),
+    /// Bring an existing object under management: import ADDR ID.
+    Import(import_cmd::ImportArgs),
+    /// Mark a resource instance for replacement at the next apply.
+    Taint(taint::TaintArgs),
+    /// Clear a resource instance's taint.
+    Untaint(taint::TaintArgs),
+    /// Release a stale state lock: force-unlock LOCK_ID.
+    ForceUnlock(force_unlock::ForceUnlockArgs),
 }
 
 /// Settings every command shares, resolved from the global options and the environment.
@@ -124,5 +142,10 @@ pub fn run() -> i32 {
         Command::Console(_) => console::run(vars, &global),
         Command::Workspace(cmd) => workspace::run(cmd),
         Command::Show(args) => show::run(args, &global),
+        Command::State(cmd) => state_cmd::run(cmd),
+        Command::Import(args) => import_cmd::run(args, vars, &global),
+        Command::Taint(args) => taint::run(args, false),
+        Command::Untaint(args) => taint::run(args, true),
+        Command::ForceUnlock(args) => force_unlock::run(args),
     }
 }

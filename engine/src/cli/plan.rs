@@ -216,7 +216,8 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// Takes the state lock for `operation`, printing the reason on failure.
 pub fn lock<'b>(
-    p: &'b Prepared,
+    backend: &'b terrane_state::sqlite::SqliteBackend,
+    workspace: &str,
     args: &PlanArgs,
     operation: &str,
 ) -> Result<Option<LockGuard<'b>>, ()> {
@@ -224,16 +225,30 @@ pub fn lock<'b>(
         return Ok(None);
     }
     let timeout = parse_duration(&args.lock_timeout).unwrap_or_default();
-    match LockGuard::acquire(
-        &p.backend,
-        &p.session.workspace,
-        &LockInfo::new(operation),
-        timeout,
-    ) {
+    match LockGuard::acquire(backend, workspace, &LockInfo::new(operation), timeout) {
         Ok(g) => Ok(Some(g)),
         Err(e) => {
             eprintln!("Error: Error acquiring the state lock\n\n{e}\n\nterrane acquires a state lock to protect the state from being written\nby multiple users at the same time. Please resolve the issue above and try\nagain. For most commands, you can disable locking with the \"-lock=false\"\nflag, but this is not recommended.");
             Err(())
+        }
+    }
+}
+
+/// Reads the state again once the lock is held (another run may have changed it while this
+/// one waited); prints the reason on failure.
+pub fn reread(
+    prior: &mut Snapshot,
+    backend: &terrane_state::sqlite::SqliteBackend,
+    workspace: &str,
+) -> bool {
+    match backend.read(workspace) {
+        Ok(s) => {
+            *prior = s;
+            true
+        }
+        Err(e) => {
+            eprintln!("Error: Failed to read the state: {e}");
+            false
         }
     }
 }
@@ -326,12 +341,15 @@ pub fn run(args: PlanArgs, vars: Vec<CliVar>, global: &Global) -> i32 {
     if args.json {
         println!("{}", json_events::version(&chrono_now()));
     }
-    let Some(p) = prepare(&vars, global, args.json) else {
+    let Some(mut p) = prepare(&vars, global, args.json) else {
         return 1;
     };
-    let Ok(_guard) = lock(&p, &args, "plan") else {
+    let Ok(_guard) = lock(&p.backend, &p.session.workspace, &args, "plan") else {
         return 1;
     };
+    if !reread(&mut p.prior, &p.backend, &p.session.workspace) {
+        return 1;
+    }
     let Some(plan) = plan_or_report(&p, &args, global, args.destroy) else {
         return 1;
     };

@@ -71,6 +71,9 @@ pub struct Outcome {
     pub removed: bool,
     pub diags: Vec<Diagnostic>,
     pub ok: bool,
+    /// The "... complete" progress event, sent by the walk's task once the record is in the
+    /// state (so that what a user saw reported applied survives a crash right after).
+    pub finished: Option<crate::events::Event>,
 }
 
 impl Job {
@@ -85,6 +88,7 @@ impl Job {
             removed: false,
             diags: Vec::new(),
             ok: true,
+            finished: None,
         }
     }
 
@@ -421,25 +425,29 @@ impl Job {
             });
         }
         let result = self.provider.apply_resource(req).await;
-        if let (Some(sink), Ok(r)) = (&self.events, &result) {
-            let id = r
-                .new_state
-                .as_ref()
-                .and_then(|v| v.get_attr("id"))
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            sink(crate::events::Event::Finished {
-                address: self.addr.to_string(),
-                verb,
-                elapsed: started.elapsed(),
-                id,
-            });
-        }
+        let finished = match (&self.events, &result) {
+            (Some(_), Ok(r)) => {
+                let id = r
+                    .new_state
+                    .as_ref()
+                    .and_then(|v| v.get_attr("id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                Some(crate::events::Event::Finished {
+                    address: self.addr.to_string(),
+                    verb,
+                    elapsed: started.elapsed(),
+                    id,
+                })
+            }
+            _ => None,
+        };
         match result {
             Ok(r) => match r.new_state {
                 Some(ns) => {
                     let v = self.remark(ns, &marks);
                     let mut o = self.outcome(v.clone());
+                    o.finished = finished;
                     o.record = self.record(v.clone(), r.private);
                     if action.creates() {
                         for p in &self.provisioners {

@@ -600,6 +600,9 @@ impl<'a, 'w> Walker<'a, 'w> {
                     ),
                 ));
                 node.ok = false;
+            } else if let (Some(ev), Some(sink)) = (o.finished, &self.input.events) {
+                // Reported only once recorded: what a user saw complete survives a crash.
+                sink(ev);
             }
         }
         if let Some(c) = o.change {

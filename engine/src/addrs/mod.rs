@@ -25,23 +25,9 @@ impl fmt::Display for InstanceKey {
     }
 }
 
-/// Quotes a string key as Terraform writes it in addresses (a JSON-like string).
+/// Quotes a string key as Terraform writes it in addresses (Go's `%q`).
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    terrane_dsl::value::types::go_quote(s)
 }
 
 /// A module in the configuration tree: the names of the module calls from the root

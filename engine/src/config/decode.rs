@@ -98,6 +98,15 @@ pub fn header(block: &Block, file: FileId) -> DeclRange {
     }
 }
 
+/// Where a declaration is, as Terraform writes it in messages: `main.tf:3,1-15`.
+pub fn place(sources: &Sources, decl: DeclRange) -> String {
+    let f = sources.get(decl.file);
+    let index = terrane_dsl::line_index::LineIndex::new(&f.text);
+    let start = index.position(&f.text, decl.span.start);
+    let end = index.position(&f.text, decl.span.end);
+    format!("{}:{},{}-{}", f.name, start.line, start.column, end.column)
+}
+
 /// Reports a second declaration of the same name.
 pub fn duplicate(
     what: &str,
@@ -108,20 +117,13 @@ pub fn duplicate(
     file: FileId,
     diags: &mut Diags,
 ) {
-    let prev_file = &sources.get(previous.file);
-    let index = terrane_dsl::line_index::LineIndex::new(&prev_file.text);
-    let start = index.position(&prev_file.text, previous.span.start);
-    let end = index.position(&prev_file.text, previous.span.end);
+    let at = place(sources, previous);
     diags.push(
         file,
         Diagnostic::error(
             format!("Duplicate {what} declaration"),
             format!(
-                "A {what} named \"{name}\" was already declared at {}:{},{}-{}. {} names must be unique within a module.",
-                prev_file.name,
-                start.line,
-                start.column,
-                end.column,
+                "A {what} named \"{name}\" was already declared at {at}. {} names must be unique within a module.",
                 capitalize(what)
             ),
             header(block, file).span,
@@ -417,17 +419,13 @@ fn locals(block: &Block, file: FileId, module: &mut Module, sources: &Sources, d
                     continue;
                 }
                 if let Some(prev) = module.locals.get(&name) {
-                    let prev_file = sources.get(prev.decl.file);
-                    let index = terrane_dsl::line_index::LineIndex::new(&prev_file.text);
-                    let start = index.position(&prev_file.text, prev.decl.span.start);
-                    let end = index.position(&prev_file.text, prev.decl.span.end);
+                    let at = place(sources, prev.decl);
                     diags.push(
                         file,
                         Diagnostic::error(
                             "Duplicate local value definition",
                             format!(
-                                "A local value named \"{name}\" was already defined at {}:{},{}-{}. Local value names must be unique within a module.",
-                                prev_file.name, start.line, start.column, end.column
+                                "A local value named \"{name}\" was already defined at {at}. Local value names must be unique within a module."
                             ),
                             a.name.span,
                         ),

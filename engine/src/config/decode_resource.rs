@@ -180,23 +180,16 @@ fn resource(
         } else {
             "resource"
         };
-        let prev_file = sources.get(prev.decl.file);
-        let index = terrane_dsl::line_index::LineIndex::new(&prev_file.text);
-        let start = index.position(&prev_file.text, prev.decl.span.start);
-        let end = index.position(&prev_file.text, prev.decl.span.end);
+        let at = super::decode::place(sources, prev.decl);
         diags.push(
             file,
             Diagnostic::error(
                 format!("Duplicate {what} \"{}\" configuration", addr.type_name),
                 format!(
-                    "A {} {} named \"{}\" was already declared at {}:{},{}-{}. Resource names must be unique per type in each module.",
+                    "A {} {} named \"{}\" was already declared at {at}. Resource names must be unique per type in each module.",
                     addr.type_name,
                     if mode == ResourceMode::Data { "data resource" } else { "resource" },
                     addr.name,
-                    prev_file.name,
-                    start.line,
-                    start.column,
-                    end.column
                 ),
                 header(block, file).span,
             ),

@@ -50,61 +50,63 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The attribute after a root that cannot be used alone (`var.NAME`, `local.NAME`, ...).
+fn first_name(t: &Traversal) -> Result<&str, Diagnostic> {
+    attr(t, 0).map(|(n, _)| n).ok_or_else(|| {
+        Diagnostic::error(
+            "Invalid reference",
+            format!("The \"{}\" object cannot be accessed directly. Instead, access one of its attributes.", t.root),
+            t.span,
+        )
+    })
+}
+
+/// A reference to something undeclared, with a "did you mean" when a close name exists.
+fn undeclared<'a>(
+    summary: &str,
+    detail: String,
+    t: &Traversal,
+    names: impl Iterator<Item = &'a String>,
+) -> Diagnostic {
+    let name = attr(t, 0).map(|(n, _)| n).unwrap_or_default();
+    let mut d = Diagnostic::error(summary, detail, t.span);
+    if let Some(s) = suggestion(name, names) {
+        d = d.with_help(format!("did you mean {}.{s}?", t.root));
+    }
+    d
+}
+
 /// Resolves `t`, written in `module`.
 pub fn resolve(t: &Traversal, module: &Module, config: &Config) -> Result<Target, Diagnostic> {
     let path = &module.path;
     let span = t.span;
     match t.root.as_str() {
         "var" => {
-            let Some((name, _)) = attr(t, 0) else {
-                return Err(Diagnostic::error(
-                    "Invalid reference",
-                    "The \"var\" object cannot be accessed directly. Instead, access one of its attributes.",
-                    span,
-                ));
-            };
+            let name = first_name(t)?;
             if module.variables.contains_key(name) {
                 return Ok(Target::Node(Node::Variable(path.clone(), name.to_string())));
             }
-            let mut d = Diagnostic::error(
+            Err(undeclared(
                 "Reference to undeclared input variable",
                 format!("An input variable with the name \"{name}\" has not been declared. This variable can be declared with a variable \"{name}\" {{}} block."),
-                span,
-            );
-            if let Some(s) = suggestion(name, module.variables.keys()) {
-                d = d.with_help(format!("did you mean var.{s}?"));
-            }
-            Err(d)
+                t,
+                module.variables.keys(),
+            ))
         }
         "local" => {
-            let Some((name, _)) = attr(t, 0) else {
-                return Err(Diagnostic::error(
-                    "Invalid reference",
-                    "The \"local\" object cannot be accessed directly. Instead, access one of its attributes.",
-                    span,
-                ));
-            };
+            let name = first_name(t)?;
             if module.locals.contains_key(name) {
                 return Ok(Target::Node(Node::Local(path.clone(), name.to_string())));
             }
-            let mut d = Diagnostic::error(
+            Err(undeclared(
                 "Reference to undeclared local value",
                 format!("A local value with the name \"{name}\" has not been declared."),
-                span,
-            );
-            if let Some(s) = suggestion(name, module.locals.keys()) {
-                d = d.with_help(format!("did you mean local.{s}?"));
-            }
-            Err(d)
+                t,
+                module.locals.keys(),
+            ))
         }
         "module" => {
-            let Some((name, _)) = attr(t, 0) else {
-                return Err(Diagnostic::error(
-                    "Invalid reference",
-                    "The \"module\" object cannot be accessed directly. Instead, access one of its attributes.",
-                    span,
-                ));
-            };
+            let name = first_name(t)?;
             if !module.module_calls.contains_key(name) {
                 let mut d = Diagnostic::error(
                     "Reference to undeclared module",

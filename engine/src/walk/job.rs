@@ -92,6 +92,13 @@ impl Job {
         }
     }
 
+    /// The outcome of a job that never started (the run was interrupted).
+    pub fn skipped(self) -> Outcome {
+        let mut o = self.outcome(Value::unknown(self.schema.block.implied_type()));
+        o.ok = false;
+        o
+    }
+
     fn fail(&self, summary: &str, detail: String) -> Outcome {
         let mut o = self.outcome(Value::unknown(self.schema.block.implied_type()));
         o.ok = false;

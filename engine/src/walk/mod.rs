@@ -155,6 +155,9 @@ pub(crate) struct Walker<'a, 'w> {
     pub unavailable: HashSet<NodeIndex>,
     /// Ctrl-C was pressed: no new work starts.
     pub stopping: bool,
+    /// Jobs waiting for a slot, and how many are running.
+    pub queue: std::collections::VecDeque<job::Job>,
+    pub in_flight: usize,
     pub state: Option<&'w mut dyn ChangeSet>,
     pub prior_by_addr: HashMap<String, usize>,
     /// Prior records by resource (`AbsResource` string), for finding orphaned instances.
@@ -222,6 +225,8 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         failed: HashSet::new(),
         unavailable: HashSet::new(),
         stopping: false,
+        queue: std::collections::VecDeque::new(),
+        in_flight: 0,
         state,
         prior_by_addr,
         prior_by_resource,
@@ -289,6 +294,26 @@ impl<'a, 'w> Walker<'a, 'w> {
             if done >= total {
                 break;
             }
+            // Start queued jobs while there is room.
+            let limit = self.input.options.parallelism.max(1);
+            if self.stopping {
+                // Interrupted: queued jobs do not start; they report back as skipped.
+                while let Some(job) = self.queue.pop_front() {
+                    self.in_flight += 1;
+                    let _ = tx.send(job.skipped());
+                }
+            }
+            while self.in_flight < limit {
+                let Some(job) = self.queue.pop_front() else {
+                    break;
+                };
+                self.in_flight += 1;
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let o = job.run().await;
+                    let _ = tx.send(o);
+                });
+            }
             let outcome = if self.stopping || self.input.options.phase == Phase::Validate {
                 rx.recv().await
             } else {
@@ -310,6 +335,7 @@ impl<'a, 'w> Walker<'a, 'w> {
             let Some(outcome) = outcome else {
                 break;
             };
+            self.in_flight = self.in_flight.saturating_sub(1);
             let n = outcome.node;
             if let Some(finished) = self.record_outcome(outcome, &mut pending) {
                 if !finished {

@@ -401,11 +401,10 @@ impl<'a, 'w> Walker<'a, 'w> {
                     dependency_pending,
                 };
                 node.remaining += 1;
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    let o = job.run().await;
-                    let _ = tx.send(o);
-                });
+                // Queued, not spawned: the walk starts at most `parallelism` jobs at a time, so
+                // a large graph never holds thousands of suspended tasks in memory.
+                let _ = tx;
+                self.queue.push_back(job);
             }
             node.instances.insert(inst.clone(), (exp, values));
         }

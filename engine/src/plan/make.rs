@@ -72,10 +72,16 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         return (plan, out);
     }
     // Moves rename state records first, so the walk plans them at their new addresses.
-    let mut moved_prior = prior.clone();
+    // (A copy of the state only when there are moves to make.)
     let mut move_diags = crate::source::Diags::default();
-    let moves = super::moves::apply_moves(input.config, &mut moved_prior, &mut move_diags);
-    let prior = &moved_prior;
+    let mut moved_prior = None;
+    let mut moves = Vec::new();
+    if !input.config.root().moved.is_empty() {
+        let mut copy = prior.clone();
+        moves = super::moves::apply_moves(input.config, &mut copy, &mut move_diags);
+        moved_prior = Some(copy);
+    }
+    let prior = moved_prior.as_ref().unwrap_or(prior);
     let moved_input = WalkInput {
         prior,
         run: input.run.clone(),

@@ -54,7 +54,7 @@ fn is_root(tokens: &[FTok<'_>], i: usize) -> bool {
     token.kind == Ident
         && !matches!(&*token.text, "true" | "false" | "null")
         && !is_for_keyword_in(tokens, i)
-        && !(i > 0 && tokens[i - 1].kind == TemplateControl)
+        && (i == 0 || tokens[i - 1].kind != TemplateControl)
         && (i == 0 || !matches!(tokens[i - 1].kind, Dot | DoubleColon))
         && !matches!(
             tokens.get(i + 1).map(|t| t.kind),

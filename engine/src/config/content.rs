@@ -55,6 +55,18 @@ impl<'b> Content<'b> {
         self.attrs.iter().copied().find(|a| a.name.name == name)
     }
 
+    /// A constant bool argument, `default` when absent or invalid (invalid ones are reported).
+    pub fn bool_or(&self, name: &str, default: bool, file: FileId, diags: &mut Diags) -> bool {
+        self.attr(name)
+            .and_then(|a| const_bool(a, file, diags))
+            .unwrap_or(default)
+    }
+
+    /// A constant string argument, when present and valid (invalid ones are reported).
+    pub fn string(&self, name: &str, file: FileId, diags: &mut Diags) -> Option<String> {
+        self.attr(name).and_then(|a| const_string(a, file, diags))
+    }
+
     pub fn blocks_of<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'b Block> + 's {
         self.blocks
             .iter()

@@ -7,7 +7,7 @@ use terrane_dsl::syntax::ast::{Block, Body, BodyItem};
 use terrane_dsl::value::{parse_constraint, Constraint};
 use terrane_dsl::Diagnostic;
 
-use super::content::{check_labels, check_name, const_bool, const_string, traversal_list, Content};
+use super::content::{check_labels, check_name, const_string, traversal_list, Content};
 use super::decode_resource;
 use super::model::*;
 use crate::source::{Diags, FileId, Sources};
@@ -303,21 +303,10 @@ fn variable(
             Err(d) => diags.push(file, d),
         }
     }
-    let description = content
-        .attr("description")
-        .and_then(|a| const_string(a, file, diags));
-    let sensitive = content
-        .attr("sensitive")
-        .and_then(|a| const_bool(a, file, diags))
-        .unwrap_or(false);
-    let nullable = content
-        .attr("nullable")
-        .and_then(|a| const_bool(a, file, diags))
-        .unwrap_or(true);
-    let ephemeral = content
-        .attr("ephemeral")
-        .and_then(|a| const_bool(a, file, diags))
-        .unwrap_or(false);
+    let description = content.string("description", file, diags);
+    let sensitive = content.bool_or("sensitive", false, file, diags);
+    let nullable = content.bool_or("nullable", true, file, diags);
+    let ephemeral = content.bool_or("ephemeral", false, file, diags);
     let default = content.attr("default").map(|a| Ex {
         file,
         expr: a.expr.clone(),
@@ -491,17 +480,9 @@ fn output(block: &Block, file: FileId, module: &mut Module, sources: &Sources, d
             super::content::missing_argument("value", block.open_brace),
         );
     }
-    let description = content
-        .attr("description")
-        .and_then(|a| const_string(a, file, diags));
-    let sensitive = content
-        .attr("sensitive")
-        .and_then(|a| const_bool(a, file, diags))
-        .unwrap_or(false);
-    let ephemeral = content
-        .attr("ephemeral")
-        .and_then(|a| const_bool(a, file, diags))
-        .unwrap_or(false);
+    let description = content.string("description", file, diags);
+    let sensitive = content.bool_or("sensitive", false, file, diags);
+    let ephemeral = content.bool_or("ephemeral", false, file, diags);
     let depends_on = content
         .attr("depends_on")
         .map(|a| traversal_list(a, file, diags))

@@ -229,14 +229,8 @@ fn decode_lifecycle(b: &Block, file: FileId, diags: &mut Diags) -> Lifecycle {
         diags,
     );
     let mut l = Lifecycle {
-        create_before_destroy: c
-            .attr("create_before_destroy")
-            .and_then(|a| const_bool(a, file, diags))
-            .unwrap_or(false),
-        prevent_destroy: c
-            .attr("prevent_destroy")
-            .and_then(|a| const_bool(a, file, diags))
-            .unwrap_or(false),
+        create_before_destroy: c.bool_or("create_before_destroy", false, file, diags),
+        prevent_destroy: c.bool_or("prevent_destroy", false, file, diags),
         ..Lifecycle::default()
     };
     if let Some(a) = c.attr("ignore_changes") {

@@ -324,16 +324,7 @@ impl SavedPlan {
             plan: plan_from_json(j.get("plan").ok_or("it has no plan")?)?,
             workspace: opt_str(j, "workspace").unwrap_or_else(|| "default".into()),
             variables,
-            sensitive_variables: j
-                .get("sensitive_variables")
-                .and_then(Json::as_array)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(Json::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            sensitive_variables: str_list(j, "sensitive_variables"),
             config_hash: opt_str(j, "config_hash").unwrap_or_default(),
             options: Options {
                 refresh: options
@@ -344,26 +335,8 @@ impl SavedPlan {
                     .get("parallelism")
                     .and_then(Json::as_u64)
                     .unwrap_or(10) as usize,
-                targets: options
-                    .get("targets")
-                    .and_then(Json::as_array)
-                    .map(|l| {
-                        l.iter()
-                            .filter_map(Json::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                replace: options
-                    .get("replace")
-                    .and_then(Json::as_array)
-                    .map(|l| {
-                        l.iter()
-                            .filter_map(Json::as_str)
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                targets: str_list(&options, "targets"),
+                replace: str_list(&options, "replace"),
             },
             prior_state: opt_str(j, "prior_state"),
             configuration: j.get("configuration").cloned().unwrap_or(Json::Null),
@@ -428,3 +401,16 @@ fn write_private(path: &FsPath, bytes: &[u8]) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+/// A list of strings at `key` of a JSON object (empty when absent).
+fn str_list(j: &Json, key: &str) -> Vec<String> {
+    j.get(key)
+        .and_then(Json::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -57,32 +57,12 @@ fn newline(depth: usize, out: &mut String) {
     }
 }
 
-/// A string with Go's escaping (`<`, `>`, `&`, U+2028, U+2029 as `\u` escapes).
-fn write_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 fn write(j: &J, depth: usize, out: &mut String) -> Result<()> {
     match j {
         J::Null => out.push_str("null"),
         J::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         J::Int(i) => out.push_str(&i.to_string()),
-        J::Str(s) => write_str(s, out),
+        J::Str(s) => terrane_dsl::value::json::write_string(s, out),
         J::Value(v) => out.push_str(&to_json_pretty(v, depth).map_err(|e| StateError::Value {
             context: "a value written to the state file".into(),
             message: e.to_string(),
@@ -124,7 +104,7 @@ fn write_object(fields: &[(&str, &J)], depth: usize, out: &mut String) -> Result
             out.push(',');
         }
         newline(depth + 1, out);
-        write_str(k, out);
+        terrane_dsl::value::json::write_string(k, out);
         out.push_str(": ");
         write(v, depth + 1, out)?;
     }

@@ -188,7 +188,7 @@ fn write_pretty(j: &Json, depth: usize, out: &mut String) {
 }
 
 /// A JSON string with Go's escaping: `<`, `>`, `&`, U+2028 and U+2029 as `\u` escapes.
-fn write_string(s: &str, out: &mut String) {
+pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

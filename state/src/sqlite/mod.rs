@@ -144,12 +144,12 @@ impl SqliteBackend {
             )));
         }
         // NORMAL: in WAL mode a commit survives the process being killed; only the WAL sync
-        // at checkpoints is paid. A 32 MiB page cache and a WAL of up to 16 MiB between
+        // at checkpoints is paid. A 32 MiB page cache and a WAL of up to 64 MiB between
         // checkpoints keep per-record commits cheap on large states; statement journals stay in
         // memory.
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 4096; PRAGMA temp_store = MEMORY;",
+             PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384; PRAGMA temp_store = MEMORY;",
         )?;
         schema::migrate(&mut conn)?;
         let encrypted_store = check_key(&mut conn, key.as_ref())?;

@@ -105,14 +105,13 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
-/// Whether version `serial` closed a row of the record (it existed when the version began).
-fn closed_in(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -> Result<bool> {
-    Ok(tx
-        .prepare_cached(
-            "SELECT 1 FROM resources WHERE workspace_id = ?1 AND serial_to = ?2 \
-             AND serial_to IS NOT NULL AND address = ?3 AND deposed = ?4",
-        )?
-        .exists(params![ws, serial, address, deposed])?)
+/// The keys (address, deposed) of the records whose row from before version `serial` that
+/// version has closed: kept in memory by the writer of the version (only one writer ever
+/// writes a version), so that a write asks no query for it.
+type ClosedKeys = HashSet<(String, String)>;
+
+fn key(address: &str, deposed: &str) -> (String, String) {
+    (address.to_string(), deposed.to_string())
 }
 
 /// Records a version's counts and final status.
@@ -184,8 +183,16 @@ const INSERT_RESOURCE: &str = "INSERT INTO resources (workspace_id, serial_from,
     sensitive_paths, private, identity_schema_version, identity, digest) VALUES (?1, ?2, ?3, \
     ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 
-/// Writes one record into version `serial`. Returns how the version's counts change.
-fn put(tx: &Connection, ws: i64, serial: i64, row: &ResourceRow) -> Result<Counts> {
+/// Writes one record into version `serial`. Returns how the version's counts change, and
+/// whether the write closed a row from before the version (the caller adds its key to
+/// `closed` once the write has committed).
+fn put(
+    tx: &Connection,
+    ws: i64,
+    serial: i64,
+    row: &ResourceRow,
+    closed: &ClosedKeys,
+) -> Result<(Counts, bool)> {
     let current: Option<(i64, i64, Vec<u8>)> = tx
         .prepare_cached(
             "SELECT id, serial_from, digest FROM resources WHERE workspace_id = ?1 \
@@ -198,7 +205,7 @@ fn put(tx: &Connection, ws: i64, serial: i64, row: &ResourceRow) -> Result<Count
     if let Some((_, from, digest)) = &current {
         let from = *from;
         if *digest == row.digest {
-            return Ok(Counts::default());
+            return Ok((Counts::default(), false));
         }
         if from > serial {
             return Err(StateError::Invalid(format!(
@@ -206,41 +213,56 @@ fn put(tx: &Connection, ws: i64, serial: i64, row: &ResourceRow) -> Result<Count
             )));
         }
     }
-    let counts = match current {
+    let (counts, closes) = match current {
         // Rewritten within this version: already counted.
         Some((id, from, _)) if from == serial => {
             tx.prepare_cached("DELETE FROM resources WHERE id = ?1")?
                 .execute(params![id])?;
-            Counts::default()
+            (Counts::default(), false)
         }
         Some((id, _, _)) => {
             tx.prepare_cached("UPDATE resources SET serial_to = ?2 WHERE id = ?1")?
                 .execute(params![id, serial])?;
-            Counts {
+            let counts = Counts {
                 changed: 1,
                 ..Counts::default()
-            }
+            };
+            (counts, true)
         }
         // Removed earlier in this version, back now: a change, not a removal.
-        None if closed_in(tx, ws, serial, &row.address, &row.deposed)? => Counts {
-            changed: 1,
-            removed: -1,
-            ..Counts::default()
-        },
-        None => Counts {
-            added: 1,
-            ..Counts::default()
-        },
+        None if closed.contains(&key(&row.address, &row.deposed)) => {
+            let counts = Counts {
+                changed: 1,
+                removed: -1,
+                ..Counts::default()
+            };
+            (counts, false)
+        }
+        None => {
+            let counts = Counts {
+                added: 1,
+                ..Counts::default()
+            };
+            (counts, false)
+        }
     };
     let mut all: Vec<&dyn rusqlite::ToSql> = vec![&ws, &serial];
     all.extend(rows::resource_params(row));
     tx.prepare_cached(INSERT_RESOURCE)?
         .execute(rusqlite::params_from_iter(all))?;
-    Ok(counts)
+    Ok((counts, closes))
 }
 
-/// Removes one record from version `serial` on. Returns how the version's counts change.
-fn remove(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -> Result<Counts> {
+/// Removes one record from version `serial` on. Returns how the version's counts change, and
+/// whether it closed a row from before the version (see [`put`]).
+fn remove(
+    tx: &Connection,
+    ws: i64,
+    serial: i64,
+    address: &str,
+    deposed: &str,
+    closed: &ClosedKeys,
+) -> Result<(Counts, bool)> {
     let current: Option<(i64, i64)> = tx
         .prepare_cached(
             "SELECT id, serial_from FROM resources WHERE workspace_id = ?1 \
@@ -251,13 +273,13 @@ fn remove(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -
         })
         .optional()?;
     let Some((id, from)) = current else {
-        return Ok(Counts::default());
+        return Ok((Counts::default(), false));
     };
     if from == serial {
         tx.prepare_cached("DELETE FROM resources WHERE id = ?1")?
             .execute(params![id])?;
         // Written in this version: undo its count.
-        return Ok(if closed_in(tx, ws, serial, address, deposed)? {
+        let counts = if closed.contains(&key(address, deposed)) {
             Counts {
                 changed: -1,
                 removed: 1,
@@ -268,14 +290,16 @@ fn remove(tx: &Connection, ws: i64, serial: i64, address: &str, deposed: &str) -
                 added: -1,
                 ..Counts::default()
             }
-        });
+        };
+        return Ok((counts, false));
     }
     tx.prepare_cached("UPDATE resources SET serial_to = ?2 WHERE id = ?1")?
         .execute(params![id, serial])?;
-    Ok(Counts {
+    let counts = Counts {
         removed: 1,
         ..Counts::default()
-    })
+    };
+    Ok((counts, true))
 }
 
 /// Replaces the current outputs with `outputs` from version `serial` on.
@@ -347,6 +371,8 @@ pub struct SqliteChangeSet<'a> {
     may_have_intents: bool,
     /// The version's counts so far (each added after its write committed).
     counts: Counts,
+    /// The records whose row from before the version it has closed (after commits only).
+    closed: ClosedKeys,
 }
 
 impl<'a> SqliteChangeSet<'a> {
@@ -373,6 +399,7 @@ impl<'a> SqliteChangeSet<'a> {
             finished: false,
             may_have_intents,
             counts: Counts::default(),
+            closed: ClosedKeys::new(),
         })
     }
 
@@ -406,22 +433,30 @@ impl ChangeSet for SqliteChangeSet<'_> {
         let row = rows::encode_resource(record, self.backend.key())?;
         let (ws, serial) = (self.ws, self.serial);
         let may_have_intents = self.may_have_intents;
-        let counts = self.write(|tx| {
-            let counts = put(tx, ws, serial, &row)?;
+        let (counts, closes) = self.write(|tx| {
+            let out = put(tx, ws, serial, &row, &self.closed)?;
             if may_have_intents {
                 tx.prepare_cached("DELETE FROM intents WHERE workspace_id = ?1 AND address = ?2")?
                     .execute(params![ws, row.address])?;
             }
-            Ok(counts)
+            Ok(out)
         })?;
         self.counts += counts;
+        if closes {
+            self.closed.insert((row.address, row.deposed));
+        }
         Ok(())
     }
 
     fn remove_resource(&mut self, address: &str, deposed: Option<&str>) -> Result<()> {
         let (ws, serial) = (self.ws, self.serial);
-        let counts = self.write(|tx| remove(tx, ws, serial, address, deposed.unwrap_or("")))?;
+        let deposed = deposed.unwrap_or("");
+        let (counts, closes) =
+            self.write(|tx| remove(tx, ws, serial, address, deposed, &self.closed))?;
         self.counts += counts;
+        if closes {
+            self.closed.insert(key(address, deposed));
+        }
         Ok(())
     }
 
@@ -500,14 +535,24 @@ pub fn write_snapshot(
         )?
         .query_map(params![ws.id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    // One transaction: a write's closed key counts at once (a failure rolls back them all).
     let mut counts = Counts::default();
+    let mut closed = ClosedKeys::new();
     for (address, deposed) in current {
         if !seen.contains(&(address.clone(), deposed.clone())) {
-            counts += remove(&tx, ws.id, s, &address, &deposed)?;
+            let (c, closes) = remove(&tx, ws.id, s, &address, &deposed, &closed)?;
+            counts += c;
+            if closes {
+                closed.insert((address, deposed));
+            }
         }
     }
     for row in &encoded {
-        counts += put(&tx, ws.id, s, row)?;
+        let (c, closes) = put(&tx, ws.id, s, row, &closed)?;
+        counts += c;
+        if closes {
+            closed.insert(key(&row.address, &row.deposed));
+        }
     }
     set_outputs(&tx, backend, ws.id, s, &snapshot.outputs)?;
     close_version(&tx, ws.id, s, "complete", counts)?;

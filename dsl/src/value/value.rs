@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -12,14 +13,30 @@ use super::path::{Path, PathStep};
 use super::refine::Refinement;
 use super::types::{go_quote, Type};
 
-/// A value: its type, its content and its marks.
+/// A value: its type, its content and its marks. Values are immutable and shared: a clone
+/// is a reference count, so the copies the engine keeps of one value (state, plan, scope) cost
+/// one allocation between them; a change copies only the node it changes.
+#[derive(Clone)]
+pub struct Value(Arc<Inner>);
+
 #[derive(Clone, Debug)]
-pub struct Value {
+struct Inner {
     ty: Type,
     kind: ValueKind,
     marks: Marks,
     /// Facts about an unknown value; always `None` for known values.
     refinement: Option<Box<Refinement>>,
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Value")
+            .field("ty", &self.0.ty)
+            .field("kind", &self.0.kind)
+            .field("marks", &self.0.marks)
+            .field("refinement", &self.0.refinement)
+            .finish()
+    }
 }
 
 /// What a value holds. Collections hold their elements; the element type is in the value's type.
@@ -51,12 +68,22 @@ pub enum ValueError {
 
 impl Value {
     fn new(ty: Type, kind: ValueKind) -> Value {
-        Value {
+        Value(Arc::new(Inner {
             ty,
             kind,
             marks: Marks::new(),
             refinement: None,
-        }
+        }))
+    }
+
+    /// This value's node, for a change (copied first if shared).
+    fn inner_mut(&mut self) -> &mut Inner {
+        Arc::make_mut(&mut self.0)
+    }
+
+    /// This value's node, owned (copied if shared).
+    fn into_inner(self) -> Inner {
+        Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone())
     }
 
     pub fn null(ty: Type) -> Value {
@@ -75,7 +102,7 @@ impl Value {
     /// Adds facts to an unknown value (a known value is returned unchanged).
     pub fn refine(mut self, refinement: Refinement) -> Value {
         if !self.is_known() {
-            self.refinement = Some(Box::new(refinement));
+            self.inner_mut().refinement = Some(Box::new(refinement));
         }
         self
     }
@@ -87,7 +114,7 @@ impl Value {
 
     /// The facts known about an unknown value.
     pub fn refinement(&self) -> Option<&Refinement> {
-        self.refinement.as_deref()
+        self.0.refinement.as_deref()
     }
 
     /// Known not to be null: a known non-null value, or an unknown refined as not null.
@@ -177,7 +204,7 @@ impl Value {
     }
 
     pub fn tuple(elems: Vec<Value>) -> Value {
-        let ty = Type::Tuple(elems.iter().map(|e| e.ty.clone()).collect());
+        let ty = Type::Tuple(elems.iter().map(|e| e.0.ty.clone()).collect());
         Value::new(ty, ValueKind::Tuple(elems))
     }
 
@@ -185,7 +212,7 @@ impl Value {
         let ty = Type::Object(
             attrs
                 .iter()
-                .map(|(k, v)| (k.clone(), v.ty.clone()))
+                .map(|(k, v)| (k.clone(), v.0.ty.clone()))
                 .collect(),
         );
         Value::new(ty, ValueKind::Object(attrs))
@@ -197,28 +224,28 @@ impl Value {
     }
 
     pub fn ty(&self) -> &Type {
-        &self.ty
+        &self.0.ty
     }
 
     pub fn kind(&self) -> &ValueKind {
-        &self.kind
+        &self.0.kind
     }
 
     pub fn into_kind(self) -> ValueKind {
-        self.kind
+        self.into_inner().kind
     }
 
     pub fn is_null(&self) -> bool {
-        matches!(self.kind, ValueKind::Null)
+        matches!(self.0.kind, ValueKind::Null)
     }
 
     pub fn is_known(&self) -> bool {
-        !matches!(self.kind, ValueKind::Unknown)
+        !matches!(self.0.kind, ValueKind::Unknown)
     }
 
     /// Known, and every nested value known too.
     pub fn is_wholly_known(&self) -> bool {
-        match &self.kind {
+        match &self.0.kind {
             ValueKind::Unknown => false,
             ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => {
                 es.iter().all(Value::is_wholly_known)
@@ -229,14 +256,14 @@ impl Value {
     }
 
     pub fn as_bool(&self) -> Option<bool> {
-        match self.kind {
+        match self.0.kind {
             ValueKind::Bool(b) => Some(b),
             _ => None,
         }
     }
 
     pub fn as_number(&self) -> Option<&Number> {
-        match &self.kind {
+        match &self.0.kind {
             ValueKind::Number(n) => Some(n),
             _ => None,
         }
@@ -248,7 +275,7 @@ impl Value {
     }
 
     pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
+        match &self.0.kind {
             ValueKind::String(s) => Some(s),
             _ => None,
         }
@@ -256,7 +283,7 @@ impl Value {
 
     /// The elements of a list, set or tuple.
     pub fn elements(&self) -> Option<&[Value]> {
-        match &self.kind {
+        match &self.0.kind {
             ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => Some(es),
             _ => None,
         }
@@ -264,7 +291,7 @@ impl Value {
 
     /// The entries of a map or the attributes of an object.
     pub fn entries(&self) -> Option<&BTreeMap<String, Value>> {
-        match &self.kind {
+        match &self.0.kind {
             ValueKind::Map(m) | ValueKind::Object(m) => Some(m),
             _ => None,
         }
@@ -278,7 +305,7 @@ impl Value {
     }
 
     pub fn get_attr(&self, name: &str) -> Option<&Value> {
-        match &self.kind {
+        match &self.0.kind {
             ValueKind::Object(m) => m.get(name),
             _ => None,
         }
@@ -287,15 +314,15 @@ impl Value {
     // ----- marks -----
 
     pub fn marks(&self) -> &Marks {
-        &self.marks
+        &self.0.marks
     }
 
     pub fn is_marked(&self) -> bool {
-        !self.marks.is_empty()
+        !self.0.marks.is_empty()
     }
 
     pub fn has_mark(&self, mark: &Mark) -> bool {
-        self.marks.contains(mark)
+        self.0.marks.contains(mark)
     }
 
     pub fn is_sensitive(&self) -> bool {
@@ -303,25 +330,34 @@ impl Value {
     }
 
     pub fn mark(mut self, mark: Mark) -> Value {
-        self.marks.insert(mark);
+        if !self.0.marks.contains(&mark) {
+            self.inner_mut().marks.insert(mark);
+        }
         self
     }
 
     /// Adds every mark in `marks`.
     pub fn with_marks(mut self, marks: impl IntoIterator<Item = Mark>) -> Value {
-        self.marks.extend(marks);
+        for mark in marks {
+            if !self.0.marks.contains(&mark) {
+                self.inner_mut().marks.insert(mark);
+            }
+        }
         self
     }
 
     /// Adds the top-level marks of each of `others` (for an operation's result).
     pub fn with_marks_of(self, others: &[&Value]) -> Value {
-        let marks = combine(others.iter().map(|v| &v.marks));
+        let marks = combine(others.iter().map(|v| &v.0.marks));
         self.with_marks(marks)
     }
 
     /// Removes the top-level marks and returns them.
     pub fn unmark(mut self) -> (Value, Marks) {
-        let marks = std::mem::take(&mut self.marks);
+        if self.0.marks.is_empty() {
+            return (self, Marks::new());
+        }
+        let marks = std::mem::take(&mut self.inner_mut().marks);
         (self, marks)
     }
 
@@ -332,7 +368,7 @@ impl Value {
 
     /// The union of the marks on this value and every nested value.
     pub fn deep_marks(&self) -> Marks {
-        let mut out = self.marks.clone();
+        let mut out = self.0.marks.clone();
         for c in self.children() {
             out.extend(c.deep_marks());
         }
@@ -367,7 +403,7 @@ impl Value {
         let Some((first, rest)) = steps.split_first() else {
             return self.with_marks(marks.iter().cloned());
         };
-        match (&mut self.kind, first) {
+        match (&mut self.inner_mut().kind, first) {
             (ValueKind::Object(m), PathStep::GetAttr(name))
             | (ValueKind::Map(m), PathStep::GetAttr(name)) => {
                 if let Some(child) = m.remove(name) {
@@ -399,12 +435,15 @@ impl Value {
     }
 
     fn unmark_paths(self, path: Path, out: &mut Vec<PathMarks>) -> Value {
-        let Value {
+        if !self.contains_marked() {
+            return self;
+        }
+        let Inner {
             ty,
             kind,
             marks,
             refinement,
-        } = self;
+        } = self.into_inner();
         if !marks.is_empty() {
             out.push(PathMarks {
                 path: path.clone(),
@@ -435,21 +474,24 @@ impl Value {
             ),
             other => other,
         };
-        Value {
+        Value(Arc::new(Inner {
             ty,
             kind,
             marks: Marks::new(),
             refinement,
-        }
+        }))
     }
 
     fn map_marks(self, f: &mut dyn FnMut(Marks)) -> Value {
-        let Value {
+        if !self.contains_marked() {
+            return self;
+        }
+        let Inner {
             ty,
             kind,
             marks,
             refinement,
-        } = self;
+        } = self.into_inner();
         f(marks);
         let kind = match kind {
             ValueKind::List(es) => {
@@ -467,16 +509,16 @@ impl Value {
             }
             other => other,
         };
-        Value {
+        Value(Arc::new(Inner {
             ty,
             kind,
             marks: Marks::new(),
             refinement,
-        }
+        }))
     }
 
     fn children(&self) -> Box<dyn Iterator<Item = &Value> + '_> {
-        match &self.kind {
+        match &self.0.kind {
             ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => Box::new(es.iter()),
             ValueKind::Map(m) | ValueKind::Object(m) => Box::new(m.values()),
             _ => Box::new(std::iter::empty()),
@@ -510,7 +552,8 @@ impl Value {
                 if known.is_null() && unknown.refinement().is_some_and(|r| r.not_null) {
                     return Some(false);
                 }
-                if known.is_null() || unknown.ty.has_dynamic_types() || known.ty == unknown.ty {
+                if known.is_null() || unknown.0.ty.has_dynamic_types() || known.0.ty == unknown.0.ty
+                {
                     return None;
                 }
                 return Some(false);
@@ -522,18 +565,18 @@ impl Value {
             (true, false) | (false, true) => return Some(false),
             _ => {}
         }
-        if self.ty.has_dynamic_types() || other.ty.has_dynamic_types() {
-            if !types_could_conform(&self.ty, &other.ty) {
+        if self.0.ty.has_dynamic_types() || other.0.ty.has_dynamic_types() {
+            if !types_could_conform(&self.0.ty, &other.0.ty) {
                 return Some(false);
             }
-            if self.ty != other.ty {
+            if self.0.ty != other.0.ty {
                 return None;
             }
         }
-        if self.ty != other.ty {
+        if self.0.ty != other.0.ty {
             return Some(false);
         }
-        match (&self.kind, &other.kind) {
+        match (&self.0.kind, &other.0.kind) {
             (ValueKind::Bool(a), ValueKind::Bool(b)) => Some(a == b),
             (ValueKind::Number(a), ValueKind::Number(b)) => Some(a.equals(b)),
             (ValueKind::String(a), ValueKind::String(b)) => Some(a == b),
@@ -577,10 +620,16 @@ impl Value {
     /// Exact sameness: same type, same content, same marks; two unknowns of the same type are
     /// the same. Numbers compare as cty compares them (by their shortest text).
     pub fn raw_equals(&self, other: &Value) -> bool {
-        if self.ty != other.ty || self.marks != other.marks || self.refinement != other.refinement {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return true;
+        }
+        if self.0.ty != other.0.ty
+            || self.0.marks != other.0.marks
+            || self.0.refinement != other.0.refinement
+        {
             return false;
         }
-        match (&self.kind, &other.kind) {
+        match (&self.0.kind, &other.0.kind) {
             (ValueKind::Null, ValueKind::Null) | (ValueKind::Unknown, ValueKind::Unknown) => true,
             (ValueKind::Bool(a), ValueKind::Bool(b)) => a == b,
             (ValueKind::Number(a), ValueKind::Number(b)) => a.equals(b),
@@ -611,7 +660,7 @@ impl Value {
     }
 
     fn write_hash(&self, out: &mut String) {
-        match &self.kind {
+        match &self.0.kind {
             ValueKind::Unknown => out.push('?'),
             ValueKind::Null => out.push('~'),
             ValueKind::Number(n) => out.push_str(&n.to_text_g10()),
@@ -761,7 +810,7 @@ pub fn set_order(a: &Value, b: &Value) -> Ordering {
         (true, true) => return Ordering::Equal,
         _ => {}
     }
-    match (&a.kind, &b.kind) {
+    match (&a.0.kind, &b.0.kind) {
         (ValueKind::String(x), ValueKind::String(y)) => x.as_bytes().cmp(y.as_bytes()),
         (ValueKind::Number(x), ValueKind::Number(y)) => x.cmp_num(y),
         (ValueKind::Bool(x), ValueKind::Bool(y)) => x.cmp(y),

@@ -114,13 +114,13 @@ impl Evaluator<'_, '_> {
             }
             Type::Tuple(etys) => {
                 let mut out = Vec::with_capacity(etys.len());
-                for ety in etys {
+                for ety in etys.iter() {
                     self.splat_items.push(Value::unknown(ety.clone()));
                     let v = self.eval(each);
                     self.splat_items.pop();
                     out.push(v.ty().clone());
                 }
-                Type::Tuple(out)
+                Type::tuple(out)
             }
             _ => Type::Dynamic,
         }

@@ -300,7 +300,7 @@ fn op_message(e: &OpError) -> String {
 fn describe_mismatch(t: &Type, f: &Type) -> String {
     match (t, f) {
         (Type::Object(ta), Type::Object(fa)) => {
-            for (name, tt) in ta {
+            for (name, tt) in ta.iter() {
                 let Some(ft) = fa.get(name) else {
                     return format!("The 'true' value includes object attribute \"{name}\", which is absent in the 'false' value");
                 };
@@ -323,7 +323,7 @@ fn describe_mismatch(t: &Type, f: &Type) -> String {
                     fe.len()
                 );
             }
-            for (i, (a, b)) in te.iter().zip(fe).enumerate() {
+            for (i, (a, b)) in te.iter().zip(fe.iter()).enumerate() {
                 if a != b {
                     return format!(
                         "Type mismatch for tuple element {i}: {}",

@@ -49,8 +49,8 @@ impl Constraint {
             Constraint::List(e) => Type::list(e.ty()),
             Constraint::Set(e) => Type::set(e.ty()),
             Constraint::Map(e) => Type::map(e.ty()),
-            Constraint::Tuple(es) => Type::Tuple(es.iter().map(Constraint::ty).collect()),
-            Constraint::Object(attrs) => Type::Object(
+            Constraint::Tuple(es) => Type::tuple(es.iter().map(Constraint::ty).collect()),
+            Constraint::Object(attrs) => Type::object_of(
                 attrs
                     .iter()
                     .map(|(k, a)| (k.clone(), a.constraint.ty()))

@@ -77,7 +77,7 @@ pub fn conversion_exists(from: &Type, to: &Type, unsafe_ok: bool) -> bool {
             fe.len() == te.len()
                 && fe
                     .iter()
-                    .zip(te)
+                    .zip(te.iter())
                     .all(|(f, t)| conversion_exists(f, t, unsafe_ok))
         }
         (Type::List(fe), Type::List(te))
@@ -171,7 +171,7 @@ fn convert_at(
         (ValueKind::Bool(b), Type::String) => Ok(Value::string(if *b { "true" } else { "false" })),
         (ValueKind::Object(attrs), Type::Object(want_attrs)) => {
             let mut out = BTreeMap::new();
-            for (name, aty) in want_attrs {
+            for (name, aty) in want_attrs.iter() {
                 let p = path.attr(name);
                 let Some(v) = attrs.get(name) else {
                     return Err(ConvertError::new(
@@ -185,7 +185,7 @@ fn convert_at(
         }
         (ValueKind::Map(entries), Type::Object(want_attrs)) => {
             let mut out = BTreeMap::new();
-            for (name, aty) in want_attrs {
+            for (name, aty) in want_attrs.iter() {
                 let Some(v) = entries.get(name) else {
                     return Err(ConvertError::new(
                         path,
@@ -205,7 +205,7 @@ fn convert_at(
         (ValueKind::Tuple(es), Type::Tuple(want_tys)) => {
             let out = es
                 .iter()
-                .zip(want_tys)
+                .zip(want_tys.iter())
                 .enumerate()
                 .map(|(i, (e, t))| convert_at(e, t, &path.index_int(i), unsafe_ok))
                 .collect::<Result<Vec<_>, _>>()?;
@@ -333,7 +333,7 @@ pub fn dynamic_replace(have: &Type, want: &Type) -> Type {
                 .map_or_else(|| w.as_ref().clone(), |u| dynamic_replace(&u, w));
             rewrap(want, ety)
         }
-        (Type::Object(ha), Type::Object(wa)) => Type::Object(
+        (Type::Object(ha), Type::Object(wa)) => Type::object_of(
             wa.iter()
                 .map(|(k, w)| {
                     (
@@ -344,9 +344,9 @@ pub fn dynamic_replace(have: &Type, want: &Type) -> Type {
                 })
                 .collect(),
         ),
-        (Type::Tuple(hs), Type::Tuple(ws)) if hs.len() == ws.len() => Type::Tuple(
+        (Type::Tuple(hs), Type::Tuple(ws)) if hs.len() == ws.len() => Type::tuple(
             hs.iter()
-                .zip(ws)
+                .zip(ws.iter())
                 .map(|(h, w)| dynamic_replace(h, w))
                 .collect(),
         ),
@@ -400,7 +400,7 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
                     )
                 }
                 (Type::Object(attrs), Type::Map(_)) => {
-                    for (name, p) in attrs {
+                    for (name, p) in attrs.iter() {
                         if p != wety && !conversion_exists(p, wety, true) {
                             return format!(
                                 "element {}: {}",

@@ -255,7 +255,7 @@ fn arb_type() -> impl Strategy<Value = Type> {
             inner.clone().prop_map(Type::set),
             inner.clone().prop_map(Type::map),
             prop::collection::vec(inner.clone(), 0..3).prop_map(Type::tuple),
-            prop::collection::btree_map("[ab]", inner, 0..3).prop_map(Type::Object),
+            prop::collection::btree_map("[ab]", inner, 0..3).prop_map(Type::object_of),
         ]
     })
 }

@@ -270,10 +270,10 @@ fn json_type(j: &serde_json::Value) -> Result<Type, JsonError> {
                 ("list", e) => Ok(Type::list(json_type(e)?)),
                 ("set", e) => Ok(Type::set(json_type(e)?)),
                 ("map", e) => Ok(Type::map(json_type(e)?)),
-                ("tuple", J::Array(es)) => Ok(Type::Tuple(
+                ("tuple", J::Array(es)) => Ok(Type::tuple(
                     es.iter().map(json_type).collect::<Result<_, _>>()?,
                 )),
-                ("object", J::Object(attrs)) => Ok(Type::Object(
+                ("object", J::Object(attrs)) => Ok(Type::object_of(
                     attrs
                         .iter()
                         .map(|(k, t)| Ok((k.clone(), json_type(t)?)))
@@ -449,7 +449,7 @@ mod round_trip {
                 inner.clone().prop_map(Type::set),
                 inner.clone().prop_map(Type::map),
                 prop::collection::vec(inner.clone(), 0..3).prop_map(Type::tuple),
-                prop::collection::btree_map("[a-z]{1,3}", inner, 0..3).prop_map(Type::Object),
+                prop::collection::btree_map("[a-z]{1,3}", inner, 0..3).prop_map(Type::object_of),
             ]
         })
     }

@@ -3,45 +3,55 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
-/// A value type. Object attributes are kept in lexical order, as cty does.
+/// A value type. Object attributes are kept in lexical order, as cty does. Types are immutable
+/// and their parts shared: a clone is a reference count, so the type of every nested value
+/// of a large value costs nothing more than the value's own type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
     String,
     Number,
     Bool,
-    List(Box<Type>),
-    Set(Box<Type>),
-    Map(Box<Type>),
-    Tuple(Vec<Type>),
-    Object(BTreeMap<String, Type>),
+    List(Arc<Type>),
+    Set(Arc<Type>),
+    Map(Arc<Type>),
+    Tuple(Arc<Vec<Type>>),
+    Object(Arc<BTreeMap<String, Type>>),
     /// "Any type": a placeholder for a type not yet known (cty's DynamicPseudoType).
     Dynamic,
 }
 
 impl Type {
     pub fn list(ety: Type) -> Type {
-        Type::List(Box::new(ety))
+        Type::List(Arc::new(ety))
     }
 
     pub fn set(ety: Type) -> Type {
-        Type::Set(Box::new(ety))
+        Type::Set(Arc::new(ety))
     }
 
     pub fn map(ety: Type) -> Type {
-        Type::Map(Box::new(ety))
+        Type::Map(Arc::new(ety))
     }
 
     pub fn tuple(etys: Vec<Type>) -> Type {
-        Type::Tuple(etys)
+        Type::Tuple(Arc::new(etys))
     }
 
     pub fn object<K: Into<String>>(attrs: impl IntoIterator<Item = (K, Type)>) -> Type {
-        Type::Object(attrs.into_iter().map(|(k, t)| (k.into(), t)).collect())
+        Type::Object(Arc::new(
+            attrs.into_iter().map(|(k, t)| (k.into(), t)).collect(),
+        ))
+    }
+
+    /// An object type with these attributes.
+    pub fn object_of(attrs: BTreeMap<String, Type>) -> Type {
+        Type::Object(Arc::new(attrs))
     }
 
     pub fn empty_object() -> Type {
-        Type::Object(BTreeMap::new())
+        Type::Object(Arc::new(BTreeMap::new()))
     }
 
     pub fn is_primitive(&self) -> bool {
@@ -225,7 +235,7 @@ impl Type {
             Type::Tuple(es) if es.is_empty() => out.push_str("tuple([])"),
             Type::Tuple(es) => {
                 out.push_str("tuple([\n");
-                for e in es {
+                for e in es.iter() {
                     pad(depth + 1, out);
                     e.write_console(depth + 1, out);
                     out.push_str(",\n");
@@ -236,7 +246,7 @@ impl Type {
             Type::Object(attrs) if attrs.is_empty() => out.push_str("object({})"),
             Type::Object(attrs) => {
                 out.push_str("object({\n");
-                for (name, t) in attrs {
+                for (name, t) in attrs.iter() {
                     pad(depth + 1, out);
                     if is_identifier(name) {
                         out.push_str(name);

@@ -149,7 +149,7 @@ fn unify_objects(types: &[Type], unsafe_ok: bool, has_dynamic: bool) -> Option<T
         let tys: Vec<Type> = attrs.iter().map(|a| a[name].clone()).collect();
         out.insert(name.clone(), unify_with(&tys, unsafe_ok)?);
     }
-    Some(Type::Object(out))
+    Some(Type::object_of(out))
 }
 
 fn unify_tuples(types: &[Type], unsafe_ok: bool, has_dynamic: bool) -> Option<Type> {
@@ -166,7 +166,7 @@ fn unify_tuples(types: &[Type], unsafe_ok: bool, has_dynamic: bool) -> Option<Ty
         let tys: Vec<Type> = elems.iter().map(|e| e[i].clone()).collect();
         out.push(unify_with(&tys, unsafe_ok)?);
     }
-    Some(Type::Tuple(out))
+    Some(Type::tuple(out))
 }
 
 /// Indices of `types`, most general first (a topological sort of cty's `compareTypes`, keeping
@@ -255,7 +255,7 @@ fn compare_types(a: &Type, b: &Type) -> Ordering {
             if x.len() != y.len() {
                 return Ordering::Equal;
             }
-            Some(x.iter().zip(y).collect())
+            Some(x.iter().zip(y.iter()).collect())
         }
         _ => None,
     };
@@ -358,7 +358,7 @@ mod tests {
                 inner.clone().prop_map(Type::list),
                 inner.clone().prop_map(Type::map),
                 prop::collection::vec(inner.clone(), 0..3).prop_map(Type::tuple),
-                prop::collection::btree_map("[ab]", inner, 0..2).prop_map(Type::Object),
+                prop::collection::btree_map("[ab]", inner, 0..2).prop_map(Type::object_of),
             ]
         })
     }

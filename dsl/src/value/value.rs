@@ -204,12 +204,12 @@ impl Value {
     }
 
     pub fn tuple(elems: Vec<Value>) -> Value {
-        let ty = Type::Tuple(elems.iter().map(|e| e.0.ty.clone()).collect());
+        let ty = Type::tuple(elems.iter().map(|e| e.0.ty.clone()).collect());
         Value::new(ty, ValueKind::Tuple(elems))
     }
 
     pub fn object(attrs: BTreeMap<String, Value>) -> Value {
-        let ty = Type::Object(
+        let ty = Type::object_of(
             attrs
                 .iter()
                 .map(|(k, v)| (k.clone(), v.0.ty.clone()))
@@ -772,12 +772,15 @@ fn types_could_conform(a: &Type, b: &Type) -> bool {
         | (Type::Set(x), Type::Set(y))
         | (Type::Map(x), Type::Map(y)) => types_could_conform(x, y),
         (Type::Tuple(x), Type::Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| types_could_conform(p, q))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| types_could_conform(p, q))
         }
         (Type::Object(x), Type::Object(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .zip(y)
+                    .zip(y.iter())
                     .all(|((ka, ta), (kb, tb))| ka == kb && types_could_conform(ta, tb))
         }
         _ => a == b,

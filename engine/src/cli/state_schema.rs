@@ -49,7 +49,7 @@ fn conform(v: &Value, ty: &Type) -> Value {
                 return convert(v, ty).unwrap_or_else(|_| v.clone());
             };
             let mut out = BTreeMap::new();
-            for (name, aty) in attrs {
+            for (name, aty) in attrs.iter() {
                 let a = entries
                     .get(name)
                     .map(|a| conform(a, aty))

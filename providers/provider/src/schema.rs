@@ -159,7 +159,7 @@ impl BlockSchema {
         for (name, nested) in &self.blocks {
             attrs.insert(name.clone(), nested.implied_type());
         }
-        Type::Object(attrs)
+        Type::object_of(attrs)
     }
 
     /// The names of attributes that are sensitive, at this level.

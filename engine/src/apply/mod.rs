@@ -3,6 +3,7 @@
 //! then the deposed objects of create-before-destroy replacements, then the root outputs.
 
 pub mod order;
+mod refresh_only;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -259,6 +260,15 @@ pub fn apply(
             return applied;
         }
     };
+    if plan.refresh_only {
+        let mut done = refresh_only::apply(plan, input.prior, cs.as_mut());
+        if let Err(e) = cs.finish() {
+            done.diags
+                .0
+                .push(bare("Failed to write the state", e.to_string()));
+        }
+        return done;
+    }
     // Moves first: the records take their new addresses in the state.
     let mut moved_prior = input.prior.clone();
     for c in &plan.changes {

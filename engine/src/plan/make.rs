@@ -137,6 +137,15 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     let mut diags = crate::source::Diags::default();
     super::moves::finish(input.config, &mut plan, &moves, &mut diags);
     out.diags.append(diags);
+    plan.drift = std::mem::take(&mut out.drift);
+    plan.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    if input.options.refresh_only {
+        // Only drift and outputs: no resource is created, changed or destroyed.
+        plan.refresh_only = true;
+        plan.changes.clear();
+        plan.deferred.clear();
+    }
+    plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
     (plan, out)
 }
 

@@ -5,3 +5,4 @@ pub mod file;
 pub mod make;
 pub mod model;
 pub mod moves;
+pub mod relevant;

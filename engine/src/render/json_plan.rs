@@ -177,6 +177,9 @@ struct Document {
     #[serde(skip_serializing_if = "Map::is_empty")]
     variables: Map<String, Json>,
     planned_values: Json,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    resource_drift: Vec<Json>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     resource_changes: Vec<Json>,
     #[serde(skip_serializing_if = "Map::is_empty")]
     output_changes: Map<String, Json>,
@@ -206,6 +209,8 @@ pub fn document(saved: &SavedPlan) -> String {
         .as_deref()
         .and_then(|t| terrane_state::tfstate::from_v4(t).ok())
         .map(|mut s| {
+            // As Terraform, the prior state is the state as refresh found it.
+            refreshed(&mut s, plan);
             // As Terraform, the prior state carries the outputs as the plan evaluated them.
             for o in &plan.outputs {
                 match (&o.after, o.action) {
@@ -235,6 +240,7 @@ pub fn document(saved: &SavedPlan) -> String {
         terraform_version: VERSION,
         variables,
         planned_values: planned_values(plan),
+        resource_drift: plan.drift.iter().map(resource_change).collect(),
         resource_changes: plan.changes.iter().map(resource_change).collect(),
         output_changes: plan
             .outputs
@@ -247,7 +253,11 @@ pub fn document(saved: &SavedPlan) -> String {
         } else {
             saved.configuration.clone()
         },
-        relevant_attributes: Vec::new(),
+        relevant_attributes: plan
+            .relevant_attributes
+            .iter()
+            .map(|r| json!({"resource": r.resource, "attribute": attribute_path(&r.attr)}))
+            .collect(),
         deferred_changes: plan
             .deferred
             .iter()
@@ -259,4 +269,40 @@ pub fn document(saved: &SavedPlan) -> String {
         errored: false,
     };
     serde_json::to_string(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// A relevant attribute's path as Terraform writes it: attribute names and index keys.
+fn attribute_path(p: &terrane_dsl::value::Path) -> Json {
+    Json::Array(
+        p.0.iter()
+            .map(|s| match s {
+                terrane_dsl::value::PathStep::GetAttr(n) => json!(n),
+                terrane_dsl::value::PathStep::Index(k) => value(k),
+            })
+            .collect(),
+    )
+}
+
+/// Puts the drift the plan found into the state it was made against: changed objects as
+/// refresh read them, objects found gone removed.
+fn refreshed(s: &mut terrane_state::Snapshot, plan: &Plan) {
+    for d in &plan.drift {
+        let address = d.addr.to_string();
+        match &d.after {
+            None => s
+                .resources
+                .retain(|r| r.address != address || r.deposed.is_some()),
+            Some(after) => {
+                if let Some(r) = s
+                    .resources
+                    .iter_mut()
+                    .find(|r| r.address == address && r.deposed.is_none())
+                {
+                    let (plain, paths) = after.clone().unmark_deep_with_paths();
+                    r.attributes = plain;
+                    r.sensitive_paths = paths.into_iter().map(|p| p.path).collect();
+                }
+            }
+        }
+    }
 }

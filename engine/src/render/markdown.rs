@@ -82,9 +82,9 @@ fn module_table(changes: &[&ResourceChange], out: &mut String) {
 }
 
 /// The headline without the address (the summary names it already).
-fn headline_text(c: &ResourceChange) -> String {
+fn headline_text(plan: &Plan, c: &ResourceChange) -> String {
     let addr = format!("{} ", c.addr);
-    human::headline(c)
+    human::planned_headline(plan, c)
         .iter()
         .map(|l| {
             let l = l.trim_start().trim_start_matches("# ");
@@ -94,17 +94,53 @@ fn headline_text(c: &ResourceChange) -> String {
         .join(" ")
 }
 
-fn details(c: &ResourceChange) -> String {
+fn details(plan: &Plan, c: &ResourceChange) -> String {
     let mut block = String::new();
-    human::resource_block(c, &mut block);
+    human::planned_block(plan, c, &mut block);
     let icon = if is_destructive(c) { "⚠️ " } else { "" };
     format!(
         "<details><summary>{icon}<code>{} {}</code>: {}</summary>\n\n```diff\n{}```\n\n</details>\n",
         human::symbol(c.action).trim(),
         escape(&c.addr.to_string()),
-        escape(&headline_text(c)),
+        escape(&headline_text(plan, c)),
         diff_lines(&block)
     )
+}
+
+/// The drift worth showing, each object in a `<details>` block under a note.
+fn drift_section(plan: &Plan) -> String {
+    let drift = human::drift::shown(plan);
+    if drift.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "> [!NOTE]\n> {} object{} changed outside terrane since the last apply{}.\n\n",
+        drift.len(),
+        if drift.len() == 1 { "" } else { "s" },
+        if plan.refresh_only {
+            ": applying this refresh-only plan records them in the state, changing no real infrastructure"
+        } else {
+            ": the planned changes may undo or respond to them"
+        }
+    );
+    for d in &drift {
+        let mut block = String::new();
+        human::resource_block_with(d, Vec::new(), &mut block);
+        let head = human::drift::headline(d);
+        let what = head
+            .trim_start()
+            .trim_start_matches("# ")
+            .trim_start_matches(&d.addr.to_string())
+            .trim();
+        let _ = write!(
+            out,
+            "<details><summary>🔀 <code>{}</code>: {what} outside terrane</summary>\n\n```diff\n{}```\n\n</details>\n",
+            escape(&d.addr.to_string()),
+            diff_lines(&block)
+        );
+    }
+    out.push('\n');
+    out
 }
 
 fn outputs_section(outputs: &[&OutputChange]) -> String {
@@ -126,17 +162,32 @@ pub fn render(plan: &Plan) -> String {
         .filter(|o| o.action != Action::NoOp)
         .collect();
     let mut out = String::new();
-    if changes.is_empty() && outputs.is_empty() && plan.deferred.is_empty() {
-        out.push_str(
-            "### terrane plan: no changes\n\nYour infrastructure matches the configuration.\n",
-        );
+    let empty = changes.is_empty() && outputs.is_empty() && plan.deferred.is_empty();
+    let drift = if empty && !plan.refresh_only {
+        String::new()
+    } else {
+        drift_section(plan)
+    };
+    if empty && drift.is_empty() {
+        out.push_str(if plan.refresh_only {
+            "### terrane refresh-only plan: no changes\n\nYour infrastructure still matches the configuration.\n"
+        } else {
+            "### terrane plan: no changes\n\nYour infrastructure matches the configuration.\n"
+        });
         return out;
     }
-    let _ = writeln!(
-        out,
-        "### terrane plan: {}\n",
-        summary(counts(plan)).trim_start_matches("Plan: ")
-    );
+    if plan.refresh_only {
+        out.push_str(
+            "### terrane refresh-only plan: the state is updated, no infrastructure changes\n\n",
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "### terrane plan: {}\n",
+            summary(counts(plan)).trim_start_matches("Plan: ")
+        );
+    }
+    out.push_str(&drift);
     let bad: Vec<&&ResourceChange> = changes.iter().filter(|c| is_destructive(c)).collect();
     if !bad.is_empty() {
         let _ = writeln!(
@@ -146,7 +197,7 @@ pub fn render(plan: &Plan) -> String {
             if bad.len() == 1 { "" } else { "s" }
         );
         for c in &bad {
-            let _ = writeln!(out, "> - `{}`: {}", c.addr, escape(&headline_text(c)));
+            let _ = writeln!(out, "> - `{}`: {}", c.addr, escape(&headline_text(plan, c)));
         }
         out.push('\n');
     }
@@ -164,7 +215,7 @@ pub fn render(plan: &Plan) -> String {
     let budget = LIMIT - NOTE_ROOM;
     let mut left_out: Vec<String> = Vec::new();
     for c in &changes {
-        let d = details(c);
+        let d = details(plan, c);
         if left_out.is_empty() && out.len() + d.len() <= budget {
             out.push_str(&d);
         } else {

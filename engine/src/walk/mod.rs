@@ -9,6 +9,7 @@
 //! go on. Every error is collected with its file and span.
 
 pub mod body;
+mod drift;
 pub mod eval;
 mod imports;
 pub mod job;
@@ -59,6 +60,9 @@ pub struct WalkOptions {
     pub replace: Vec<String>,
     /// `-target=ADDR`: only these (resources, instances or modules) and what they depend on.
     pub targets: Vec<String>,
+    /// `-refresh-only`: refresh every object, plan no change; references see the refreshed
+    /// objects.
+    pub refresh_only: bool,
 }
 
 /// The nodes a targeted walk visits: the targets and everything they depend on (all nodes
@@ -138,6 +142,8 @@ pub struct WalkOutput {
     pub values: Values,
     pub changes: Vec<ResourceChange>,
     pub deferred: Vec<Deferred>,
+    /// What refresh found changed or gone outside terrane (plan phase).
+    pub drift: Vec<ResourceChange>,
     pub diags: Diags,
     /// Root outputs: value and whether the output is sensitive.
     pub outputs: BTreeMap<String, (terrane_dsl::value::Value, bool)>,
@@ -360,15 +366,18 @@ impl<'a, 'w> Walker<'a, 'w> {
             for check in &module.checks {
                 for inst in self.values.module_instances(path) {
                     let before = self.out.diags.0.len();
-                    self.check_conditions(
-                        &check.asserts,
-                        module,
-                        &inst,
-                        &values::Repetition::default(),
-                        None,
-                        "Check block assertion failed",
-                        (Some(check.decl.file), check.decl.span),
-                    );
+                    // As Terraform: each failed assertion is reported at its condition.
+                    for a in &check.asserts {
+                        self.check_conditions(
+                            std::slice::from_ref(a),
+                            module,
+                            &inst,
+                            &values::Repetition::default(),
+                            None,
+                            "Check block assertion failed",
+                            (Some(a.condition.file), a.condition.span()),
+                        );
+                    }
                     for d in &mut self.out.diags.0[before..] {
                         d.diag.severity = terrane_dsl::Severity::Warning;
                     }

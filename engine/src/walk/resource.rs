@@ -307,6 +307,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                     .prior_by_addr
                     .get(&addr_s)
                     .map(|i| self.input.prior.resources[*i].clone());
+                let prior = if phase == Phase::Apply {
+                    super::drift::refreshed_prior(self.input.plan, &addr_s, prior)
+                } else {
+                    prior
+                };
                 let planned = self.planned_actions.get(&addr_s).copied();
                 let force_replace = if self.input.options.replace.contains(&addr_s) {
                     Some(Reason::ReplaceByRequest)
@@ -380,6 +385,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     prior,
                     phase,
                     refresh: self.input.options.refresh,
+                    refresh_only: self.input.options.refresh_only,
                     force_replace,
                     create_before_destroy: rc.lifecycle.create_before_destroy,
                     prevent_destroy: rc.lifecycle.prevent_destroy,
@@ -606,6 +612,9 @@ impl<'a, 'w> Walker<'a, 'w> {
         }
         if let Some(c) = o.change {
             self.out.changes.push(c);
+        }
+        if let Some(d) = o.drift {
+            self.out.drift.push(d);
         }
         let path = node.path.clone();
         let resource = node.resource.clone();

@@ -1,0 +1,80 @@
+//! Drift: what refresh finds changed or gone outside terrane. A plan-phase job compares the
+//! object the state recorded with the one the provider reads back, and reports the difference
+//! as a drift entry of the plan (`Update` or `Delete`, before as recorded, after as read). At
+//! apply, a job starts from the object as the plan refreshed it, so that the apply undoes the
+//! drift the plan showed instead of planning again from the stale record.
+
+use terrane_dsl::value::{Mark, PathMarks, Value};
+use terrane_state::ResourceRecord;
+
+use super::job::Job;
+use crate::plan::model::{Action, Plan, ResourceChange};
+
+impl Job {
+    /// The sensitive marks the state recorded on the prior object.
+    pub(super) fn prior_marks(&self) -> Vec<PathMarks> {
+        self.prior
+            .as_ref()
+            .map(|r| {
+                r.sensitive_paths
+                    .iter()
+                    .map(|p| PathMarks {
+                        path: p.clone(),
+                        marks: [Mark::Sensitive].into_iter().collect(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The drift entry for an object recorded as `before` and read back as `after` (`None`:
+    /// gone).
+    pub(super) fn drift(&self, before: Value, after: Option<Value>) -> Option<ResourceChange> {
+        if self.prior.as_ref().is_some_and(|r| r.deposed.is_some()) {
+            return None;
+        }
+        let marks = self.prior_marks();
+        let action = if after.is_some() {
+            Action::Update
+        } else {
+            Action::Delete
+        };
+        Some(self.change(
+            action,
+            Some(self.remark(before, &marks)),
+            after.map(|a| self.remark(a, &marks)),
+            None,
+        ))
+    }
+}
+
+/// At apply: the prior record of `address` as the plan refreshed it. An object the plan found
+/// gone is absent (the plan creates it again); one it found changed carries the attributes read
+/// back then. Without drift, the record is returned unchanged.
+pub(super) fn refreshed_prior(
+    plan: Option<&Plan>,
+    address: &str,
+    prior: Option<ResourceRecord>,
+) -> Option<ResourceRecord> {
+    let mut rec = prior?;
+    let Some(plan) = plan else {
+        return Some(rec);
+    };
+    let Some(d) = plan
+        .drift
+        .iter()
+        .find(|d| d.deposed.is_none() && d.addr.to_string() == address)
+    else {
+        return Some(rec);
+    };
+    match (&d.action, &d.after) {
+        (Action::Delete, _) => None,
+        (Action::Update, Some(after)) => {
+            let (plain, paths) = after.clone().unmark_deep_with_paths();
+            rec.attributes = plain;
+            rec.sensitive_paths = paths.into_iter().map(|p| p.path).collect();
+            Some(rec)
+        }
+        _ => Some(rec),
+    }
+}

@@ -315,3 +315,114 @@ fn render_benchmark() {
         assert!(each < std::time::Duration::from_millis(100), "{each:?}");
     }
 }
+
+/// Drift: `local_file.conf` changed outside (its content relevant to the update of
+/// `terraform_data.app`, its permission not), `local_file.gone` deleted (its id relevant to
+/// the create), `local_file.other` changed but referred to by nothing that changes.
+fn drifted(refresh_only: bool) -> Plan {
+    use terrane_dsl::value::Path;
+    use terrane_engine::plan::model::ResourceAttr;
+    let file = |content: &str, perm: &str, id: &str| {
+        obj(&[
+            ("content", s(content)),
+            ("file_permission", s(perm)),
+            ("filename", s("conf.txt")),
+            ("id", s(id)),
+        ])
+    };
+    let drift = vec![
+        change(
+            "local_file.conf",
+            Action::Update,
+            Some(file("a=1", "0644", "f1")),
+            Some(file("a=2", "0600", "f1")),
+        ),
+        change(
+            "local_file.gone",
+            Action::Delete,
+            Some(file("x", "0644", "f2")),
+            None,
+        ),
+        change(
+            "local_file.other",
+            Action::Update,
+            Some(file("o", "0644", "f3")),
+            Some(file("p", "0644", "f3")),
+        ),
+    ];
+    let td = |v: &str| obj(&[("id", s("d1")), ("input", s(v)), ("output", s(v))]);
+    let mut p = if refresh_only {
+        plan(
+            Vec::new(),
+            vec![output(
+                "conf",
+                Action::Update,
+                Some(s("a=1")),
+                Some(s("a=2")),
+                false,
+            )],
+        )
+    } else {
+        let mut app = change(
+            "terraform_data.app",
+            Action::Update,
+            Some(td("a=1")),
+            Some(obj(&[
+                ("id", s("d1")),
+                ("input", s("a=2")),
+                ("output", unknown_string()),
+            ])),
+        );
+        app.reason = None;
+        let mut gone = change(
+            "local_file.gone",
+            Action::Create,
+            None,
+            Some(file("x", "0644", "f2")),
+        );
+        gone.reason = None;
+        plan(vec![gone, app], Vec::new())
+    };
+    p.drift = drift;
+    p.refresh_only = refresh_only;
+    let attr = |r: &str, a: &str| ResourceAttr {
+        resource: r.to_string(),
+        attr: Path::root().attr(a),
+    };
+    if !refresh_only {
+        p.relevant_attributes = vec![
+            attr("local_file.conf", "content"),
+            attr("local_file.gone", "id"),
+        ];
+    }
+    p
+}
+
+#[test]
+fn drift_found_by_refresh() {
+    let p = drifted(false);
+    let t = text(&p);
+    // Only relevant drift: the permission change and local_file.other are left out.
+    assert!(
+        !t.contains("0600") && !t.contains("local_file.other"),
+        "{t}"
+    );
+    insta::assert_snapshot!("drift_human", t);
+    insta::assert_snapshot!("drift_markdown", markdown::render(&p));
+    insta::assert_snapshot!("drift_json", pretty_json(p));
+}
+
+#[test]
+fn refresh_only_plans() {
+    let p = drifted(true);
+    let t = text(&p);
+    // All the drift, and no resource change.
+    assert!(t.contains("0600") && t.contains("local_file.other"), "{t}");
+    assert!(!t.contains("Plan:"), "{t}");
+    insta::assert_snapshot!("refresh_only_human", t);
+    insta::assert_snapshot!("refresh_only_markdown", markdown::render(&p));
+    insta::assert_snapshot!("refresh_only_json", pretty_json(p));
+    let mut nothing = plan(Vec::new(), Vec::new());
+    nothing.refresh_only = true;
+    insta::assert_snapshot!("refresh_only_no_changes_human", text(&nothing));
+}

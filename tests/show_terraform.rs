@@ -1,6 +1,7 @@
 //! `show -json` of a saved plan compared with real Terraform's (../shared/bench/terraform) for
 //! the same `terraform_data` configuration and state: a create, an in-place update, a
-//! replacement by `triggers_replace` and a destroy. Ids, timestamps and versions aside, the
+//! replacement by `triggers_replace`, a destroy, and an update of a sensitive input (whose
+//! `output` Terraform does not mark sensitive), with the `relevant_attributes` of the plan. Ids, timestamps and versions aside, the
 //! structure and the values must be the same. Skipped, with a message, only when ../shared
 //! does not exist (as .ci/run runs the shared checks only then).
 
@@ -25,6 +26,14 @@ resource "terraform_data" "destroyed" {
   input = "bye"
 }
 
+resource "terraform_data" "secret" {
+  input = sensitive("s1")
+}
+
+output "s" {
+  value = terraform_data.secret.output
+}
+
 output "o" {
   value = terraform_data.updated.input
 }
@@ -42,6 +51,14 @@ resource "terraform_data" "replaced" {
 
 resource "terraform_data" "created" {
   input = ["a", "b"]
+}
+
+resource "terraform_data" "secret" {
+  input = sensitive("s2")
+}
+
+output "s" {
+  value = terraform_data.secret.output
 }
 
 output "o" {
@@ -158,6 +175,7 @@ fn show_json_matches_terraform() {
         assert_eq!(g, w, "resource change of {}", w["address"]);
     }
     assert_eq!(got["output_changes"], want["output_changes"]);
+    assert_eq!(got["relevant_attributes"], want["relevant_attributes"]);
     assert_eq!(got["variables"], want["variables"]);
     assert_eq!(
         got["planned_values"]["outputs"],

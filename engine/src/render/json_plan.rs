@@ -112,14 +112,21 @@ pub fn output_change(o: &OutputChange) -> Json {
             sensitive(v)
         }
     };
-    json!({
+    let mut j = json!({
         "actions": actions(o.action),
         "before": opt_value(o.before.as_ref()),
         "after": opt_value(o.after.as_ref()),
         "after_unknown": output_unknown(o.after.as_ref()),
         "before_sensitive": marked(o.before.as_ref()),
         "after_sensitive": marked(o.after.as_ref()),
-    })
+    });
+    // As Terraform: a wholly unknown value has no `after` at all.
+    if o.after.as_ref().is_some_and(|a| !a.is_known()) {
+        if let Some(m) = j.as_object_mut() {
+            m.remove("after");
+        }
+    }
+    j
 }
 
 /// `planned_values`: the outputs and resources as they will be after the apply.

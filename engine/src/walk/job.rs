@@ -409,7 +409,7 @@ impl Job {
         }
         if self.phase == Phase::Plan {
             let after = self.remark(planned.clone(), &marks);
-            let before = prior.clone().map(|p| self.remark(p, &[]));
+            let before = prior.clone().map(|p| self.remark(p, &self.prior_marks()));
             let mut o = self.outcome(after.clone());
             o.drift = drift;
             let mut ch = self.change(action, before, Some(after), reason);
@@ -502,8 +502,12 @@ impl Job {
                             }
                         }
                     }
-                    let mut ch =
-                        self.change(action, prior.map(|p| self.remark(p, &[])), Some(v), reason);
+                    let mut ch = self.change(
+                        action,
+                        prior.map(|p| self.remark(p, &self.prior_marks())),
+                        Some(v),
+                        reason,
+                    );
                     ch.replace_paths = replace_paths;
                     o.change = Some(ch);
                     o

@@ -245,6 +245,9 @@ pub fn plan_to_json(plan: &Plan) -> Result<Json, String> {
             .collect::<Result<Vec<_>, String>>()?,
         "destroy": plan.destroy,
         "refresh_only": plan.refresh_only,
+        "shapes": plan.shapes.iter()
+            .map(|(k, v)| (k.clone(), v.to_json()))
+            .collect::<Map<String, Json>>(),
         "prior_lineage": plan.prior_lineage,
         "prior_serial": plan.prior_serial,
     }))
@@ -295,6 +298,16 @@ pub fn plan_from_json(j: &Json) -> Result<Plan, String> {
             .get("refresh_only")
             .and_then(Json::as_bool)
             .unwrap_or(false),
+        shapes: j
+            .get("shapes")
+            .and_then(Json::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| Ok((k.clone(), super::shape::BlockShape::from_json(v)?)))
+                    .collect::<Result<_, String>>()
+            })
+            .transpose()?
+            .unwrap_or_default(),
         prior_lineage: opt_str(j, "prior_lineage").unwrap_or_default(),
         prior_serial: j.get("prior_serial").and_then(Json::as_u64).unwrap_or(0),
     })

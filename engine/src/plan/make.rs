@@ -138,6 +138,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     super::moves::finish(input.config, &mut plan, &moves, &mut diags);
     out.diags.append(diags);
     plan.drift = std::mem::take(&mut out.drift);
+    plan.shapes = std::mem::take(&mut out.shapes);
     plan.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
     if input.options.refresh_only {
         // Only drift and outputs: no resource is created, changed or destroyed.

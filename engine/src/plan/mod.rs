@@ -6,3 +6,4 @@ pub mod make;
 pub mod model;
 pub mod moves;
 pub mod relevant;
+pub mod shape;

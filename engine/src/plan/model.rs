@@ -132,6 +132,9 @@ pub struct Plan {
     /// A refresh-only plan (`-refresh-only`): no resource changes; applying it records the
     /// refreshed objects and the outputs in the state.
     pub refresh_only: bool,
+    /// The nested-block shape of each resource type in the plan that has nested blocks, by
+    /// [`super::shape::shape_key`].
+    pub shapes: std::collections::BTreeMap<String, super::shape::BlockShape>,
     /// The state this plan was made against: a saved plan is refused if it changed.
     pub prior_lineage: String,
     pub prior_serial: u64,

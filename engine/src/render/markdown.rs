@@ -125,7 +125,7 @@ fn drift_section(plan: &Plan) -> String {
     );
     for d in &drift {
         let mut block = String::new();
-        human::resource_block_with(d, Vec::new(), &mut block);
+        human::resource_block_with(d, Vec::new(), plan.shape_of(d), &mut block);
         let head = human::drift::headline(d);
         let what = head
             .trim_start()

@@ -2,7 +2,8 @@
 //! object the state recorded with the one the provider reads back, and reports the difference
 //! as a drift entry of the plan (`Update` or `Delete`, before as recorded, after as read). At
 //! apply, a job starts from the object as the plan refreshed it, so that the apply undoes the
-//! drift the plan showed instead of planning again from the stale record.
+//! drift the plan showed instead of planning again from the stale record. Also what the plan
+//! records beside the changes for rendering them: the nested-block shape of each type.
 
 use terrane_dsl::value::{Mark, PathMarks, Value};
 use terrane_state::ResourceRecord;
@@ -76,5 +77,19 @@ pub(super) fn refreshed_prior(
             Some(rec)
         }
         _ => Some(rec),
+    }
+}
+
+/// Records the nested-block shape of `r`'s type, for rendering the plan (once per type).
+pub(super) fn record_shape(
+    out: &mut super::WalkOutput,
+    provider: &str,
+    r: &crate::addrs::Resource,
+    schema: &terrane_provider::ResourceSchema,
+) {
+    let key = crate::plan::shape::shape_key(provider, r.mode, &r.type_name);
+    if !out.shapes.contains_key(&key) {
+        out.shapes
+            .insert(key, crate::plan::shape::BlockShape::of(&schema.block));
     }
 }

@@ -144,6 +144,8 @@ pub struct WalkOutput {
     pub deferred: Vec<Deferred>,
     /// What refresh found changed or gone outside terrane (plan phase).
     pub drift: Vec<ResourceChange>,
+    /// The nested-block shapes of the resource types planned that have nested blocks.
+    pub shapes: BTreeMap<String, crate::plan::shape::BlockShape>,
     pub diags: Diags,
     /// Root outputs: value and whether the output is sensitive.
     pub outputs: BTreeMap<String, (terrane_dsl::value::Value, bool)>,

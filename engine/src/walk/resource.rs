@@ -406,6 +406,9 @@ impl<'a, 'w> Walker<'a, 'w> {
                         .map(|i| i.token.clone()),
                     dependency_pending,
                 };
+                if !schema.block.blocks.is_empty() {
+                    super::drift::record_shape(&mut self.out, &provider_addr, r, &schema);
+                }
                 node.remaining += 1;
                 // Queued, not spawned: the walk starts at most `parallelism` jobs at a time, so
                 // a large graph never holds thousands of suspended tasks in memory.

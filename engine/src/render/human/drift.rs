@@ -109,7 +109,7 @@ pub fn section(plan: &Plan, out: &mut String) -> bool {
     out.push_str("terrane detected the following changes made outside of terrane since the last\n\"terrane apply\" which may have affected this plan:\n");
     for d in &drift {
         out.push('\n');
-        resource_block_with(d, vec![headline(d)], out);
+        resource_block_with(d, vec![headline(d)], plan.shape_of(d), out);
     }
     if plan.refresh_only {
         out.push_str("\n\nThis is a refresh-only plan, so terrane will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the terrane state without changing any remote\nobjects.\n");

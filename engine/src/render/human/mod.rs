@@ -4,6 +4,7 @@
 //! diffs of multi-line strings and structural diffs of JSON/YAML strings. Colour is added last
 //! (`style`), only when asked for.
 
+pub mod blocks;
 pub mod diff;
 pub mod drift;
 pub mod state;
@@ -17,7 +18,8 @@ use terrane_dsl::value::Value;
 
 use crate::addrs::ResourceMode;
 use crate::plan::model::{Action, OutputChange, Plan, Reason, ResourceChange};
-use diff::{attribute_lines, change, hidden_note, Sym};
+use crate::plan::shape::BlockShape;
+use diff::{change, Sym};
 
 /// Options of the human rendering.
 #[derive(Clone, Copy, Debug, Default)]
@@ -151,12 +153,12 @@ fn reason_note(c: &ResourceChange) -> Option<String> {
 
 /// The resource block of one change: header, attributes, closing brace.
 pub fn resource_block(c: &ResourceChange, out: &mut String) {
-    resource_block_with(c, headline(c), out);
+    resource_block_with(c, headline(c), None, out);
 }
 
 /// The resource block of one planned change, with the note when drift caused it.
 pub fn planned_block(plan: &Plan, c: &ResourceChange, out: &mut String) {
-    resource_block_with(c, planned_headline(plan, c), out);
+    resource_block_with(c, planned_headline(plan, c), plan.shape_of(c), out);
 }
 
 /// The headline of a planned change, with the note when drift caused it.
@@ -169,7 +171,12 @@ pub fn planned_headline(plan: &Plan, c: &ResourceChange) -> Vec<String> {
 }
 
 /// The resource block of `c` under these headline lines.
-pub fn resource_block_with(c: &ResourceChange, headline: Vec<String>, out: &mut String) {
+pub fn resource_block_with(
+    c: &ResourceChange,
+    headline: Vec<String>,
+    shape: Option<&BlockShape>,
+    out: &mut String,
+) {
     for l in headline {
         out.push_str(&l);
         out.push('\n');
@@ -205,25 +212,32 @@ pub fn resource_block_with(c: &ResourceChange, headline: Vec<String>, out: &mut 
                 .is_some_and(|s| matches!(s, terrane_dsl::value::PathStep::GetAttr(n) if n == name))
         })
     };
-    let (lines, hidden) = attribute_lines(
+    let lines = blocks::body(
+        shape,
         before.as_ref().unwrap_or(&empty),
         after.as_ref().unwrap_or(&empty),
         6,
         partial_delete || !matches!(c.action, Action::Create | Action::Delete | Action::Read),
-        false,
         &forces,
     );
-    let lines = if c.action == Action::Forget {
+    if c.action == Action::Forget {
         // Nothing is destroyed: the attributes are listed as they are.
-        lines
-            .replace("      - ", "        ")
-            .replace(" -> null\n", "\n")
+        for l in lines.lines() {
+            let trimmed = l.trim_start();
+            match trimmed.strip_prefix("- ") {
+                Some(rest) => {
+                    let lead = l.len() - trimmed.len();
+                    let rest = rest.strip_suffix(" -> null").unwrap_or(rest);
+                    let _ = writeln!(out, "{}  {rest}", " ".repeat(lead));
+                }
+                None => {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+        }
     } else {
-        lines
-    };
-    out.push_str(&lines);
-    if hidden > 0 {
-        out.push_str(&hidden_note(8, hidden, "attribute"));
+        out.push_str(&lines);
     }
     out.push_str("    }\n");
 }

@@ -426,3 +426,128 @@ fn refresh_only_plans() {
     nothing.refresh_only = true;
     insta::assert_snapshot!("refresh_only_no_changes_human", text(&nothing));
 }
+
+/// A resource type with nested blocks (a provider test double): `ingress` (set), `rule`
+/// (list, with a nested `match` single block), `logging` (single), `setting` (map).
+fn with_blocks(
+    action: Action,
+    before: Option<terrane_dsl::value::Value>,
+    after: Option<terrane_dsl::value::Value>,
+) -> Plan {
+    use terrane_engine::plan::shape::{shape_key, BlockShape, NestedShape, Nesting};
+    let leaf = |nesting| NestedShape {
+        nesting,
+        block: BlockShape::default(),
+    };
+    let rule = NestedShape {
+        nesting: Nesting::List,
+        block: BlockShape {
+            blocks: [("match".to_string(), leaf(Nesting::Single))]
+                .into_iter()
+                .collect(),
+        },
+    };
+    let shape = BlockShape {
+        blocks: [
+            ("ingress".to_string(), leaf(Nesting::Set)),
+            ("rule".to_string(), rule),
+            ("logging".to_string(), leaf(Nesting::Single)),
+            ("setting".to_string(), leaf(Nesting::Map)),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let c = change("test_firewall.edge", action, before, after);
+    let mut p = one(c.clone());
+    p.shapes.insert(
+        shape_key(
+            &c.provider,
+            c.addr.resource.mode,
+            &c.addr.resource.type_name,
+        ),
+        shape,
+    );
+    p
+}
+
+fn firewall(changed: bool) -> terrane_dsl::value::Value {
+    use terrane_dsl::value::Value;
+    let port = |n: i64| Value::number(terrane_dsl::value::Number::from_i64(n));
+    let ingress = |p: i64, cidr: &str| obj(&[("port", port(p)), ("cidr", s(cidr))]);
+    let rule = |name: &str, action: &str, path: &str| {
+        obj(&[
+            ("name", s(name)),
+            ("action", s(action)),
+            ("match", obj(&[("path", s(path))])),
+        ])
+    };
+    let (ingresses, rules, level) = if changed {
+        (
+            vec![ingress(443, "0.0.0.0/0"), ingress(22, "10.1.0.0/16")],
+            vec![
+                rule("api", "allow", "/api"),
+                rule("admin", "deny", "/admin/*"),
+                rule("health", "allow", "/healthz"),
+            ],
+            "debug",
+        )
+    } else {
+        (
+            vec![ingress(443, "0.0.0.0/0"), ingress(22, "10.0.0.0/16")],
+            vec![
+                rule("api", "allow", "/api"),
+                rule("admin", "allow", "/admin"),
+            ],
+            "info",
+        )
+    };
+    obj(&[
+        ("id", s("fw-1")),
+        ("name", s("edge")),
+        ("ingress", set(&ingresses)),
+        ("rule", list(&rules)),
+        (
+            "logging",
+            obj(&[("level", s(level)), ("bucket", s("logs"))]),
+        ),
+        ("setting", {
+            let a = obj(&[("value", s("1"))]);
+            let ty = a.ty().clone();
+            terrane_dsl::value::Value::map(
+                ty,
+                [
+                    ("a".to_string(), a),
+                    (
+                        "b".to_string(),
+                        obj(&[("value", s(if changed { "3" } else { "2" }))]),
+                    ),
+                ]
+                .into_iter()
+                .collect(),
+            )
+            .expect("a map")
+        }),
+    ])
+}
+
+#[test]
+fn nested_blocks() {
+    let created = with_blocks(Action::Create, None, Some(firewall(false)));
+    let t = text(&created);
+    assert!(t.contains("      + ingress {\n"), "{t}");
+    insta::assert_snapshot!("blocks_create_human", t);
+    let updated = with_blocks(Action::Update, Some(firewall(false)), Some(firewall(true)));
+    let t = text(&updated);
+    // The unchanged ingress, rule and setting blocks are hidden with a count.
+    assert!(t.contains("# (3 unchanged blocks hidden)"), "{t}");
+    insta::assert_snapshot!("blocks_update_human", t);
+    insta::assert_snapshot!("blocks_update_markdown", markdown::render(&updated));
+    let deleted = with_blocks(Action::Delete, Some(firewall(true)), None);
+    insta::assert_snapshot!("blocks_delete_human", text(&deleted));
+    // A saved plan keeps the shapes.
+    let saved = saved(updated.clone());
+    let back = terrane_engine::plan::file::SavedPlan::from_json(&saved.to_json().expect("json"))
+        .expect("read back");
+    assert_eq!(back.plan.shapes, updated.shapes);
+    assert_eq!(text(&back.plan), text(&updated));
+}

@@ -27,6 +27,10 @@ fn escape(s: &str) -> String {
 fn diff_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for l in text.lines() {
+        if l.trim().is_empty() {
+            out.push('\n');
+            continue;
+        }
         let trimmed = l.trim_start();
         let lead = l.len() - trimmed.len();
         let (sym, rest) = match trimmed.split_once(' ') {

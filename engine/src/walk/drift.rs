@@ -88,8 +88,7 @@ pub(super) fn record_shape(
     schema: &terrane_provider::ResourceSchema,
 ) {
     let key = crate::plan::shape::shape_key(provider, r.mode, &r.type_name);
-    if !out.shapes.contains_key(&key) {
-        out.shapes
-            .insert(key, crate::plan::shape::BlockShape::of(&schema.block));
-    }
+    out.shapes
+        .entry(key)
+        .or_insert_with(|| crate::plan::shape::BlockShape::of(&schema.block));
 }

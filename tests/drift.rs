@@ -145,6 +145,16 @@ fn drift_is_shown_explained_and_undone() {
         .as_array()
         .expect("prior resources");
     assert_eq!(prior.len(), 1, "{prior:?}");
+    // The -json stream reports drift first, as Terraform's does.
+    let events = w.ok(&["plan", "-json"]);
+    let drift_event = events.lines().position(|l| {
+        l.contains("\"type\":\"resource_drift\"")
+            && l.contains("local_file.conf: Drift detected (delete)")
+    });
+    let planned = events
+        .lines()
+        .position(|l| l.contains("\"type\":\"planned_change\""));
+    assert!(drift_event.is_some() && drift_event < planned, "{events}");
     let md = w.ok(&["show", "-markdown", "p.plan"]);
     assert!(md.contains("changed outside terrane"), "{md}");
     // Applying puts the files back.

@@ -92,3 +92,22 @@ pub(super) fn record_shape(
         .entry(key)
         .or_insert_with(|| crate::plan::shape::BlockShape::of(&schema.block));
 }
+
+/// At apply, for an instance the plan leaves alone: writes its record as refresh found it, when
+/// the plan found it changed outside terrane (as Terraform, the apply's state holds the
+/// refreshed objects).
+pub(super) fn record_refreshed(
+    plan: Option<&Plan>,
+    rec: &ResourceRecord,
+    state: &mut dyn terrane_state::ChangeSet,
+) -> terrane_state::Result<()> {
+    let drifted = plan.is_some_and(|p| {
+        p.drift.iter().any(|d| {
+            d.action == Action::Update && d.deposed.is_none() && d.addr.to_string() == rec.address
+        })
+    });
+    if drifted {
+        state.put_resource(rec)?;
+    }
+    Ok(())
+}

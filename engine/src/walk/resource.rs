@@ -330,12 +330,26 @@ impl<'a, 'w> Walker<'a, 'w> {
                     values.insert(key, v);
                     continue;
                 }
-                // At apply, an instance the plan left alone keeps its state.
+                // At apply, an instance the plan left alone keeps its state (as refresh found
+                // it, when it drifted).
                 if phase == Phase::Apply
                     && planned.is_none_or(|a| a == Action::NoOp)
                     && prior.is_some()
                     && r.mode == ResourceMode::Managed
                 {
+                    if let (Some(rec), Some(state)) = (&prior, self.state.as_deref_mut()) {
+                        if let Err(e) = super::drift::record_refreshed(self.input.plan, rec, state)
+                        {
+                            self.error(Diag::at(
+                                rc.file,
+                                Diagnostic::error(
+                                    "Failed to write the state",
+                                    format!("Recording {addr_s}: {e}."),
+                                    rc.decl.span,
+                                ),
+                            ));
+                        }
+                    }
                     let v = prior.map(restore_marks).unwrap_or_else(Value::dynamic);
                     values.insert(key, v);
                     continue;

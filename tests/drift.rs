@@ -252,3 +252,27 @@ check "first" {
         text(&o)
     );
 }
+
+#[test]
+fn refresh_only_records_moves() {
+    let w = Work::new("moves");
+    w.write(
+        "main.tf",
+        "resource \"terraform_data\" \"a\" {\n  input = \"one\"\n}\n",
+    );
+    w.ok(&["apply", "-auto-approve"]);
+    w.write(
+        "main.tf",
+        "resource \"terraform_data\" \"b\" {\n  input = \"one\"\n}\n\nmoved {\n  from = terraform_data.a\n  to   = terraform_data.b\n}\n",
+    );
+    let plan = w.ok(&["plan", "-refresh-only"]);
+    assert!(
+        plan.contains("  # terraform_data.a has moved to terraform_data.b\n    resource \"terraform_data\" \"b\" {"),
+        "{plan}"
+    );
+    let o = w.run_with(&["apply", "-refresh-only"], "yes\n");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(w.ok(&["state", "list"]).trim(), "terraform_data.b");
+    let o = w.run_with(&["plan", "-detailed-exitcode"], "");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

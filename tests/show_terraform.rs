@@ -209,3 +209,84 @@ fn show_json_matches_terraform() {
     );
     let _ = json!(null);
 }
+
+const MOVED_BEFORE: &str = r#"
+resource "terraform_data" "a" {
+  input = "one"
+}
+
+output "kept" {
+  value = terraform_data.a.output
+}
+"#;
+
+const MOVED_AFTER: &str = r#"
+resource "terraform_data" "b" {
+  input = "one"
+}
+
+moved {
+  from = terraform_data.a
+  to   = terraform_data.b
+}
+
+output "kept" {
+  value = terraform_data.b.output
+}
+
+output "added" {
+  value = "new"
+}
+"#;
+
+/// A refresh-only plan of a moved object and changed outputs: the members of the document,
+/// the `resource_drift` (a no-op with its previous address), the outputs and the prior state
+/// as real Terraform writes them.
+#[test]
+fn refresh_only_show_json_matches_terraform() {
+    let Some(shared) = shared() else {
+        eprintln!("skipped: ../shared does not exist, so real Terraform is not available");
+        return;
+    };
+    let tf = Work::new("tf-refresh-only");
+    let tn = Work::new("tn-refresh-only");
+    tf.write("main.tf", MOVED_BEFORE);
+    tn.write("main.tn", MOVED_BEFORE);
+    terraform(&shared, tf.path(), &["init", "-no-color"]);
+    terraform(&shared, tf.path(), &["apply", "-auto-approve", "-no-color"]);
+    tn.ok(&["apply", "-auto-approve"]);
+    tf.write("main.tf", MOVED_AFTER);
+    tn.write("main.tn", MOVED_AFTER);
+    terraform(
+        &shared,
+        tf.path(),
+        &["plan", "-refresh-only", "-no-color", "-out=p.tfplan"],
+    );
+    tn.ok(&["plan", "-refresh-only", "-out=p.plan"]);
+    let mut want: Json = serde_json::from_str(&terraform(
+        &shared,
+        tf.path(),
+        &["show", "-json", "p.tfplan"],
+    ))
+    .expect("terraform's JSON");
+    let mut got: Json =
+        serde_json::from_str(&tn.ok(&["show", "-json", "p.plan"])).expect("terrane's JSON");
+    normalize(&mut want);
+    normalize(&mut got);
+    let keys = |d: &Json| -> Vec<String> {
+        d.as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let mut kg = keys(&got);
+    let mut kw = keys(&want);
+    kg.sort();
+    kw.sort();
+    assert_eq!(kg, kw);
+    assert_eq!(got["resource_drift"], want["resource_drift"]);
+    assert_eq!(got["output_changes"], want["output_changes"]);
+    assert_eq!(
+        resources(&got["prior_state"]["values"]),
+        resources(&want["prior_state"]["values"])
+    );
+}

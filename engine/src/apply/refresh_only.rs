@@ -1,6 +1,6 @@
 //! Applying a refresh-only plan: no provider call; one new state version in which each object
 //! refresh found changed takes the attributes read back, each object found gone is removed,
-//! and the root outputs take the values the plan evaluated against the refreshed objects.
+//! each moved object takes its new address, and the root outputs take the values the plan evaluated against the refreshed objects.
 
 use terrane_state::{ChangeSet, OutputValue, Snapshot};
 
@@ -13,24 +13,40 @@ pub fn apply(plan: &Plan, prior: &Snapshot, cs: &mut dyn ChangeSet) -> Applied {
     let mut applied = Applied::default();
     let mut result = Ok(());
     for d in &plan.drift {
+        // A moved object is found at its previous address and recorded at its new one.
         let address = d.addr.to_string();
-        result = result.and_then(|_| match (&d.action, &d.after) {
-            (Action::Delete, _) => cs.remove_resource(&address, None),
-            (Action::Update, Some(after)) => {
-                let Some(rec) = prior
-                    .resources
-                    .iter()
-                    .find(|r| r.address == address && r.deposed.is_none())
-                else {
+        let source = d
+            .prev_addr
+            .as_ref()
+            .map_or(address.clone(), |p| p.to_string());
+        let Some(rec) = prior
+            .resources
+            .iter()
+            .find(|r| r.address == source && r.deposed.is_none())
+        else {
+            continue;
+        };
+        result = result.and_then(|_| {
+            if d.action == Action::Delete {
+                return cs.remove_resource(&source, None);
+            }
+            let mut rec = rec.clone();
+            if source != address {
+                let Ok(new) = terrane_state::ResourceAddress::parse(&address) else {
                     return Ok(());
                 };
-                let mut rec = rec.clone();
+                rec.set_address(&new);
+            }
+            if let (Action::Update, Some(after)) = (d.action, &d.after) {
                 let (plain, paths) = after.clone().unmark_deep_with_paths();
                 rec.attributes = plain;
                 rec.sensitive_paths = paths.into_iter().map(|p| p.path).collect();
-                cs.put_resource(&rec)
             }
-            _ => Ok(()),
+            cs.put_resource(&rec)?;
+            if source != address {
+                cs.remove_resource(&source, None)?;
+            }
+            Ok(())
         });
     }
     let mut walk = WalkOutput::default();

@@ -139,6 +139,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     out.diags.append(diags);
     plan.drift = std::mem::take(&mut out.drift);
     plan.shapes = std::mem::take(&mut out.shapes);
+    moved_drift(&mut plan, prior, &moves, input.options.refresh_only);
     plan.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
     if input.options.refresh_only {
         // Only drift and outputs: no resource is created, changed or destroyed.
@@ -148,6 +149,47 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     }
     plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
     (plan, out)
+}
+
+/// Moves are drift too: a drifted object that moved carries its previous address, and in a
+/// refresh-only plan (as Terraform) an object that only moved is a no-op drift entry, so that
+/// applying the plan records the move. `prior` is the state with the moves made.
+fn moved_drift(plan: &mut Plan, prior: &Snapshot, moves: &[(String, String)], refresh_only: bool) {
+    for (old, new) in moves {
+        let Ok(prev) = parse_instance(old) else {
+            continue;
+        };
+        if let Some(d) = plan.drift.iter_mut().find(|d| d.addr.to_string() == *new) {
+            d.prev_addr = Some(prev);
+            continue;
+        }
+        if !refresh_only {
+            continue;
+        }
+        let (Some(rec), Ok(addr)) = (
+            prior
+                .resources
+                .iter()
+                .find(|r| r.address == *new && r.deposed.is_none() && r.mode == Mode::Managed),
+            parse_instance(new),
+        ) else {
+            continue;
+        };
+        let value = crate::walk::restore_marks(rec.clone());
+        plan.drift.push(ResourceChange {
+            addr,
+            prev_addr: Some(prev),
+            deposed: None,
+            action: Action::NoOp,
+            reason: None,
+            provider: rec.provider.clone(),
+            before: Some(value.clone()),
+            after: Some(value),
+            replace_paths: Vec::new(),
+            importing: None,
+        });
+    }
+    plan.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
 }
 
 fn output_changes(prior: &Snapshot, out: &WalkOutput) -> Vec<OutputChange> {

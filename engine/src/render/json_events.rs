@@ -220,7 +220,11 @@ pub fn resource_drift(d: &ResourceChange, ts: &str) -> String {
 /// The whole stream of a finished plan (after `version`): drift first, as Terraform.
 pub fn plan_stream(plan: &Plan, summary_text: &str, counts: Counts, ts: &str) -> String {
     let mut out = String::new();
-    for d in plan.drift.iter().filter(|d| d.action != Action::NoOp) {
+    for d in plan
+        .drift
+        .iter()
+        .filter(|d| d.action != Action::NoOp || plan.refresh_only)
+    {
         out.push_str(&resource_drift(d, ts));
         out.push('\n');
     }

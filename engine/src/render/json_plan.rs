@@ -290,9 +290,23 @@ fn attribute_path(p: &terrane_dsl::value::Path) -> Json {
     )
 }
 
-/// Puts the drift the plan found into the state it was made against: changed objects as
-/// refresh read them, objects found gone removed.
+/// Puts the moves and the drift the plan found into the state it was made against: moved
+/// objects at their new addresses, changed objects as refresh read them, objects found gone
+/// removed.
 fn refreshed(s: &mut terrane_state::Snapshot, plan: &Plan) {
+    // Moved objects are at their new addresses.
+    for c in plan.changes.iter().chain(&plan.drift) {
+        let (Some(prev), None) = (&c.prev_addr, &c.deposed) else {
+            continue;
+        };
+        let (old, new) = (prev.to_string(), c.addr.to_string());
+        let Ok(new_addr) = terrane_state::ResourceAddress::parse(&new) else {
+            continue;
+        };
+        for r in s.resources.iter_mut().filter(|r| r.address == old) {
+            r.set_address(&new_addr);
+        }
+    }
     for d in &plan.drift {
         let address = d.addr.to_string();
         match &d.after {

@@ -130,15 +130,16 @@ fn drift_section(plan: &Plan) -> String {
     for d in &drift {
         let mut block = String::new();
         human::resource_block_with(d, Vec::new(), plan.shape_of(d), &mut block);
-        let head = human::drift::headline(d);
-        let what = head
-            .trim_start()
-            .trim_start_matches("# ")
-            .trim_start_matches(&d.addr.to_string())
-            .trim();
+        let what = match (d.action, &d.prev_addr) {
+            (Action::NoOp, Some(p)) => {
+                format!("moved from <code>{}</code>", escape(&p.to_string()))
+            }
+            (Action::Delete, _) => "has been deleted outside terrane".to_string(),
+            _ => "has changed outside terrane".to_string(),
+        };
         let _ = write!(
             out,
-            "<details><summary>🔀 <code>{}</code>: {what} outside terrane</summary>\n\n```diff\n{}```\n\n</details>\n",
+            "<details><summary>🔀 <code>{}</code>: {what}</summary>\n\n```diff\n{}```\n\n</details>\n",
             escape(&d.addr.to_string()),
             diff_lines(&block)
         );

@@ -15,13 +15,17 @@ pub const RULE: &str =
     "\n─────────────────────────────────────────────────────────────────────────────\n";
 
 /// `# addr has changed` / `# addr has been deleted`.
-pub fn headline(d: &ResourceChange) -> String {
-    let what = if d.action == Action::Delete {
-        "has been deleted"
-    } else {
-        "has changed"
-    };
-    format!("  # {} {what}", shown_addr(d))
+pub fn headline(d: &ResourceChange) -> Vec<String> {
+    let addr = shown_addr(d);
+    let mut lines = vec![match (d.action, &d.prev_addr) {
+        (Action::NoOp, Some(p)) => format!("  # {p} has moved to {addr}"),
+        (Action::Delete, _) => format!("  # {addr} has been deleted"),
+        _ => format!("  # {addr} has changed"),
+    }];
+    if let (Some(p), false) = (&d.prev_addr, d.action == Action::NoOp) {
+        lines.push(format!("  # (moved from {p})"));
+    }
+    lines
 }
 
 /// Whether attribute `name` of `address` is relevant to the plan.
@@ -41,9 +45,6 @@ fn relevant(plan: &Plan, address: &str, name: &str) -> bool {
 pub fn shown(plan: &Plan) -> Vec<ResourceChange> {
     let mut out = Vec::new();
     for d in &plan.drift {
-        if d.action == Action::NoOp {
-            continue;
-        }
         if plan.refresh_only {
             out.push(d.clone());
             continue;
@@ -109,7 +110,7 @@ pub fn section(plan: &Plan, out: &mut String) -> bool {
     out.push_str("terrane detected the following changes made outside of terrane since the last\n\"terrane apply\" which may have affected this plan:\n");
     for d in &drift {
         out.push('\n');
-        resource_block_with(d, vec![headline(d)], plan.shape_of(d), out);
+        resource_block_with(d, headline(d), plan.shape_of(d), out);
     }
     if plan.refresh_only {
         out.push_str("\n\nThis is a refresh-only plan, so terrane will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the terrane state without changing any remote\nobjects.\n");

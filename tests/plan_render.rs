@@ -551,3 +551,23 @@ fn nested_blocks() {
     assert_eq!(back.plan.shapes, updated.shapes);
     assert_eq!(text(&back.plan), text(&updated));
 }
+
+#[test]
+fn markdown_drift_stays_within_its_share() {
+    let big = s(&"x".repeat(2_000));
+    let mut p = plan(Vec::new(), Vec::new());
+    p.refresh_only = true;
+    p.drift = (0..200)
+        .map(|i| {
+            change(
+                &format!("terraform_data.d{i}"),
+                Action::Update,
+                Some(obj(&[("input", s("a"))])),
+                Some(obj(&[("input", big.clone())])),
+            )
+        })
+        .collect();
+    let md = markdown::render(&p);
+    assert!(md.len() < markdown::LIMIT, "{}", md.len());
+    assert!(md.contains("more changed outside terrane"), "{md}");
+}

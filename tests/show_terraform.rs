@@ -285,6 +285,7 @@ fn refresh_only_show_json_matches_terraform() {
     assert_eq!(kg, kw);
     assert_eq!(got["resource_drift"], want["resource_drift"]);
     assert_eq!(got["output_changes"], want["output_changes"]);
+    assert_eq!(got["planned_values"], want["planned_values"]);
     assert_eq!(
         resources(&got["prior_state"]["values"]),
         resources(&want["prior_state"]["values"])

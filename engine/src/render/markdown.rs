@@ -14,6 +14,9 @@ use crate::plan::model::{Action, OutputChange, Plan, ResourceChange};
 /// GitHub's limit on the length of a comment.
 pub const LIMIT: usize = 65_536;
 
+/// The most the drift section takes before it only names the rest.
+const DRIFT_BUDGET: usize = LIMIT / 4;
+
 /// Room kept for the closing note.
 const NOTE_ROOM: usize = 1_024;
 
@@ -127,7 +130,25 @@ fn drift_section(plan: &Plan) -> String {
             ": the planned changes may undo or respond to them"
         }
     );
-    for d in &drift {
+    for (i, d) in drift.iter().enumerate() {
+        if out.len() > DRIFT_BUDGET {
+            // Drift must not crowd out the planned changes: the rest are only named.
+            let mut rest: Vec<String> = drift[i..]
+                .iter()
+                .take(50)
+                .map(|d| format!("`{}`", escape(&d.addr.to_string())))
+                .collect();
+            if drift.len() - i > 50 {
+                rest.push("…".into());
+            }
+            let _ = writeln!(
+                out,
+                "\n> {} more changed outside terrane: {}.",
+                drift.len() - i,
+                rest.join(", ")
+            );
+            break;
+        }
         let mut block = String::new();
         human::resource_block_with(d, Vec::new(), plan.shape_of(d), &mut block);
         let what = match (d.action, &d.prev_addr) {

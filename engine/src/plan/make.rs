@@ -69,6 +69,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 sensitive: o.sensitive,
             });
         }
+        super::shape::fill_missing(&mut plan, &input.host);
         return (plan, out);
     }
     // Moves rename state records first, so the walk plans them at their new addresses.
@@ -148,6 +149,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         plan.deferred.clear();
     }
     plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
+    super::shape::fill_missing(&mut plan, &input.host);
     (plan, out)
 }
 

@@ -115,3 +115,40 @@ impl Plan {
             .get(&shape_key(&c.provider, r.mode, &r.type_name))
     }
 }
+
+/// Adds the shapes of the resource types the walk did not plan (destroys of what the
+/// configuration no longer has, `-destroy` plans), from their providers' schemas.
+pub fn fill_missing(plan: &mut Plan, host: &std::sync::Arc<dyn terrane_provider::Host>) {
+    use terrane_provider::registry;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut found = Vec::new();
+    for c in plan.changes.iter().chain(&plan.drift) {
+        let r = &c.addr.resource;
+        let key = shape_key(&c.provider, r.mode, &r.type_name);
+        if plan.shapes.contains_key(&key) || !seen.insert(key.clone()) {
+            continue;
+        }
+        let source = c
+            .provider
+            .trim_start_matches("provider[\"")
+            .trim_end_matches("\"]");
+        let Some(factory) = registry::find_by_source(source).or_else(|| {
+            registry::find_by_local_name(registry::implied_provider_name(&r.type_name))
+        }) else {
+            continue;
+        };
+        let provider = (factory.make)(std::sync::Arc::clone(host));
+        let schema = provider.schema();
+        let types = match r.mode {
+            ResourceMode::Managed => &schema.resources,
+            ResourceMode::Data => &schema.data_sources,
+        };
+        if let Some(t) = types
+            .get(&r.type_name)
+            .filter(|t| !t.block.blocks.is_empty())
+        {
+            found.push((key, BlockShape::of(&t.block)));
+        }
+    }
+    plan.shapes.extend(found);
+}

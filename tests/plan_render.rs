@@ -542,6 +542,18 @@ fn nested_blocks() {
     assert!(t.contains("# (3 unchanged blocks hidden)"), "{t}");
     insta::assert_snapshot!("blocks_update_human", t);
     insta::assert_snapshot!("blocks_update_markdown", markdown::render(&updated));
+    let mut replaced = with_blocks(
+        Action::DeleteThenCreate,
+        Some(firewall(false)),
+        Some(firewall(true)),
+    );
+    replaced.changes[0].replace_paths = vec![terrane_dsl::value::Path::root().attr("ingress")];
+    let t = text(&replaced);
+    assert!(
+        t.contains("      - ingress { # forces replacement\n")
+            && t.contains("      + ingress { # forces replacement\n"),
+        "{t}"
+    );
     let deleted = with_blocks(Action::Delete, Some(firewall(true)), None);
     insta::assert_snapshot!("blocks_delete_human", text(&deleted));
     // A saved plan keeps the shapes.

@@ -216,7 +216,17 @@ pub fn body(
             let label = key
                 .map(|k| format!(" {}", crate::addrs::quote(&k)))
                 .unwrap_or_default();
-            out.push_str(&format!("{}{} {name}{label} {{\n", pad(col), sym.as_str()));
+            // A block whose change forces the replacement says so on its opening line.
+            let forced = if forces(name) {
+                " # forces replacement"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "{}{} {name}{label} {{{forced}\n",
+                pad(col),
+                sym.as_str()
+            ));
             let empty = Entries::new();
             let entries = |v: &Option<Value>| v.as_ref().and_then(Value::entries).cloned();
             let (cb, ca) = (entries(&eb), entries(&ea));

@@ -276,3 +276,65 @@ fn refresh_only_records_moves() {
     let o = w.run_with(&["plan", "-detailed-exitcode"], "");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+/// `relevant_attributes` follow locals, module variables and module outputs back to resource
+/// attributes, and stop at resources (as Terraform's).
+#[test]
+fn relevant_attributes_follow_named_values() {
+    let w = Work::new("relevant");
+    std::fs::create_dir_all(w.0.join("child")).expect("a module directory");
+    w.write(
+        "child/main.tf",
+        r#"
+variable "text" {}
+
+resource "terraform_data" "inner" {
+  input = var.text
+}
+
+output "echo" {
+  value = terraform_data.inner.output
+}
+"#,
+    );
+    w.write(
+        "main.tf",
+        r#"
+resource "terraform_data" "src" {
+  input = "a"
+}
+
+resource "terraform_data" "other" {
+  input = terraform_data.src.id
+}
+
+locals {
+  via_local = terraform_data.src.output
+}
+
+module "child" {
+  source = "./child"
+  text   = local.via_local
+}
+
+output "from_child" {
+  value = module.child.echo
+}
+
+output "changing" {
+  value = terraform_data.other.output
+}
+"#,
+    );
+    w.ok(&["plan", "-out=p.plan"]);
+    let doc: Json = serde_json::from_str(&w.ok(&["show", "-json", "p.plan"])).expect("JSON");
+    assert_eq!(
+        doc["relevant_attributes"],
+        serde_json::json!([
+            {"resource": "module.child.terraform_data.inner", "attribute": ["output"]},
+            {"resource": "terraform_data.other", "attribute": ["output"]},
+            {"resource": "terraform_data.src", "attribute": ["id"]},
+            {"resource": "terraform_data.src", "attribute": ["output"]},
+        ])
+    );
+}

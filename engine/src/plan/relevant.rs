@@ -15,7 +15,8 @@ use crate::addrs::{InstanceKey, ModuleInstance, Resource};
 use crate::config::Config;
 use crate::graph::build::body_refs;
 
-/// The relevant attributes of `plan`, sorted by resource address, then path.
+/// The relevant attributes of `plan`, sorted by resource address, then path. (Terraform's
+/// order is not deterministic: the same set comes out in different orders from run to run.)
 pub fn relevant_attributes(config: &Config, plan: &Plan) -> Vec<ResourceAttr> {
     let mut queue: Vec<(ModuleInstance, Traversal)> = Vec::new();
     for c in &plan.changes {

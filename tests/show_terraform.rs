@@ -302,3 +302,43 @@ fn refresh_only_show_json_matches_terraform() {
         resources(&want["prior_state"]["values"])
     );
 }
+
+/// `relevant_attributes` through a local, a module variable and a module output: the same set
+/// as real Terraform's.
+#[test]
+fn relevant_attributes_match_terraform() {
+    let Some(shared) = shared() else {
+        eprintln!("skipped: ../shared does not exist, so real Terraform is not available");
+        return;
+    };
+    let child = "variable \"text\" {}\n\nresource \"terraform_data\" \"inner\" {\n  input = var.text\n}\n\noutput \"echo\" {\n  value = terraform_data.inner.output\n}\n";
+    let root = "resource \"terraform_data\" \"src\" {\n  input = \"a\"\n}\n\nresource \"terraform_data\" \"other\" {\n  input = terraform_data.src.id\n}\n\nlocals {\n  via_local = terraform_data.src.output\n}\n\nmodule \"child\" {\n  source = \"./child\"\n  text   = local.via_local\n}\n\noutput \"from_child\" {\n  value = module.child.echo\n}\n";
+    let tf = Work::new("tf-relevant");
+    let tn = Work::new("tn-relevant");
+    for w in [&tf, &tn] {
+        std::fs::create_dir_all(w.path().join("child")).expect("a module directory");
+        w.write("child/main.tf", child);
+        w.write("main.tf", root);
+    }
+    terraform(&shared, tf.path(), &["init", "-no-color"]);
+    terraform(&shared, tf.path(), &["plan", "-no-color", "-out=p.tfplan"]);
+    tn.ok(&["plan", "-out=p.plan"]);
+    let want: Json = serde_json::from_str(&terraform(
+        &shared,
+        tf.path(),
+        &["show", "-json", "p.tfplan"],
+    ))
+    .expect("terraform's JSON");
+    let got: Json =
+        serde_json::from_str(&tn.ok(&["show", "-json", "p.plan"])).expect("terrane's JSON");
+    let set = |d: &Json| -> Vec<String> {
+        let mut l: Vec<String> = d["relevant_attributes"]
+            .as_array()
+            .map(|a| a.iter().map(Json::to_string).collect())
+            .unwrap_or_default();
+        l.sort();
+        l
+    };
+    assert_eq!(set(&got), set(&want));
+    assert_eq!(set(&want).len(), 3);
+}

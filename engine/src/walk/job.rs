@@ -232,21 +232,21 @@ impl Job {
             .map(String::into_bytes);
         let mut drift = None;
         if self.refresh && self.phase == Phase::Plan {
-            if let Some(p) = prior.clone() {
+            // `prior` is the recorded object here: compared with what comes back, it is drift.
+            if let (Some(p), Some(recorded)) = (prior.take(), self.prior.as_ref()) {
                 match self
                     .provider
-                    .read_resource(&type_name, p.clone(), prior_private.clone())
+                    .read_resource(&type_name, p, prior_private.clone())
                     .await
                 {
                     Ok(Some(v)) => {
-                        if !v.raw_equals(&p) {
-                            drift = self.drift(p, Some(v.clone()));
+                        if !v.raw_equals(&recorded.attributes) {
+                            drift = self.drift(recorded.attributes.clone(), Some(v.clone()));
                         }
                         prior = Some(v);
                     }
                     Ok(None) => {
-                        drift = self.drift(p, None);
-                        prior = None;
+                        drift = self.drift(recorded.attributes.clone(), None);
                     }
                     Err(e) => {
                         return self.fail(

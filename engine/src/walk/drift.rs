@@ -49,23 +49,28 @@ impl Job {
     }
 }
 
-/// At apply: the prior record of `address` as the plan refreshed it. An object the plan found
-/// gone is absent (the plan creates it again); one it found changed carries the attributes read
-/// back then. Without drift, the record is returned unchanged.
+/// The plan's drift entries of current objects, by instance address.
+pub(super) fn index(plan: &Plan) -> std::collections::HashMap<String, usize> {
+    plan.drift
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.deposed.is_none())
+        .map(|(i, d)| (d.addr.to_string(), i))
+        .collect()
+}
+
+/// At apply: the prior record of `address` as the plan refreshed it (`drifted`: [`index`] of
+/// the plan). An object the plan found gone is absent (the plan creates it again); one it found
+/// changed carries the attributes read back then. Without drift, the record is returned
+/// unchanged.
 pub(super) fn refreshed_prior(
     plan: Option<&Plan>,
+    drifted: &std::collections::HashMap<String, usize>,
     address: &str,
     prior: Option<ResourceRecord>,
 ) -> Option<ResourceRecord> {
     let mut rec = prior?;
-    let Some(plan) = plan else {
-        return Some(rec);
-    };
-    let Some(d) = plan
-        .drift
-        .iter()
-        .find(|d| d.deposed.is_none() && d.addr.to_string() == address)
-    else {
+    let Some(d) = plan.and_then(|p| p.drift.get(*drifted.get(address)?)) else {
         return Some(rec);
     };
     match (&d.action, &d.after) {
@@ -98,15 +103,14 @@ pub(super) fn record_shape(
 /// refreshed objects).
 pub(super) fn record_refreshed(
     plan: Option<&Plan>,
+    drifted: &std::collections::HashMap<String, usize>,
     rec: &ResourceRecord,
     state: &mut dyn terrane_state::ChangeSet,
 ) -> terrane_state::Result<()> {
-    let drifted = plan.is_some_and(|p| {
-        p.drift.iter().any(|d| {
-            d.action == Action::Update && d.deposed.is_none() && d.addr.to_string() == rec.address
-        })
-    });
-    if drifted {
+    let changed = plan
+        .and_then(|p| p.drift.get(*drifted.get(&rec.address)?))
+        .is_some_and(|d| d.action == Action::Update);
+    if changed {
         state.put_resource(rec)?;
     }
     Ok(())

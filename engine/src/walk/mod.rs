@@ -172,6 +172,8 @@ pub(crate) struct Walker<'a, 'w> {
     pub prior_by_resource: HashMap<String, Vec<usize>>,
     /// At apply: the plan's action for each instance address.
     pub planned_actions: HashMap<String, crate::plan::model::Action>,
+    /// At apply: the plan's drift entry (its index) for each instance address that drifted.
+    pub drifted: HashMap<String, usize>,
 }
 
 /// Outcome of visiting a node.
@@ -225,6 +227,7 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
                 .collect()
         })
         .unwrap_or_default();
+    let drifted = input.plan.map(drift::index).unwrap_or_default();
     let mut w = Walker {
         input,
         values: Values::default(),
@@ -239,6 +242,7 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         prior_by_addr,
         prior_by_resource,
         planned_actions,
+        drifted,
     };
     rt.block_on(w.run());
     if matches!(input.options.phase, Phase::Plan | Phase::Apply) && !w.out.diags.has_errors() {

@@ -308,7 +308,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     .get(&addr_s)
                     .map(|i| self.input.prior.resources[*i].clone());
                 let prior = if phase == Phase::Apply {
-                    super::drift::refreshed_prior(self.input.plan, &addr_s, prior)
+                    super::drift::refreshed_prior(self.input.plan, &self.drifted, &addr_s, prior)
                 } else {
                     prior
                 };
@@ -338,8 +338,12 @@ impl<'a, 'w> Walker<'a, 'w> {
                     && r.mode == ResourceMode::Managed
                 {
                     if let (Some(rec), Some(state)) = (&prior, self.state.as_deref_mut()) {
-                        if let Err(e) = super::drift::record_refreshed(self.input.plan, rec, state)
-                        {
+                        if let Err(e) = super::drift::record_refreshed(
+                            self.input.plan,
+                            &self.drifted,
+                            rec,
+                            state,
+                        ) {
                             self.error(Diag::at(
                                 rc.file,
                                 Diagnostic::error(

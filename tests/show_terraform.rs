@@ -301,6 +301,31 @@ fn refresh_only_show_json_matches_terraform() {
         resources(&got["prior_state"]["values"]),
         resources(&want["prior_state"]["values"])
     );
+    // The human drift section: Terraform's, worded for terrane (lines wrap differently, so
+    // whitespace is compared loosely).
+    let section = |text: &str| -> String {
+        let from = text.find("Note: Objects").expect("a drift section");
+        let text = text[from..]
+            .replace("Terraform", "terrane")
+            .replace("terraform", "terrane");
+        let mut words: Vec<String> = Vec::new();
+        for w in text.split_whitespace() {
+            let done = w == "objects." && words.last().is_some_and(|l| l == "remote");
+            words.push(if w.len() == 38 && w.matches('-').count() == 4 {
+                "\"<id>\"".to_string()
+            } else {
+                w.to_string()
+            });
+            if done {
+                break;
+            }
+        }
+        words.join(" ")
+    };
+    let want_text = terraform(&shared, tf.path(), &["plan", "-refresh-only", "-no-color"]);
+    let got_text = tn.ok(&["plan", "-refresh-only"]);
+    assert_eq!(section(&got_text), section(&want_text));
+    assert!(got_text.contains("  # terraform_data.a has moved to terraform_data.b\n"));
 }
 
 /// `relevant_attributes` through a local, a module variable and a module output: the same set

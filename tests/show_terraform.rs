@@ -1,9 +1,11 @@
 //! `show -json` of a saved plan compared with real Terraform's (../shared/bench/terraform) for
 //! the same `terraform_data` configuration and state: a create, an in-place update, a
 //! replacement by `triggers_replace`, a destroy, and an update of a sensitive input (whose
-//! `output` Terraform does not mark sensitive), with the `relevant_attributes` of the plan. Ids, timestamps and versions aside, the
-//! structure and the values must be the same. Skipped, with a message, only when ../shared
-//! does not exist (as .ci/run runs the shared checks only then).
+//! `output` Terraform does not mark sensitive), with the `relevant_attributes` of the plan. Ids,
+//! timestamps and versions aside, the structure and the values must be the same. Also a
+//! refresh-only plan of a moved object (JSON and the human drift section), relevant attributes
+//! through a local and a module, and `-compact-warnings`. Skipped, with a message, only when
+//! ../shared does not exist (as .ci/run runs the shared checks only then).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -366,4 +368,31 @@ fn relevant_attributes_match_terraform() {
     };
     assert_eq!(set(&got), set(&want));
     assert_eq!(set(&want).len(), 3);
+}
+
+/// `plan -compact-warnings`: the summary of failed checks as real Terraform prints it.
+#[test]
+fn compact_warnings_match_terraform() {
+    let Some(shared) = shared() else {
+        eprintln!("skipped: ../shared does not exist, so real Terraform is not available");
+        return;
+    };
+    let config = "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n\nvariable \"v\" {\n  default = \"z\"\n}\n\ncheck \"first\" {\n  assert {\n    condition     = terraform_data.a.input == \"y\"\n    error_message = \"not y\"\n  }\n}\n\ncheck \"second\" {\n  assert {\n    condition     = var.v == \"y\"\n    error_message = \"never\"\n  }\n}\n";
+    let tf = Work::new("tf-compact");
+    let tn = Work::new("tn-compact");
+    tf.write("main.tf", config);
+    tn.write("main.tf", config);
+    terraform(&shared, tf.path(), &["init", "-no-color"]);
+    let want = terraform(
+        &shared,
+        tf.path(),
+        &["plan", "-compact-warnings", "-no-color"],
+    );
+    let got = tn.ok(&["plan", "-compact-warnings"]);
+    let warnings = |text: &str| -> String {
+        let from = text.find("\nWarnings:").expect("the warnings");
+        let to = text[from..].find("-compact-warnings.").expect("their end") + from;
+        text[from..to].replace("Terraform", "terrane")
+    };
+    assert_eq!(warnings(&got), warnings(&want));
 }

@@ -338,3 +338,33 @@ output "changing" {
         ])
     );
 }
+
+/// A destroy refreshes first, as Terraform's: what is already gone is not destroyed again and
+/// leaves the state.
+#[test]
+fn destroy_skips_what_is_already_gone() {
+    let w = Work::new("destroy");
+    w.write("main.tf", CONFIG);
+    w.ok(&["apply", "-auto-approve"]);
+    std::fs::remove_file(w.0.join("quiet.txt")).expect("removing a file");
+    let plan = w.ok(&["plan", "-destroy"]);
+    assert!(
+        plan.contains("Plan: 0 to add, 0 to change, 2 to destroy."),
+        "{plan}"
+    );
+    assert!(
+        !plan.contains("local_file.quiet will be destroyed"),
+        "{plan}"
+    );
+    let out = w.ok(&["destroy", "-auto-approve"]);
+    assert!(
+        out.contains("Destroy complete! Resources: 2 destroyed."),
+        "{out}"
+    );
+    assert_eq!(w.ok(&["state", "list"]).trim(), "");
+    let out = w.ok(&["destroy", "-auto-approve"]);
+    assert!(
+        out.contains("No changes. No objects need to be destroyed.\n\nEither you have not created any objects yet or the existing objects were\nalready deleted outside of terrane.\n"),
+        "{out}"
+    );
+}

@@ -269,6 +269,17 @@ pub fn apply(
         }
         return done;
     }
+    // What the plan's refresh found gone leaves the state (a create planned for it records the
+    // new object).
+    for d in plan.drift.iter().filter(|d| d.action == Action::Delete) {
+        let address = d.prev_addr.as_ref().unwrap_or(&d.addr).to_string();
+        if let Err(e) = cs.remove_resource(&address, None) {
+            applied
+                .diags
+                .0
+                .push(bare("Failed to write the state", e.to_string()));
+        }
+    }
     // Moves first: the records take their new addresses in the state.
     let mut moved_prior = input.prior.clone();
     for c in &plan.changes {

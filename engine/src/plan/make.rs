@@ -22,11 +22,25 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         ..Plan::default()
     };
     if destroy {
-        let mut out = WalkOutput::default();
+        // As Terraform, refresh first: what is already gone is not destroyed again, and what
+        // changed is destroyed as it is now.
+        let (mut out, drift) = refresh_for_destroy(input);
+        if out.diags.has_errors() {
+            return (plan, out);
+        }
         for rec in prior.resources.iter() {
             let Ok(addr) = parse_instance(&rec.address) else {
                 continue;
             };
+            let drifted = drift
+                .iter()
+                .find(|d| rec.deposed.is_none() && d.addr == addr);
+            if drifted.is_some_and(|d| d.action == Action::Delete) {
+                continue;
+            }
+            let before = drifted
+                .and_then(|d| d.after.clone())
+                .unwrap_or_else(|| crate::walk::restore_marks(rec.clone()));
             if let Some(rc) = input
                 .config
                 .module(&addr.module.module())
@@ -54,12 +68,13 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 },
                 reason: None,
                 provider: rec.provider.clone(),
-                before: Some(crate::walk::restore_marks(rec.clone())),
+                before: Some(before),
                 after: None,
                 replace_paths: Vec::new(),
                 importing: None,
             });
         }
+        plan.drift = drift;
         for (name, o) in &prior.outputs {
             plan.outputs.push(OutputChange {
                 name: name.clone(),
@@ -69,6 +84,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 sensitive: o.sensitive,
             });
         }
+        plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
         super::shape::fill_missing(&mut plan, &input.host);
         return (plan, out);
     }
@@ -93,6 +109,9 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         ..*input
     };
     let mut out = walk(&moved_input, None);
+    if input.options.refresh_only {
+        conditions_as_warnings(&mut out.diags);
+    }
     out.diags.append(move_diags);
     plan.changes = out.changes.clone();
     plan.deferred = out.deferred.clone();
@@ -151,6 +170,50 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
     super::shape::fill_missing(&mut plan, &input.host);
     (plan, out)
+}
+
+/// As Terraform, failed preconditions and postconditions are warnings when nothing is planned
+/// (a refresh-only plan, the refresh before a destroy): they must not stop recording or
+/// destroying what exists.
+fn conditions_as_warnings(diags: &mut crate::source::Diags) {
+    for d in &mut diags.0 {
+        if matches!(
+            d.diag.summary.as_str(),
+            "Resource precondition failed"
+                | "Resource postcondition failed"
+                | "Module output value precondition failed"
+        ) {
+            d.diag.severity = terrane_dsl::Severity::Warning;
+        }
+    }
+}
+
+/// The refresh before a destroy plan: a refresh-only walk (none with `-refresh=false` or an
+/// empty state). Its diagnostics, and the drift it found.
+fn refresh_for_destroy(input: &WalkInput<'_>) -> (WalkOutput, Vec<ResourceChange>) {
+    if !input.options.refresh || input.prior.resources.is_empty() {
+        return (WalkOutput::default(), Vec::new());
+    }
+    let refresh = WalkInput {
+        run: input.run.clone(),
+        evaluator: input.evaluator.clone(),
+        options: crate::walk::WalkOptions {
+            refresh_only: true,
+            ..input.options.clone()
+        },
+        host: std::sync::Arc::clone(&input.host),
+        events: input.events.clone(),
+        ..*input
+    };
+    let mut r = walk(&refresh, None);
+    conditions_as_warnings(&mut r.diags);
+    let mut drift = std::mem::take(&mut r.drift);
+    drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    let out = WalkOutput {
+        diags: r.diags,
+        ..WalkOutput::default()
+    };
+    (out, drift)
 }
 
 /// Moves are drift too: a drifted object that moved carries its previous address, and in a

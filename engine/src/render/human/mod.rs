@@ -321,6 +321,9 @@ pub fn summary(c: Counts) -> String {
 /// The message of a plan without changes.
 pub const NO_CHANGES: &str = "\nNo changes. Your infrastructure matches the configuration.\n\nterrane has compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n";
 
+/// The message of a destroy plan with nothing to destroy.
+pub const NO_CHANGES_DESTROY: &str = "\nNo changes. No objects need to be destroyed.\n\nEither you have not created any objects yet or the existing objects were\nalready deleted outside of terrane.\n";
+
 /// The message of a refresh-only plan that found nothing changed.
 pub const NO_CHANGES_REFRESH_ONLY: &str = "\nNo changes. Your infrastructure still matches the configuration.\n\nterrane has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n";
 
@@ -410,7 +413,9 @@ pub fn render_plan(plan: &Plan, opts: Options) -> String {
     // As Terraform: drift is shown when the plan has changes, or in a refresh-only plan.
     let drifted = (!empty || plan.refresh_only) && drift::section(plan, &mut out);
     if empty {
-        if !plan.refresh_only {
+        if plan.destroy {
+            out.push_str(NO_CHANGES_DESTROY);
+        } else if !plan.refresh_only {
             out.push_str(NO_CHANGES);
         } else if !drifted {
             out.push_str(NO_CHANGES_REFRESH_ONLY);

@@ -368,3 +368,20 @@ fn destroy_skips_what_is_already_gone() {
         "{out}"
     );
 }
+
+/// `destroy -target=ADDR` destroys the target and what depends on it, nothing else, and keeps
+/// the outputs (as Terraform).
+#[test]
+fn targeted_destroy_takes_dependents_only() {
+    let w = Work::new("target");
+    w.write("main.tf", CONFIG);
+    w.ok(&["apply", "-auto-approve"]);
+    let out = w.ok(&["destroy", "-target=local_file.conf", "-auto-approve"]);
+    assert!(
+        out.contains("Destroy complete! Resources: 2 destroyed."),
+        "{out}"
+    );
+    assert_eq!(w.ok(&["state", "list"]).trim(), "local_file.quiet");
+    assert_eq!(w.read("quiet.txt").as_deref(), Some("q"));
+    assert!(w.ok(&["output"]).contains("conf = \"a=1\""));
+}

@@ -418,6 +418,8 @@ pub fn apply(
             }
         }
         applied.walk = Some(out);
+    } else if !input.options.targets.is_empty() {
+        // A targeted destroy leaves the outputs alone.
     } else if let Err(e) = cs.set_outputs(&Default::default()) {
         applied
             .diags

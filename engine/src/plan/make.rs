@@ -28,7 +28,11 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         if out.diags.has_errors() {
             return (plan, out);
         }
+        let chosen = destroy_targets(prior, &input.options.targets);
         for rec in prior.resources.iter() {
+            if chosen.as_ref().is_some_and(|c| !c.contains(&rec.address)) {
+                continue;
+            }
             let Ok(addr) = parse_instance(&rec.address) else {
                 continue;
             };
@@ -75,7 +79,13 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
             });
         }
         plan.drift = drift;
-        for (name, o) in &prior.outputs {
+        // A targeted destroy leaves the outputs alone.
+        let outputs = if chosen.is_some() {
+            Default::default()
+        } else {
+            prior.outputs.clone()
+        };
+        for (name, o) in &outputs {
             plan.outputs.push(OutputChange {
                 name: name.clone(),
                 action: Action::Delete,
@@ -170,6 +180,41 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
     super::shape::fill_missing(&mut plan, &input.host);
     (plan, out)
+}
+
+/// With `-target`: the addresses a destroy plan destroys, the targets and, as Terraform, every
+/// object that depends on them (directly or not); `None` without targets (everything).
+fn destroy_targets(prior: &Snapshot, targets: &[String]) -> Option<BTreeSet<String>> {
+    if targets.is_empty() {
+        return None;
+    }
+    let mut chosen: BTreeSet<String> = prior
+        .resources
+        .iter()
+        .filter(|r| {
+            targets
+                .iter()
+                .any(|t| super::moves::within(&r.address, t).is_some())
+        })
+        .map(|r| r.address.clone())
+        .collect();
+    loop {
+        let more: Vec<String> = prior
+            .resources
+            .iter()
+            .filter(|r| !chosen.contains(&r.address))
+            .filter(|r| {
+                r.dependencies
+                    .iter()
+                    .any(|d| chosen.iter().any(|c| super::moves::within(c, d).is_some()))
+            })
+            .map(|r| r.address.clone())
+            .collect();
+        if more.is_empty() {
+            return Some(chosen);
+        }
+        chosen.extend(more);
+    }
 }
 
 /// As Terraform, failed preconditions and postconditions are warnings when nothing is planned

@@ -220,6 +220,9 @@ fn refresh_only_plans_and_applies() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("Incompatible plan mode options"));
     let o = w.run_with(&["plan", "-refresh-only", "-refresh=false"], "");
     assert_eq!(o.status.code(), Some(1));
+    let o = w.run_with(&["plan", "-refresh-only", "-replace=local_file.conf"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Unsupported plan mode"));
 }
 
 #[test]

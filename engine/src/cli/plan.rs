@@ -269,6 +269,10 @@ pub fn check_modes(args: &PlanArgs, destroy: bool) -> bool {
         eprintln!("Error: Incompatible plan mode options\n\nThe -destroy and -refresh-only options are mutually-exclusive.");
         return false;
     }
+    if (args.refresh_only || destroy) && !args.replace.is_empty() {
+        eprintln!("Error: Unsupported plan mode\n\nForcing resource instance replacement (with -replace=...) is allowed only in\nnormal planning mode.");
+        return false;
+    }
     if args.refresh_only && !args.refresh {
         eprintln!("Error: Incompatible refresh options\n\nIt doesn't make sense to use -refresh-only at the same time as -refresh=false, because terrane would have nothing to do.");
         return false;

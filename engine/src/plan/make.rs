@@ -94,8 +94,8 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 sensitive: o.sensitive,
             });
         }
-        plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
         super::shape::fill_missing(&mut plan, &input.host);
+        plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
         return (plan, out);
     }
     // Moves rename state records first, so the walk plans them at their new addresses.
@@ -177,8 +177,8 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         plan.changes.clear();
         plan.deferred.clear();
     }
-    plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
     super::shape::fill_missing(&mut plan, &input.host);
+    plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
     (plan, out)
 }
 

@@ -11,6 +11,7 @@ use terrane_dsl::eval::{references, Traversal, TraversalStep};
 use terrane_dsl::value::{Path, PathStep, Value};
 
 use super::model::{Action, Plan, ResourceAttr};
+use super::shape::{BlockShape, Nesting};
 use crate::addrs::{InstanceKey, ModuleInstance, Resource};
 use crate::config::Config;
 use crate::graph::build::body_refs;
@@ -135,10 +136,7 @@ pub fn relevant_attributes(config: &Config, plan: &Plan) -> Vec<ResourceAttr> {
                     Some(TraversalStep::Index(k, _)) => (instance_key(k), &rest[1..]),
                     _ => (None, rest),
                 };
-                let attr = match rest.first() {
-                    Some(TraversalStep::Attr(a, _)) => Path(vec![PathStep::GetAttr(a.clone())]),
-                    _ => Path::default(),
-                };
+                let attr = attribute_path(shape_for(plan, &resource), rest);
                 let mut address = String::new();
                 if !inst.is_root() {
                     address = format!("{inst}.");
@@ -165,9 +163,114 @@ pub fn relevant_attributes(config: &Config, plan: &Plan) -> Vec<ResourceAttr> {
     found
 }
 
+/// The shape of `resource`'s type, if the plan has one (any provider).
+fn shape_for<'p>(plan: &'p Plan, resource: &Resource) -> Option<&'p BlockShape> {
+    let suffix = match resource.mode {
+        crate::addrs::ResourceMode::Managed => format!(" {}", resource.type_name),
+        crate::addrs::ResourceMode::Data => format!(" data.{}", resource.type_name),
+    };
+    plan.shapes
+        .iter()
+        .find(|(k, _)| k.ends_with(&suffix))
+        .map(|(_, s)| s)
+}
+
+/// The attribute path a reference names, as far as the schema goes (Terraform's): an
+/// attribute's name; into a single nested block; into one element of a list or map block
+/// (with its index); a set block as a whole.
+fn attribute_path(shape: Option<&BlockShape>, rest: &[TraversalStep]) -> Path {
+    let mut path = Vec::new();
+    let mut shape = shape;
+    let mut i = 0;
+    while let Some(TraversalStep::Attr(name, _)) = rest.get(i) {
+        path.push(PathStep::GetAttr(name.clone()));
+        i += 1;
+        let Some(nested) = shape.and_then(|s| s.blocks.get(name)) else {
+            break;
+        };
+        match nested.nesting {
+            Nesting::Single => {}
+            Nesting::List | Nesting::Map => match rest.get(i) {
+                Some(TraversalStep::Index(k, _)) => {
+                    path.push(PathStep::Index(k.clone()));
+                    i += 1;
+                }
+                _ => break,
+            },
+            Nesting::Set => break,
+        }
+        shape = Some(&nested.block);
+    }
+    Path(path)
+}
+
 fn instance_key(v: &Value) -> Option<InstanceKey> {
     if let Some(s) = v.as_str() {
         return Some(InstanceKey::Str(s.to_string()));
     }
     v.as_i64().map(InstanceKey::Int)
+}
+
+#[cfg(test)]
+mod tests {
+    use terrane_dsl::eval::TraversalStep;
+    use terrane_dsl::syntax::Span;
+    use terrane_dsl::value::{Number, Path, Value};
+
+    use super::attribute_path;
+    use crate::plan::shape::{BlockShape, NestedShape, Nesting};
+
+    fn attr(n: &str) -> TraversalStep {
+        TraversalStep::Attr(n.to_string(), Span::empty(0))
+    }
+
+    fn index(i: i64) -> TraversalStep {
+        TraversalStep::Index(Value::number(Number::from_i64(i)), Span::empty(0))
+    }
+
+    #[test]
+    fn paths_go_as_far_as_the_schema() {
+        let leaf = |nesting| NestedShape {
+            nesting,
+            block: BlockShape::default(),
+        };
+        let shape = BlockShape {
+            blocks: [
+                ("disk".to_string(), leaf(Nesting::List)),
+                ("rule".to_string(), leaf(Nesting::Set)),
+                ("timeouts".to_string(), leaf(Nesting::Single)),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let p = |steps: &[TraversalStep]| attribute_path(Some(&shape), steps).to_string();
+        let want = |path: Path| path.to_string();
+        assert_eq!(p(&[attr("id"), attr("x")]), want(Path::root().attr("id")));
+        assert_eq!(
+            p(&[attr("disk"), index(0), attr("size"), attr("more")]),
+            want(
+                Path::root()
+                    .attr("disk")
+                    .index(Value::number(Number::from_i64(0)))
+                    .attr("size")
+            )
+        );
+        assert_eq!(
+            p(&[attr("disk"), attr("size")]),
+            want(Path::root().attr("disk"))
+        );
+        assert_eq!(
+            p(&[attr("rule"), index(0)]),
+            want(Path::root().attr("rule"))
+        );
+        assert_eq!(
+            p(&[attr("timeouts"), attr("create")]),
+            want(Path::root().attr("timeouts").attr("create"))
+        );
+        assert_eq!(p(&[index(0)]), want(Path::root()));
+        assert_eq!(
+            attribute_path(None, &[attr("disk"), index(0)]).to_string(),
+            want(Path::root().attr("disk"))
+        );
+    }
 }

@@ -315,3 +315,271 @@ fn render_benchmark() {
         assert!(each < std::time::Duration::from_millis(100), "{each:?}");
     }
 }
+
+/// Drift: `local_file.conf` changed outside (its content relevant to the update of
+/// `terraform_data.app`, its permission not), `local_file.gone` deleted (its id relevant to
+/// the create), `local_file.other` changed but referred to by nothing that changes.
+fn drifted(refresh_only: bool) -> Plan {
+    use terrane_dsl::value::Path;
+    use terrane_engine::plan::model::ResourceAttr;
+    let file = |content: &str, perm: &str, id: &str| {
+        obj(&[
+            ("content", s(content)),
+            ("file_permission", s(perm)),
+            ("filename", s("conf.txt")),
+            ("id", s(id)),
+        ])
+    };
+    let drift = vec![
+        change(
+            "local_file.conf",
+            Action::Update,
+            Some(file("a=1", "0644", "f1")),
+            Some(file("a=2", "0600", "f1")),
+        ),
+        change(
+            "local_file.gone",
+            Action::Delete,
+            Some(file("x", "0644", "f2")),
+            None,
+        ),
+        change(
+            "local_file.other",
+            Action::Update,
+            Some(file("o", "0644", "f3")),
+            Some(file("p", "0644", "f3")),
+        ),
+    ];
+    let td = |v: &str| obj(&[("id", s("d1")), ("input", s(v)), ("output", s(v))]);
+    let mut p = if refresh_only {
+        plan(
+            Vec::new(),
+            vec![output(
+                "conf",
+                Action::Update,
+                Some(s("a=1")),
+                Some(s("a=2")),
+                false,
+            )],
+        )
+    } else {
+        let mut app = change(
+            "terraform_data.app",
+            Action::Update,
+            Some(td("a=1")),
+            Some(obj(&[
+                ("id", s("d1")),
+                ("input", s("a=2")),
+                ("output", unknown_string()),
+            ])),
+        );
+        app.reason = None;
+        let mut gone = change(
+            "local_file.gone",
+            Action::Create,
+            None,
+            Some(file("x", "0644", "f2")),
+        );
+        gone.reason = None;
+        plan(vec![gone, app], Vec::new())
+    };
+    p.drift = drift;
+    p.refresh_only = refresh_only;
+    let attr = |r: &str, a: &str| ResourceAttr {
+        resource: r.to_string(),
+        attr: Path::root().attr(a),
+    };
+    if !refresh_only {
+        p.relevant_attributes = vec![
+            attr("local_file.conf", "content"),
+            attr("local_file.gone", "id"),
+        ];
+    }
+    p
+}
+
+#[test]
+fn drift_found_by_refresh() {
+    let p = drifted(false);
+    let t = text(&p);
+    // Only relevant drift: the permission change and local_file.other are left out.
+    assert!(
+        !t.contains("0600") && !t.contains("local_file.other"),
+        "{t}"
+    );
+    insta::assert_snapshot!("drift_human", t);
+    insta::assert_snapshot!("drift_markdown", markdown::render(&p));
+    insta::assert_snapshot!("drift_json", pretty_json(p));
+}
+
+#[test]
+fn refresh_only_plans() {
+    let p = drifted(true);
+    let t = text(&p);
+    // All the drift, and no resource change.
+    assert!(t.contains("0600") && t.contains("local_file.other"), "{t}");
+    assert!(!t.contains("Plan:"), "{t}");
+    insta::assert_snapshot!("refresh_only_human", t);
+    insta::assert_snapshot!("refresh_only_markdown", markdown::render(&p));
+    insta::assert_snapshot!("refresh_only_json", pretty_json(p));
+    let mut nothing = plan(Vec::new(), Vec::new());
+    nothing.refresh_only = true;
+    insta::assert_snapshot!("refresh_only_no_changes_human", text(&nothing));
+}
+
+/// A resource type with nested blocks (a provider test double): `ingress` (set), `rule`
+/// (list, with a nested `match` single block), `logging` (single), `setting` (map).
+fn with_blocks(
+    action: Action,
+    before: Option<terrane_dsl::value::Value>,
+    after: Option<terrane_dsl::value::Value>,
+) -> Plan {
+    use terrane_engine::plan::shape::{shape_key, BlockShape, NestedShape, Nesting};
+    let leaf = |nesting| NestedShape {
+        nesting,
+        block: BlockShape::default(),
+    };
+    let rule = NestedShape {
+        nesting: Nesting::List,
+        block: BlockShape {
+            blocks: [("match".to_string(), leaf(Nesting::Single))]
+                .into_iter()
+                .collect(),
+        },
+    };
+    let shape = BlockShape {
+        blocks: [
+            ("ingress".to_string(), leaf(Nesting::Set)),
+            ("rule".to_string(), rule),
+            ("logging".to_string(), leaf(Nesting::Single)),
+            ("setting".to_string(), leaf(Nesting::Map)),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let c = change("test_firewall.edge", action, before, after);
+    let mut p = one(c.clone());
+    p.shapes.insert(
+        shape_key(
+            &c.provider,
+            c.addr.resource.mode,
+            &c.addr.resource.type_name,
+        ),
+        shape,
+    );
+    p
+}
+
+fn firewall(changed: bool) -> terrane_dsl::value::Value {
+    use terrane_dsl::value::Value;
+    let port = |n: i64| Value::number(terrane_dsl::value::Number::from_i64(n));
+    let ingress = |p: i64, cidr: &str| obj(&[("port", port(p)), ("cidr", s(cidr))]);
+    let rule = |name: &str, action: &str, path: &str| {
+        obj(&[
+            ("name", s(name)),
+            ("action", s(action)),
+            ("match", obj(&[("path", s(path))])),
+        ])
+    };
+    let (ingresses, rules, level) = if changed {
+        (
+            vec![ingress(443, "0.0.0.0/0"), ingress(22, "10.1.0.0/16")],
+            vec![
+                rule("api", "allow", "/api"),
+                rule("admin", "deny", "/admin/*"),
+                rule("health", "allow", "/healthz"),
+            ],
+            "debug",
+        )
+    } else {
+        (
+            vec![ingress(443, "0.0.0.0/0"), ingress(22, "10.0.0.0/16")],
+            vec![
+                rule("api", "allow", "/api"),
+                rule("admin", "allow", "/admin"),
+            ],
+            "info",
+        )
+    };
+    obj(&[
+        ("id", s("fw-1")),
+        ("name", s("edge")),
+        ("ingress", set(&ingresses)),
+        ("rule", list(&rules)),
+        (
+            "logging",
+            obj(&[("level", s(level)), ("bucket", s("logs"))]),
+        ),
+        ("setting", {
+            let a = obj(&[("value", s("1"))]);
+            let ty = a.ty().clone();
+            terrane_dsl::value::Value::map(
+                ty,
+                [
+                    ("a".to_string(), a),
+                    (
+                        "b".to_string(),
+                        obj(&[("value", s(if changed { "3" } else { "2" }))]),
+                    ),
+                ]
+                .into_iter()
+                .collect(),
+            )
+            .expect("a map")
+        }),
+    ])
+}
+
+#[test]
+fn nested_blocks() {
+    let created = with_blocks(Action::Create, None, Some(firewall(false)));
+    let t = text(&created);
+    assert!(t.contains("      + ingress {\n"), "{t}");
+    insta::assert_snapshot!("blocks_create_human", t);
+    let updated = with_blocks(Action::Update, Some(firewall(false)), Some(firewall(true)));
+    let t = text(&updated);
+    // The unchanged ingress, rule and setting blocks are hidden with a count.
+    assert!(t.contains("# (3 unchanged blocks hidden)"), "{t}");
+    insta::assert_snapshot!("blocks_update_human", t);
+    insta::assert_snapshot!("blocks_update_markdown", markdown::render(&updated));
+    let mut replaced = with_blocks(
+        Action::DeleteThenCreate,
+        Some(firewall(false)),
+        Some(firewall(true)),
+    );
+    replaced.changes[0].replace_paths = vec![terrane_dsl::value::Path::root().attr("ingress")];
+    let t = text(&replaced);
+    assert!(
+        t.contains("      - ingress { # forces replacement\n")
+            && t.contains("      + ingress { # forces replacement\n"),
+        "{t}"
+    );
+    let deleted = with_blocks(Action::Delete, Some(firewall(true)), None);
+    insta::assert_snapshot!("blocks_delete_human", text(&deleted));
+    // A saved plan keeps the shapes.
+    let saved = saved(updated.clone());
+    let back = terrane_engine::plan::file::SavedPlan::from_json(&saved.to_json().expect("json"))
+        .expect("read back");
+    assert_eq!(back.plan.shapes, updated.shapes);
+    assert_eq!(text(&back.plan), text(&updated));
+}
+
+#[test]
+fn markdown_drift_stays_within_its_share() {
+    let big = s(&"x".repeat(2_000));
+    let mut p = plan(Vec::new(), Vec::new());
+    p.refresh_only = true;
+    p.drift = (0..200)
+        .map(|i| {
+            change(
+                &format!("terraform_data.d{i}"),
+                Action::Update,
+                Some(obj(&[("input", s("a"))])),
+                Some(obj(&[("input", big.clone())])),
+            )
+        })
+        .collect();
+    let md = markdown::render(&p);
+    assert!(md.len() < markdown::LIMIT, "{}", md.len());
+    assert!(md.contains("more changed outside terrane"), "{md}");
+}

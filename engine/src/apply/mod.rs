@@ -3,6 +3,7 @@
 //! then the deposed objects of create-before-destroy replacements, then the root outputs.
 
 pub mod order;
+mod refresh_only;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -259,6 +260,26 @@ pub fn apply(
             return applied;
         }
     };
+    if plan.refresh_only {
+        let mut done = refresh_only::apply(plan, input.prior, cs.as_mut());
+        if let Err(e) = cs.finish() {
+            done.diags
+                .0
+                .push(bare("Failed to write the state", e.to_string()));
+        }
+        return done;
+    }
+    // What the plan's refresh found gone leaves the state (a create planned for it records the
+    // new object).
+    for d in plan.drift.iter().filter(|d| d.action == Action::Delete) {
+        let address = d.prev_addr.as_ref().unwrap_or(&d.addr).to_string();
+        if let Err(e) = cs.remove_resource(&address, None) {
+            applied
+                .diags
+                .0
+                .push(bare("Failed to write the state", e.to_string()));
+        }
+    }
     // Moves first: the records take their new addresses in the state.
     let mut moved_prior = input.prior.clone();
     for c in &plan.changes {
@@ -397,6 +418,8 @@ pub fn apply(
             }
         }
         applied.walk = Some(out);
+    } else if !input.options.targets.is_empty() {
+        // A targeted destroy leaves the outputs alone.
     } else if let Err(e) = cs.set_outputs(&Default::default()) {
         applied
             .diags

@@ -29,9 +29,11 @@ pub struct ApplyArgs {
     pub plan_file: Option<PathBuf>,
 }
 
-fn approve(destroy: bool) -> bool {
+fn approve(destroy: bool, refresh_only: bool) -> bool {
     let mut out = std::io::stdout().lock();
-    let _ = if destroy {
+    let _ = if refresh_only {
+        write!(out, "\nWould you like to update the terrane state to reflect these detected changes?\n  terrane will write these changes to the state without modifying any real infrastructure.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: ")
+    } else if destroy {
         write!(out, "\nDo you really want to destroy all resources?\n  terrane will destroy all your managed infrastructure.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: ")
     } else {
         write!(out, "\nDo you want to perform these actions?\n  terrane will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
@@ -52,6 +54,9 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
     }
     let pargs = &args.plan;
     let destroy = destroy || pargs.destroy;
+    if !super::plan::check_modes(pargs, destroy) {
+        return 1;
+    }
     let Some(mut p) = prepare(&vars, global, pargs.json) else {
         return 1;
     };
@@ -62,16 +67,17 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
     if !super::plan::reread(&mut p.prior, &p.backend, &p.session.workspace) {
         return 1;
     }
-    let Some(plan) = plan_or_report(&p, pargs, global, destroy) else {
+    let Some((plan, warnings)) = plan_or_report(&p, pargs, global, destroy) else {
         return 1;
     };
     super::plan::show_plan(&plan, pargs, global);
-    if !args.auto_approve && plan.has_changes() && !approve(destroy) {
+    print!("{warnings}");
+    if !args.auto_approve && plan.has_changes() && !approve(destroy, plan.refresh_only) {
         eprintln!("\nError: Apply cancelled.");
         return 1;
     }
     let input = walk_input(&p, pargs);
-    carry_out(&p, input, &plan, global, pargs.json)
+    carry_out(&p, input, &plan, global, pargs.json, pargs.compact_warnings)
 }
 
 /// Applies `plan` and reports the result.
@@ -81,6 +87,7 @@ fn carry_out(
     plan: &Plan,
     global: &Global,
     json: bool,
+    compact_warnings: bool,
 ) -> i32 {
     let progress = super::progress::start(!global.color);
     if !json {
@@ -89,8 +96,15 @@ fn carry_out(
     }
     let applied = crate::apply::apply(&input, plan, &p.backend, &p.session.workspace);
     progress.finish();
-    if !applied.diags.0.is_empty() {
+    let compact = match compact_warnings && !json {
+        true => super::report::compact_warnings(&p.sources, &applied.diags),
+        false => None,
+    };
+    if compact.is_none() && !applied.diags.0.is_empty() {
         emit(&p.sources, &applied.diags, global, json);
+    }
+    if let Some(c) = &compact {
+        print!("{c}");
     }
     if applied.diags.has_errors() {
         return 1;
@@ -226,6 +240,14 @@ fn apply_saved(file: &Path, pargs: &PlanArgs, global: &Global) -> i32 {
         saved.options.parallelism,
         saved.options.replace.clone(),
         saved.options.targets.clone(),
+        saved.plan.refresh_only,
     );
-    carry_out(&p, input, &saved.plan, global, pargs.json)
+    carry_out(
+        &p,
+        input,
+        &saved.plan,
+        global,
+        pargs.json,
+        pargs.compact_warnings,
+    )
 }

@@ -40,6 +40,7 @@ pub fn run(vars: Vec<CliVar>, global: &Global) -> i32 {
             parallelism: 10,
             replace: Vec::new(),
             targets: Vec::new(),
+            refresh_only: false,
         },
         host: crate::session::EngineHost::shared(&cwd),
         events: None,

@@ -57,6 +57,13 @@ pub struct PlanArgs {
     /// Print the plan as Markdown, for a pull request.
     #[arg(long)]
     pub markdown: bool,
+    /// Only refresh: show what changed outside terrane and propose no change; applying it
+    /// records the refreshed objects in the state.
+    #[arg(long = "refresh-only")]
+    pub refresh_only: bool,
+    /// Show warnings as a short summary (the diagnostics' summaries only).
+    #[arg(long = "compact-warnings")]
+    pub compact_warnings: bool,
     /// Save the plan to this file, for `terrane apply FILE` and `terrane show FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
@@ -148,6 +155,7 @@ pub fn walk_input<'a>(p: &'a Prepared, args: &PlanArgs) -> WalkInput<'a> {
         args.parallelism,
         args.replace.clone(),
         args.target.clone(),
+        args.refresh_only,
     )
 }
 
@@ -158,6 +166,7 @@ pub fn walk_input_with(
     parallelism: usize,
     replace: Vec<String>,
     targets: Vec<String>,
+    refresh_only: bool,
 ) -> WalkInput<'_> {
     let cwd = std::env::current_dir().unwrap_or_default();
     WalkInput {
@@ -178,6 +187,7 @@ pub fn walk_input_with(
             parallelism,
             replace,
             targets,
+            refresh_only,
         },
         host: EngineHost::shared(&cwd),
         events: None,
@@ -253,22 +263,45 @@ pub fn reread(
     }
 }
 
-/// Makes the plan; prints diagnostics. `None` when planning failed.
+/// Refuses the plan mode options that cannot go together (printing why).
+pub fn check_modes(args: &PlanArgs, destroy: bool) -> bool {
+    if args.refresh_only && destroy {
+        eprintln!("Error: Incompatible plan mode options\n\nThe -destroy and -refresh-only options are mutually-exclusive.");
+        return false;
+    }
+    if (args.refresh_only || destroy) && !args.replace.is_empty() {
+        eprintln!("Error: Unsupported plan mode\n\nForcing resource instance replacement (with -replace=...) is allowed only in\nnormal planning mode.");
+        return false;
+    }
+    if args.refresh_only && !args.refresh {
+        eprintln!("Error: Incompatible refresh options\n\nIt doesn't make sense to use -refresh-only at the same time as -refresh=false, because terrane would have nothing to do.");
+        return false;
+    }
+    true
+}
+
+/// Makes the plan; prints diagnostics. `None` when planning failed. With `-compact-warnings`
+/// and only warnings, returns their summary instead, for printing after the plan (as
+/// Terraform places it).
 pub fn plan_or_report(
     p: &Prepared,
     args: &PlanArgs,
     global: &Global,
     destroy: bool,
-) -> Option<Plan> {
+) -> Option<(Plan, String)> {
     let input = walk_input(p, args);
     let (plan, out) = make_plan(&input, destroy);
-    if !out.diags.0.is_empty() {
+    let compact = match args.compact_warnings && !args.json {
+        true => report::compact_warnings(&p.sources, &out.diags),
+        false => None,
+    };
+    if compact.is_none() && !out.diags.0.is_empty() {
         emit(&p.sources, &out.diags, global, args.json);
     }
     if out.diags.has_errors() {
         return None;
     }
-    Some(plan)
+    Some((plan, compact.unwrap_or_default()))
 }
 
 /// The configuration files of the session, for the saved plan's hash.
@@ -341,6 +374,9 @@ pub fn run(args: PlanArgs, vars: Vec<CliVar>, global: &Global) -> i32 {
     if args.json {
         println!("{}", json_events::version(&chrono_now()));
     }
+    if !check_modes(&args, args.destroy) {
+        return 1;
+    }
     let Some(mut p) = prepare(&vars, global, args.json) else {
         return 1;
     };
@@ -350,10 +386,11 @@ pub fn run(args: PlanArgs, vars: Vec<CliVar>, global: &Global) -> i32 {
     if !reread(&mut p.prior, &p.backend, &p.session.workspace) {
         return 1;
     }
-    let Some(plan) = plan_or_report(&p, &args, global, args.destroy) else {
+    let Some((plan, warnings)) = plan_or_report(&p, &args, global, args.destroy) else {
         return 1;
     };
     show_plan(&plan, &args, global);
+    print!("{warnings}");
     let changes = plan.has_changes();
     if let Some(path) = &args.out {
         let saved = saved_plan(&p, &args, plan);

@@ -63,3 +63,44 @@ pub fn json(sources: &Sources, diags: &Diags) -> String {
         .collect();
     diagnostics::json_document(&entries)
 }
+
+/// Terraform's `-compact-warnings` text when every diagnostic is a warning: each summary once,
+/// with where it was found (warnings with the same summary grouped, except failed `check`
+/// assertions, which Terraform never groups). `None` when there is an error (then every
+/// diagnostic is shown in full) or nothing to show.
+pub fn compact_warnings(sources: &Sources, diags: &Diags) -> Option<String> {
+    if diags.0.is_empty() || diags.has_errors() {
+        return None;
+    }
+    // (summary, places "file line N")
+    let mut groups: Vec<(String, Vec<Option<String>>)> = Vec::new();
+    for d in &diags.0 {
+        let place = d.file.map(|f| {
+            let file = sources.get(f);
+            let line = terrane_dsl::line_index::LineIndex::new(&file.text)
+                .position(&file.text, d.diag.span.start)
+                .line;
+            format!("{} line {line}", file.name)
+        });
+        let groupable = place.is_some() && d.diag.summary != "Check block assertion failed";
+        match groups
+            .iter_mut()
+            .find(|(s, p)| groupable && s == &d.diag.summary && p[0].is_some())
+        {
+            Some((_, places)) => places.push(place),
+            None => groups.push((d.diag.summary.clone(), vec![place])),
+        }
+    }
+    let mut out = String::from("\nWarnings:\n\n");
+    for (summary, places) in groups {
+        out.push_str(&format!("- {summary}\n"));
+        match (&places[0], places.len()) {
+            (Some(p), 1) => out.push_str(&format!("  on {p}\n")),
+            (Some(p), n) => out.push_str(&format!("  on {p} (and {} more)\n", n - 1)),
+            (None, n) if n > 1 => out.push_str(&format!("  ({n} occurences of this warning)\n")),
+            _ => {}
+        }
+    }
+    out.push_str("\nTo see the full warning notes, run terrane without -compact-warnings.\n");
+    Some(out)
+}

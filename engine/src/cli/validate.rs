@@ -111,6 +111,7 @@ fn check(dir: &Path) -> (crate::source::Sources, crate::source::Diags) {
             parallelism: 10,
             replace: Vec::new(),
             targets: Vec::new(),
+            refresh_only: false,
         },
         host: crate::session::EngineHost::shared(&cwd),
         events: None,

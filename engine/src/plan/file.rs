@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value as Json};
 use sha2::{Digest, Sha256};
 use terrane_dsl::value::{Path, Value};
 
-use super::model::{Action, Deferred, OutputChange, Plan, Reason, ResourceChange};
+use super::model::{Action, Deferred, OutputChange, Plan, Reason, ResourceAttr, ResourceChange};
 use crate::addrs::parse_instance;
 
 pub use codec::{decode as decode_value, encode as encode_value};
@@ -239,7 +239,15 @@ pub fn plan_to_json(plan: &Plan) -> Result<Json, String> {
         "deferred": plan.deferred.iter()
             .map(|d| json!({"address": d.address, "reason": d.reason}))
             .collect::<Vec<_>>(),
+        "drift": plan.drift.iter().map(change_json).collect::<Result<Vec<_>, _>>()?,
+        "relevant_attributes": plan.relevant_attributes.iter()
+            .map(|r| Ok(json!({"resource": r.resource, "attribute": path_json(&r.attr)?})))
+            .collect::<Result<Vec<_>, String>>()?,
         "destroy": plan.destroy,
+        "refresh_only": plan.refresh_only,
+        "shapes": plan.shapes.iter()
+            .map(|(k, v)| (k.clone(), v.to_json()))
+            .collect::<Map<String, Json>>(),
         "prior_lineage": plan.prior_lineage,
         "prior_serial": plan.prior_serial,
     }))
@@ -268,7 +276,38 @@ pub fn plan_from_json(j: &Json) -> Result<Plan, String> {
                 reason: opt_str(d, "reason").unwrap_or_default(),
             })
             .collect(),
+        drift: list("drift")
+            .iter()
+            .map(change_from)
+            .collect::<Result<_, _>>()?,
+        relevant_attributes: list("relevant_attributes")
+            .iter()
+            .map(|r| {
+                Ok(ResourceAttr {
+                    resource: str_field(r, "resource")?.to_string(),
+                    attr: r
+                        .get("attribute")
+                        .map(|p| terrane_state::codec::path_from_json(p).map_err(|e| e.to_string()))
+                        .transpose()?
+                        .unwrap_or_default(),
+                })
+            })
+            .collect::<Result<_, String>>()?,
         destroy: j.get("destroy").and_then(Json::as_bool).unwrap_or(false),
+        refresh_only: j
+            .get("refresh_only")
+            .and_then(Json::as_bool)
+            .unwrap_or(false),
+        shapes: j
+            .get("shapes")
+            .and_then(Json::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| Ok((k.clone(), super::shape::BlockShape::from_json(v)?)))
+                    .collect::<Result<_, String>>()
+            })
+            .transpose()?
+            .unwrap_or_default(),
         prior_lineage: opt_str(j, "prior_lineage").unwrap_or_default(),
         prior_serial: j.get("prior_serial").and_then(Json::as_u64).unwrap_or(0),
     })

@@ -22,11 +22,29 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         ..Plan::default()
     };
     if destroy {
-        let mut out = WalkOutput::default();
+        // As Terraform, refresh first: what is already gone is not destroyed again, and what
+        // changed is destroyed as it is now.
+        let (mut out, drift) = refresh_for_destroy(input);
+        if out.diags.has_errors() {
+            return (plan, out);
+        }
+        let chosen = destroy_targets(prior, &input.options.targets);
         for rec in prior.resources.iter() {
+            if chosen.as_ref().is_some_and(|c| !c.contains(&rec.address)) {
+                continue;
+            }
             let Ok(addr) = parse_instance(&rec.address) else {
                 continue;
             };
+            let drifted = drift
+                .iter()
+                .find(|d| rec.deposed.is_none() && d.addr == addr);
+            if drifted.is_some_and(|d| d.action == Action::Delete) {
+                continue;
+            }
+            let before = drifted
+                .and_then(|d| d.after.clone())
+                .unwrap_or_else(|| crate::walk::restore_marks(rec.clone()));
             if let Some(rc) = input
                 .config
                 .module(&addr.module.module())
@@ -54,13 +72,20 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 },
                 reason: None,
                 provider: rec.provider.clone(),
-                before: Some(crate::walk::restore_marks(rec.clone())),
+                before: Some(before),
                 after: None,
                 replace_paths: Vec::new(),
                 importing: None,
             });
         }
-        for (name, o) in &prior.outputs {
+        plan.drift = drift;
+        // A targeted destroy leaves the outputs alone.
+        let outputs = if chosen.is_some() {
+            Default::default()
+        } else {
+            prior.outputs.clone()
+        };
+        for (name, o) in &outputs {
             plan.outputs.push(OutputChange {
                 name: name.clone(),
                 action: Action::Delete,
@@ -69,6 +94,8 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 sensitive: o.sensitive,
             });
         }
+        super::shape::fill_missing(&mut plan, &input.host);
+        plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
         return (plan, out);
     }
     // Moves rename state records first, so the walk plans them at their new addresses.
@@ -92,6 +119,9 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         ..*input
     };
     let mut out = walk(&moved_input, None);
+    if input.options.refresh_only {
+        conditions_as_warnings(&mut out.diags);
+    }
     out.diags.append(move_diags);
     plan.changes = out.changes.clone();
     plan.deferred = out.deferred.clone();
@@ -137,7 +167,139 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     let mut diags = crate::source::Diags::default();
     super::moves::finish(input.config, &mut plan, &moves, &mut diags);
     out.diags.append(diags);
+    plan.drift = std::mem::take(&mut out.drift);
+    plan.shapes = std::mem::take(&mut out.shapes);
+    moved_drift(&mut plan, prior, &moves, input.options.refresh_only);
+    plan.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    if input.options.refresh_only {
+        // Only drift and outputs: no resource is created, changed or destroyed.
+        plan.refresh_only = true;
+        plan.changes.clear();
+        plan.deferred.clear();
+    }
+    super::shape::fill_missing(&mut plan, &input.host);
+    plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
     (plan, out)
+}
+
+/// With `-target`: the addresses a destroy plan destroys, the targets and, as Terraform, every
+/// object that depends on them (directly or not); `None` without targets (everything).
+fn destroy_targets(prior: &Snapshot, targets: &[String]) -> Option<BTreeSet<String>> {
+    if targets.is_empty() {
+        return None;
+    }
+    let mut chosen: BTreeSet<String> = prior
+        .resources
+        .iter()
+        .filter(|r| {
+            targets
+                .iter()
+                .any(|t| super::moves::within(&r.address, t).is_some())
+        })
+        .map(|r| r.address.clone())
+        .collect();
+    loop {
+        let more: Vec<String> = prior
+            .resources
+            .iter()
+            .filter(|r| !chosen.contains(&r.address))
+            .filter(|r| {
+                r.dependencies
+                    .iter()
+                    .any(|d| chosen.iter().any(|c| super::moves::within(c, d).is_some()))
+            })
+            .map(|r| r.address.clone())
+            .collect();
+        if more.is_empty() {
+            return Some(chosen);
+        }
+        chosen.extend(more);
+    }
+}
+
+/// As Terraform, failed preconditions and postconditions are warnings when nothing is planned
+/// (a refresh-only plan, the refresh before a destroy): they must not stop recording or
+/// destroying what exists.
+fn conditions_as_warnings(diags: &mut crate::source::Diags) {
+    for d in &mut diags.0 {
+        if matches!(
+            d.diag.summary.as_str(),
+            "Resource precondition failed"
+                | "Resource postcondition failed"
+                | "Module output value precondition failed"
+        ) {
+            d.diag.severity = terrane_dsl::Severity::Warning;
+        }
+    }
+}
+
+/// The refresh before a destroy plan: a refresh-only walk (none with `-refresh=false` or an
+/// empty state). Its diagnostics, and the drift it found.
+fn refresh_for_destroy(input: &WalkInput<'_>) -> (WalkOutput, Vec<ResourceChange>) {
+    if !input.options.refresh || input.prior.resources.is_empty() {
+        return (WalkOutput::default(), Vec::new());
+    }
+    let refresh = WalkInput {
+        run: input.run.clone(),
+        evaluator: input.evaluator.clone(),
+        options: crate::walk::WalkOptions {
+            refresh_only: true,
+            ..input.options.clone()
+        },
+        host: std::sync::Arc::clone(&input.host),
+        events: input.events.clone(),
+        ..*input
+    };
+    let mut r = walk(&refresh, None);
+    conditions_as_warnings(&mut r.diags);
+    let mut drift = std::mem::take(&mut r.drift);
+    drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    let out = WalkOutput {
+        diags: r.diags,
+        ..WalkOutput::default()
+    };
+    (out, drift)
+}
+
+/// Moves are drift too: a drifted object that moved carries its previous address, and in a
+/// refresh-only plan (as Terraform) an object that only moved is a no-op drift entry, so that
+/// applying the plan records the move. `prior` is the state with the moves made.
+fn moved_drift(plan: &mut Plan, prior: &Snapshot, moves: &[(String, String)], refresh_only: bool) {
+    for (old, new) in moves {
+        let Ok(prev) = parse_instance(old) else {
+            continue;
+        };
+        if let Some(d) = plan.drift.iter_mut().find(|d| d.addr.to_string() == *new) {
+            d.prev_addr = Some(prev);
+            continue;
+        }
+        if !refresh_only {
+            continue;
+        }
+        let (Some(rec), Ok(addr)) = (
+            prior
+                .resources
+                .iter()
+                .find(|r| r.address == *new && r.deposed.is_none() && r.mode == Mode::Managed),
+            parse_instance(new),
+        ) else {
+            continue;
+        };
+        let value = crate::walk::restore_marks(rec.clone());
+        plan.drift.push(ResourceChange {
+            addr,
+            prev_addr: Some(prev),
+            deposed: None,
+            action: Action::NoOp,
+            reason: None,
+            provider: rec.provider.clone(),
+            before: Some(value.clone()),
+            after: Some(value),
+            replace_paths: Vec::new(),
+            importing: None,
+        });
+    }
+    plan.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
 }
 
 fn output_changes(prior: &Snapshot, out: &WalkOutput) -> Vec<OutputChange> {

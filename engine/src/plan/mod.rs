@@ -5,3 +5,5 @@ pub mod file;
 pub mod make;
 pub mod model;
 pub mod moves;
+pub mod relevant;
+pub mod shape;

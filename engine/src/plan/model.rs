@@ -99,6 +99,15 @@ pub struct OutputChange {
     pub sensitive: bool,
 }
 
+/// An attribute of a resource instance that a planned change refers to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceAttr {
+    /// The instance address (`module.m.aws_instance.web[0]`).
+    pub resource: String,
+    /// The attribute path (its first step: an attribute name).
+    pub attr: Path,
+}
+
 /// Something the plan could not plan yet (`count`/`for_each` known only after apply).
 #[derive(Clone, Debug)]
 pub struct Deferred {
@@ -112,18 +121,42 @@ pub struct Plan {
     pub changes: Vec<ResourceChange>,
     pub outputs: Vec<OutputChange>,
     pub deferred: Vec<Deferred>,
+    /// Objects refresh found changed (`Update`) or gone (`Delete`) outside terrane: `before`
+    /// is the object as the state recorded it, `after` as the provider read it.
+    pub drift: Vec<ResourceChange>,
+    /// The resource attributes that the planned changes (of resources and outputs) refer to,
+    /// directly or through locals, variables and module calls: the drift worth showing.
+    pub relevant_attributes: Vec<ResourceAttr>,
     /// A destroy plan (`-destroy`, `terrane destroy`).
     pub destroy: bool,
+    /// A refresh-only plan (`-refresh-only`): no resource changes; applying it records the
+    /// refreshed objects and the outputs in the state.
+    pub refresh_only: bool,
+    /// The nested-block shape of each resource type in the plan that has nested blocks, by
+    /// [`super::shape::shape_key`].
+    pub shapes: std::collections::BTreeMap<String, super::shape::BlockShape>,
     /// The state this plan was made against: a saved plan is refused if it changed.
     pub prior_lineage: String,
     pub prior_serial: u64,
 }
 
 impl Plan {
-    /// Whether applying it would change anything (resources or outputs).
+    /// Whether applying it would change anything (resources or outputs; for a refresh-only
+    /// plan, drift too).
     pub fn has_changes(&self) -> bool {
         self.changes.iter().any(|c| c.action != Action::NoOp)
             || self.outputs.iter().any(|o| o.action != Action::NoOp)
+            || (self.refresh_only && !self.drift.is_empty())
+    }
+
+    /// The drift entry of `c`'s object, when refresh found it changed or gone.
+    pub fn drift_of(&self, c: &ResourceChange) -> Option<&ResourceChange> {
+        if c.deposed.is_some() {
+            return None;
+        }
+        self.drift
+            .iter()
+            .find(|d| d.addr == c.addr && d.action != Action::NoOp)
     }
 
     /// Counts for the summary line: (add, change, destroy).

@@ -204,9 +204,30 @@ pub fn diagnostic(diag: &Json, ts: &str) -> String {
     )
 }
 
-/// The whole stream of a finished plan (after `version`).
+/// `resource_drift` of one object refresh found changed or gone.
+pub fn resource_drift(d: &ResourceChange, ts: &str) -> String {
+    let word = action_word(d.action);
+    let change = json!({"resource": resource(&d.addr), "action": word});
+    message(
+        "info",
+        &format!("{}: Drift detected ({word})", d.addr),
+        "resource_drift",
+        ts,
+        one("change", change),
+    )
+}
+
+/// The whole stream of a finished plan (after `version`): drift first, as Terraform.
 pub fn plan_stream(plan: &Plan, summary_text: &str, counts: Counts, ts: &str) -> String {
     let mut out = String::new();
+    for d in plan
+        .drift
+        .iter()
+        .filter(|d| d.action != Action::NoOp || plan.refresh_only)
+    {
+        out.push_str(&resource_drift(d, ts));
+        out.push('\n');
+    }
     for c in &plan.changes {
         if let Some(l) = planned_change(c, ts) {
             out.push_str(&l);

@@ -112,14 +112,21 @@ pub fn output_change(o: &OutputChange) -> Json {
             sensitive(v)
         }
     };
-    json!({
+    let mut j = json!({
         "actions": actions(o.action),
         "before": opt_value(o.before.as_ref()),
         "after": opt_value(o.after.as_ref()),
         "after_unknown": output_unknown(o.after.as_ref()),
         "before_sensitive": marked(o.before.as_ref()),
         "after_sensitive": marked(o.after.as_ref()),
-    })
+    });
+    // As Terraform: a wholly unknown value has no `after` at all.
+    if o.after.as_ref().is_some_and(|a| !a.is_known()) {
+        if let Some(m) = j.as_object_mut() {
+            m.remove("after");
+        }
+    }
+    j
 }
 
 /// `planned_values`: the outputs and resources as they will be after the apply.
@@ -177,6 +184,9 @@ struct Document {
     #[serde(skip_serializing_if = "Map::is_empty")]
     variables: Map<String, Json>,
     planned_values: Json,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    resource_drift: Vec<Json>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     resource_changes: Vec<Json>,
     #[serde(skip_serializing_if = "Map::is_empty")]
     output_changes: Map<String, Json>,
@@ -206,6 +216,8 @@ pub fn document(saved: &SavedPlan) -> String {
         .as_deref()
         .and_then(|t| terrane_state::tfstate::from_v4(t).ok())
         .map(|mut s| {
+            // As Terraform, the prior state is the state as refresh found it.
+            refreshed(&mut s, plan);
             // As Terraform, the prior state carries the outputs as the plan evaluated them.
             for o in &plan.outputs {
                 match (&o.after, o.action) {
@@ -235,6 +247,7 @@ pub fn document(saved: &SavedPlan) -> String {
         terraform_version: VERSION,
         variables,
         planned_values: planned_values(plan),
+        resource_drift: plan.drift.iter().map(resource_change).collect(),
         resource_changes: plan.changes.iter().map(resource_change).collect(),
         output_changes: plan
             .outputs
@@ -247,7 +260,11 @@ pub fn document(saved: &SavedPlan) -> String {
         } else {
             saved.configuration.clone()
         },
-        relevant_attributes: Vec::new(),
+        relevant_attributes: plan
+            .relevant_attributes
+            .iter()
+            .map(|r| json!({"resource": r.resource, "attribute": attribute_path(&r.attr)}))
+            .collect(),
         deferred_changes: plan
             .deferred
             .iter()
@@ -259,4 +276,54 @@ pub fn document(saved: &SavedPlan) -> String {
         errored: false,
     };
     serde_json::to_string(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// A relevant attribute's path as Terraform writes it: attribute names and index keys.
+fn attribute_path(p: &terrane_dsl::value::Path) -> Json {
+    Json::Array(
+        p.0.iter()
+            .map(|s| match s {
+                terrane_dsl::value::PathStep::GetAttr(n) => json!(n),
+                terrane_dsl::value::PathStep::Index(k) => value(k),
+            })
+            .collect(),
+    )
+}
+
+/// Puts the moves and the drift the plan found into the state it was made against: moved
+/// objects at their new addresses, changed objects as refresh read them, objects found gone
+/// removed.
+fn refreshed(s: &mut terrane_state::Snapshot, plan: &Plan) {
+    // Moved objects are at their new addresses.
+    for c in plan.changes.iter().chain(&plan.drift) {
+        let (Some(prev), None) = (&c.prev_addr, &c.deposed) else {
+            continue;
+        };
+        let (old, new) = (prev.to_string(), c.addr.to_string());
+        let Ok(new_addr) = terrane_state::ResourceAddress::parse(&new) else {
+            continue;
+        };
+        for r in s.resources.iter_mut().filter(|r| r.address == old) {
+            r.set_address(&new_addr);
+        }
+    }
+    for d in &plan.drift {
+        let address = d.addr.to_string();
+        match &d.after {
+            None => s
+                .resources
+                .retain(|r| r.address != address || r.deposed.is_some()),
+            Some(after) => {
+                if let Some(r) = s
+                    .resources
+                    .iter_mut()
+                    .find(|r| r.address == address && r.deposed.is_none())
+                {
+                    let (plain, paths) = after.clone().unmark_deep_with_paths();
+                    r.attributes = plain;
+                    r.sensitive_paths = paths.into_iter().map(|p| p.path).collect();
+                }
+            }
+        }
+    }
 }

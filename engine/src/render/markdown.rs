@@ -14,6 +14,9 @@ use crate::plan::model::{Action, OutputChange, Plan, ResourceChange};
 /// GitHub's limit on the length of a comment.
 pub const LIMIT: usize = 65_536;
 
+/// The most the drift section takes before it only names the rest.
+const DRIFT_BUDGET: usize = LIMIT / 4;
+
 /// Room kept for the closing note.
 const NOTE_ROOM: usize = 1_024;
 
@@ -27,6 +30,10 @@ fn escape(s: &str) -> String {
 fn diff_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for l in text.lines() {
+        if l.trim().is_empty() {
+            out.push('\n');
+            continue;
+        }
         let trimmed = l.trim_start();
         let lead = l.len() - trimmed.len();
         let (sym, rest) = match trimmed.split_once(' ') {
@@ -82,9 +89,9 @@ fn module_table(changes: &[&ResourceChange], out: &mut String) {
 }
 
 /// The headline without the address (the summary names it already).
-fn headline_text(c: &ResourceChange) -> String {
+fn headline_text(plan: &Plan, c: &ResourceChange) -> String {
     let addr = format!("{} ", c.addr);
-    human::headline(c)
+    human::planned_headline(plan, c)
         .iter()
         .map(|l| {
             let l = l.trim_start().trim_start_matches("# ");
@@ -94,17 +101,72 @@ fn headline_text(c: &ResourceChange) -> String {
         .join(" ")
 }
 
-fn details(c: &ResourceChange) -> String {
+fn details(plan: &Plan, c: &ResourceChange) -> String {
     let mut block = String::new();
-    human::resource_block(c, &mut block);
+    human::planned_block(plan, c, &mut block);
     let icon = if is_destructive(c) { "⚠️ " } else { "" };
     format!(
         "<details><summary>{icon}<code>{} {}</code>: {}</summary>\n\n```diff\n{}```\n\n</details>\n",
         human::symbol(c.action).trim(),
         escape(&c.addr.to_string()),
-        escape(&headline_text(c)),
+        escape(&headline_text(plan, c)),
         diff_lines(&block)
     )
+}
+
+/// The drift worth showing, each object in a `<details>` block under a note.
+fn drift_section(plan: &Plan) -> String {
+    let drift = human::drift::shown(plan);
+    if drift.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "> [!NOTE]\n> {} object{} changed outside terrane since the last apply{}.\n\n",
+        drift.len(),
+        if drift.len() == 1 { "" } else { "s" },
+        if plan.refresh_only {
+            ": applying this refresh-only plan records them in the state, changing no real infrastructure"
+        } else {
+            ": the planned changes may undo or respond to them"
+        }
+    );
+    for (i, d) in drift.iter().enumerate() {
+        if out.len() > DRIFT_BUDGET {
+            // Drift must not crowd out the planned changes: the rest are only named.
+            let mut rest: Vec<String> = drift[i..]
+                .iter()
+                .take(50)
+                .map(|d| format!("`{}`", escape(&d.addr.to_string())))
+                .collect();
+            if drift.len() - i > 50 {
+                rest.push("…".into());
+            }
+            let _ = writeln!(
+                out,
+                "\n> {} more changed outside terrane: {}.",
+                drift.len() - i,
+                rest.join(", ")
+            );
+            break;
+        }
+        let mut block = String::new();
+        human::resource_block_with(d, Vec::new(), plan.shape_of(d), &mut block);
+        let what = match (d.action, &d.prev_addr) {
+            (Action::NoOp, Some(p)) => {
+                format!("moved from <code>{}</code>", escape(&p.to_string()))
+            }
+            (Action::Delete, _) => "has been deleted outside terrane".to_string(),
+            _ => "has changed outside terrane".to_string(),
+        };
+        let _ = write!(
+            out,
+            "<details><summary>🔀 <code>{}</code>: {what}</summary>\n\n```diff\n{}```\n\n</details>\n",
+            escape(&d.addr.to_string()),
+            diff_lines(&block)
+        );
+    }
+    out.push('\n');
+    out
 }
 
 fn outputs_section(outputs: &[&OutputChange]) -> String {
@@ -126,17 +188,32 @@ pub fn render(plan: &Plan) -> String {
         .filter(|o| o.action != Action::NoOp)
         .collect();
     let mut out = String::new();
-    if changes.is_empty() && outputs.is_empty() && plan.deferred.is_empty() {
-        out.push_str(
-            "### terrane plan: no changes\n\nYour infrastructure matches the configuration.\n",
-        );
+    let empty = changes.is_empty() && outputs.is_empty() && plan.deferred.is_empty();
+    let drift = if empty && !plan.refresh_only {
+        String::new()
+    } else {
+        drift_section(plan)
+    };
+    if empty && drift.is_empty() {
+        out.push_str(if plan.refresh_only {
+            "### terrane refresh-only plan: no changes\n\nYour infrastructure still matches the configuration.\n"
+        } else {
+            "### terrane plan: no changes\n\nYour infrastructure matches the configuration.\n"
+        });
         return out;
     }
-    let _ = writeln!(
-        out,
-        "### terrane plan: {}\n",
-        summary(counts(plan)).trim_start_matches("Plan: ")
-    );
+    if plan.refresh_only {
+        out.push_str(
+            "### terrane refresh-only plan: the state is updated, no infrastructure changes\n\n",
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "### terrane plan: {}\n",
+            summary(counts(plan)).trim_start_matches("Plan: ")
+        );
+    }
+    out.push_str(&drift);
     let bad: Vec<&&ResourceChange> = changes.iter().filter(|c| is_destructive(c)).collect();
     if !bad.is_empty() {
         let _ = writeln!(
@@ -146,7 +223,7 @@ pub fn render(plan: &Plan) -> String {
             if bad.len() == 1 { "" } else { "s" }
         );
         for c in &bad {
-            let _ = writeln!(out, "> - `{}`: {}", c.addr, escape(&headline_text(c)));
+            let _ = writeln!(out, "> - `{}`: {}", c.addr, escape(&headline_text(plan, c)));
         }
         out.push('\n');
     }
@@ -164,7 +241,7 @@ pub fn render(plan: &Plan) -> String {
     let budget = LIMIT - NOTE_ROOM;
     let mut left_out: Vec<String> = Vec::new();
     for c in &changes {
-        let d = details(c);
+        let d = details(plan, c);
         if left_out.is_empty() && out.len() + d.len() <= budget {
             out.push_str(&d);
         } else {

@@ -30,6 +30,8 @@ pub struct Job {
     pub prior: Option<ResourceRecord>,
     pub phase: Phase,
     pub refresh: bool,
+    /// `-refresh-only`: refresh, plan nothing (plan phase).
+    pub refresh_only: bool,
     /// Replace even if nothing forces it (tainted, `-replace`, `replace_triggered_by`).
     pub force_replace: Option<Reason>,
     pub create_before_destroy: bool,
@@ -64,6 +66,8 @@ pub struct Outcome {
     /// The value references to the instance see (planned at plan time, new at apply).
     pub value: Value,
     pub change: Option<ResourceChange>,
+    /// What refresh found changed or gone outside terrane (plan phase).
+    pub drift: Option<ResourceChange>,
     /// A record to write to the state (apply, and refreshed records at plan time are not
     /// written).
     pub record: Option<ResourceRecord>,
@@ -84,6 +88,7 @@ impl Job {
             key: self.key.clone(),
             value,
             change: None,
+            drift: None,
             record: None,
             removed: false,
             diags: Vec::new(),
@@ -111,7 +116,7 @@ impl Job {
     }
 
     /// Puts back the configuration's marks and the schema's sensitive attributes.
-    fn remark(&self, v: Value, marks: &[PathMarks]) -> Value {
+    pub(super) fn remark(&self, v: Value, marks: &[PathMarks]) -> Value {
         if v.is_null() || !v.is_known() {
             return v.mark_with_paths(marks);
         }
@@ -195,7 +200,7 @@ impl Job {
         }
     }
 
-    fn change(
+    pub(super) fn change(
         &self,
         action: Action,
         before: Option<Value>,
@@ -225,18 +230,23 @@ impl Job {
             .as_ref()
             .and_then(|r| r.private.clone())
             .map(String::into_bytes);
-        let mut refreshed_gone = false;
+        let mut drift = None;
         if self.refresh && self.phase == Phase::Plan {
-            if let Some(p) = prior.clone() {
+            // `prior` is the recorded object here: compared with what comes back, it is drift.
+            if let (Some(p), Some(recorded)) = (prior.take(), self.prior.as_ref()) {
                 match self
                     .provider
                     .read_resource(&type_name, p, prior_private.clone())
                     .await
                 {
-                    Ok(Some(v)) => prior = Some(v),
+                    Ok(Some(v)) => {
+                        if !v.raw_equals(&recorded.attributes) {
+                            drift = self.drift(recorded.attributes.clone(), Some(v.clone()));
+                        }
+                        prior = Some(v);
+                    }
                     Ok(None) => {
-                        prior = None;
-                        refreshed_gone = true;
+                        drift = self.drift(recorded.attributes.clone(), None);
                     }
                     Err(e) => {
                         return self.fail(
@@ -246,6 +256,16 @@ impl Job {
                     }
                 }
             }
+        }
+        if self.refresh_only && self.phase == Phase::Plan {
+            // Nothing is planned: references see the objects as refresh found them.
+            let v = match &prior {
+                Some(p) => self.remark(p.clone(), &self.prior_marks()),
+                None => Value::unknown(self.schema.block.implied_type()),
+            };
+            let mut o = self.outcome(v);
+            o.drift = drift;
+            return o;
         }
         let mut importing = None;
         let mut adopted = false;
@@ -387,11 +407,11 @@ impl Job {
                 format!("Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option.", self.addr),
             );
         }
-        let _ = refreshed_gone;
         if self.phase == Phase::Plan {
             let after = self.remark(planned.clone(), &marks);
-            let before = prior.clone().map(|p| self.remark(p, &[]));
+            let before = prior.clone().map(|p| self.remark(p, &self.prior_marks()));
             let mut o = self.outcome(after.clone());
+            o.drift = drift;
             let mut ch = self.change(action, before, Some(after), reason);
             ch.replace_paths = replace_paths;
             ch.importing = importing;
@@ -482,8 +502,12 @@ impl Job {
                             }
                         }
                     }
-                    let mut ch =
-                        self.change(action, prior.map(|p| self.remark(p, &[])), Some(v), reason);
+                    let mut ch = self.change(
+                        action,
+                        prior.map(|p| self.remark(p, &self.prior_marks())),
+                        Some(v),
+                        reason,
+                    );
                     ch.replace_paths = replace_paths;
                     o.change = Some(ch);
                     o

@@ -9,6 +9,7 @@
 //! go on. Every error is collected with its file and span.
 
 pub mod body;
+mod drift;
 pub mod eval;
 mod imports;
 pub mod job;
@@ -59,6 +60,9 @@ pub struct WalkOptions {
     pub replace: Vec<String>,
     /// `-target=ADDR`: only these (resources, instances or modules) and what they depend on.
     pub targets: Vec<String>,
+    /// `-refresh-only`: refresh every object, plan no change; references see the refreshed
+    /// objects.
+    pub refresh_only: bool,
 }
 
 /// The nodes a targeted walk visits: the targets and everything they depend on (all nodes
@@ -138,6 +142,10 @@ pub struct WalkOutput {
     pub values: Values,
     pub changes: Vec<ResourceChange>,
     pub deferred: Vec<Deferred>,
+    /// What refresh found changed or gone outside terrane (plan phase).
+    pub drift: Vec<ResourceChange>,
+    /// The nested-block shapes of the resource types planned that have nested blocks.
+    pub shapes: BTreeMap<String, crate::plan::shape::BlockShape>,
     pub diags: Diags,
     /// Root outputs: value and whether the output is sensitive.
     pub outputs: BTreeMap<String, (terrane_dsl::value::Value, bool)>,
@@ -164,6 +172,8 @@ pub(crate) struct Walker<'a, 'w> {
     pub prior_by_resource: HashMap<String, Vec<usize>>,
     /// At apply: the plan's action for each instance address.
     pub planned_actions: HashMap<String, crate::plan::model::Action>,
+    /// At apply: the plan's drift entry (its index) for each instance address that drifted.
+    pub drifted: HashMap<String, usize>,
 }
 
 /// Outcome of visiting a node.
@@ -217,6 +227,7 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
                 .collect()
         })
         .unwrap_or_default();
+    let drifted = input.plan.map(drift::index).unwrap_or_default();
     let mut w = Walker {
         input,
         values: Values::default(),
@@ -231,6 +242,7 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         prior_by_addr,
         prior_by_resource,
         planned_actions,
+        drifted,
     };
     rt.block_on(w.run());
     if matches!(input.options.phase, Phase::Plan | Phase::Apply) && !w.out.diags.has_errors() {
@@ -360,15 +372,18 @@ impl<'a, 'w> Walker<'a, 'w> {
             for check in &module.checks {
                 for inst in self.values.module_instances(path) {
                     let before = self.out.diags.0.len();
-                    self.check_conditions(
-                        &check.asserts,
-                        module,
-                        &inst,
-                        &values::Repetition::default(),
-                        None,
-                        "Check block assertion failed",
-                        (Some(check.decl.file), check.decl.span),
-                    );
+                    // As Terraform: each failed assertion is reported at its condition.
+                    for a in &check.asserts {
+                        self.check_conditions(
+                            std::slice::from_ref(a),
+                            module,
+                            &inst,
+                            &values::Repetition::default(),
+                            None,
+                            "Check block assertion failed",
+                            (Some(a.condition.file), a.condition.span()),
+                        );
+                    }
                     for d in &mut self.out.diags.0[before..] {
                         d.diag.severity = terrane_dsl::Severity::Warning;
                     }

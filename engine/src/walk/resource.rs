@@ -307,6 +307,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                     .prior_by_addr
                     .get(&addr_s)
                     .map(|i| self.input.prior.resources[*i].clone());
+                let prior = if phase == Phase::Apply {
+                    super::drift::refreshed_prior(self.input.plan, &self.drifted, &addr_s, prior)
+                } else {
+                    prior
+                };
                 let planned = self.planned_actions.get(&addr_s).copied();
                 let force_replace = if self.input.options.replace.contains(&addr_s) {
                     Some(Reason::ReplaceByRequest)
@@ -325,12 +330,30 @@ impl<'a, 'w> Walker<'a, 'w> {
                     values.insert(key, v);
                     continue;
                 }
-                // At apply, an instance the plan left alone keeps its state.
+                // At apply, an instance the plan left alone keeps its state (as refresh found
+                // it, when it drifted).
                 if phase == Phase::Apply
                     && planned.is_none_or(|a| a == Action::NoOp)
                     && prior.is_some()
                     && r.mode == ResourceMode::Managed
                 {
+                    if let (Some(rec), Some(state)) = (&prior, self.state.as_deref_mut()) {
+                        if let Err(e) = super::drift::record_refreshed(
+                            self.input.plan,
+                            &self.drifted,
+                            rec,
+                            state,
+                        ) {
+                            self.error(Diag::at(
+                                rc.file,
+                                Diagnostic::error(
+                                    "Failed to write the state",
+                                    format!("Recording {addr_s}: {e}."),
+                                    rc.decl.span,
+                                ),
+                            ));
+                        }
+                    }
                     let v = prior.map(restore_marks).unwrap_or_else(Value::dynamic);
                     values.insert(key, v);
                     continue;
@@ -380,6 +403,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     prior,
                     phase,
                     refresh: self.input.options.refresh,
+                    refresh_only: self.input.options.refresh_only,
                     force_replace,
                     create_before_destroy: rc.lifecycle.create_before_destroy,
                     prevent_destroy: rc.lifecycle.prevent_destroy,
@@ -400,6 +424,9 @@ impl<'a, 'w> Walker<'a, 'w> {
                         .map(|i| i.token.clone()),
                     dependency_pending,
                 };
+                if !schema.block.blocks.is_empty() {
+                    super::drift::record_shape(&mut self.out, &provider_addr, r, &schema);
+                }
                 node.remaining += 1;
                 // Queued, not spawned: the walk starts at most `parallelism` jobs at a time, so
                 // a large graph never holds thousands of suspended tasks in memory.
@@ -606,6 +633,9 @@ impl<'a, 'w> Walker<'a, 'w> {
         }
         if let Some(c) = o.change {
             self.out.changes.push(c);
+        }
+        if let Some(d) = o.drift {
+            self.out.drift.push(d);
         }
         let path = node.path.clone();
         let resource = node.resource.clone();

@@ -4,7 +4,9 @@
 //! diffs of multi-line strings and structural diffs of JSON/YAML strings. Colour is added last
 //! (`style`), only when asked for.
 
+pub mod blocks;
 pub mod diff;
+pub mod drift;
 pub mod state;
 pub mod style;
 pub mod text;
@@ -16,7 +18,8 @@ use terrane_dsl::value::Value;
 
 use crate::addrs::ResourceMode;
 use crate::plan::model::{Action, OutputChange, Plan, Reason, ResourceChange};
-use diff::{attribute_lines, change, hidden_note, Sym};
+use crate::plan::shape::BlockShape;
+use diff::{change, Sym};
 
 /// Options of the human rendering.
 #[derive(Clone, Copy, Debug, Default)]
@@ -45,7 +48,7 @@ pub fn is_destructive(c: &ResourceChange) -> bool {
 }
 
 /// The address as the headline names it (with the deposed key, if any).
-fn shown_addr(c: &ResourceChange) -> String {
+pub(crate) fn shown_addr(c: &ResourceChange) -> String {
     match &c.deposed {
         Some(d) => format!("{} (deposed object {d})", c.addr),
         None => c.addr.to_string(),
@@ -150,7 +153,31 @@ fn reason_note(c: &ResourceChange) -> Option<String> {
 
 /// The resource block of one change: header, attributes, closing brace.
 pub fn resource_block(c: &ResourceChange, out: &mut String) {
-    for l in headline(c) {
+    resource_block_with(c, headline(c), None, out);
+}
+
+/// The resource block of one planned change, with the note when drift caused it.
+pub fn planned_block(plan: &Plan, c: &ResourceChange, out: &mut String) {
+    resource_block_with(c, planned_headline(plan, c), plan.shape_of(c), out);
+}
+
+/// The headline of a planned change, with the note when drift caused it.
+pub fn planned_headline(plan: &Plan, c: &ResourceChange) -> Vec<String> {
+    let mut lines = headline(c);
+    if let Some(n) = drift::note(plan, c) {
+        lines.insert(1.min(lines.len()), format!("  # ({n})"));
+    }
+    lines
+}
+
+/// The resource block of `c` under these headline lines.
+pub fn resource_block_with(
+    c: &ResourceChange,
+    headline: Vec<String>,
+    shape: Option<&BlockShape>,
+    out: &mut String,
+) {
+    for l in headline {
         out.push_str(&l);
         out.push('\n');
     }
@@ -169,7 +196,11 @@ pub fn resource_block(c: &ResourceChange, out: &mut String) {
     );
     let empty = BTreeMap::new();
     let entries = |v: &Option<Value>| v.as_ref().and_then(Value::entries).cloned();
+    // Drift that deleted an object, narrowed to its relevant attributes: those go, the others
+    // count as unchanged.
+    let partial_delete = c.action == Action::Delete && c.after.is_some();
     let (before, after) = match c.action {
+        Action::Delete if partial_delete => (entries(&c.before), entries(&c.after)),
         // A destroyed or forgotten object shows what goes; a created one what comes.
         Action::Delete | Action::Forget => (entries(&c.before), None),
         Action::Create | Action::Read => (None, entries(&c.after)),
@@ -181,25 +212,32 @@ pub fn resource_block(c: &ResourceChange, out: &mut String) {
                 .is_some_and(|s| matches!(s, terrane_dsl::value::PathStep::GetAttr(n) if n == name))
         })
     };
-    let (lines, hidden) = attribute_lines(
+    let lines = blocks::body(
+        shape,
         before.as_ref().unwrap_or(&empty),
         after.as_ref().unwrap_or(&empty),
         6,
-        !matches!(c.action, Action::Create | Action::Delete | Action::Read),
-        false,
+        partial_delete || !matches!(c.action, Action::Create | Action::Delete | Action::Read),
         &forces,
     );
-    let lines = if c.action == Action::Forget {
+    if c.action == Action::Forget {
         // Nothing is destroyed: the attributes are listed as they are.
-        lines
-            .replace("      - ", "        ")
-            .replace(" -> null\n", "\n")
+        for l in lines.lines() {
+            let trimmed = l.trim_start();
+            match trimmed.strip_prefix("- ") {
+                Some(rest) => {
+                    let lead = l.len() - trimmed.len();
+                    let rest = rest.strip_suffix(" -> null").unwrap_or(rest);
+                    let _ = writeln!(out, "{}  {rest}", " ".repeat(lead));
+                }
+                None => {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+        }
     } else {
-        lines
-    };
-    out.push_str(&lines);
-    if hidden > 0 {
-        out.push_str(&hidden_note(8, hidden, "attribute"));
+        out.push_str(&lines);
     }
     out.push_str("    }\n");
 }
@@ -283,6 +321,12 @@ pub fn summary(c: Counts) -> String {
 /// The message of a plan without changes.
 pub const NO_CHANGES: &str = "\nNo changes. Your infrastructure matches the configuration.\n\nterrane has compared your real infrastructure against your configuration and found no\ndifferences, so no changes are needed.\n";
 
+/// The message of a destroy plan with nothing to destroy.
+pub const NO_CHANGES_DESTROY: &str = "\nNo changes. No objects need to be destroyed.\n\nEither you have not created any objects yet or the existing objects were\nalready deleted outside of terrane.\n";
+
+/// The message of a refresh-only plan that found nothing changed.
+pub const NO_CHANGES_REFRESH_ONLY: &str = "\nNo changes. Your infrastructure still matches the configuration.\n\nterrane has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n";
+
 /// Whether a change is shown (a no-op is shown only when it moves or imports).
 pub fn is_shown(c: &ResourceChange) -> bool {
     c.action != Action::NoOp || c.prev_addr.is_some() || c.importing.is_some()
@@ -364,16 +408,34 @@ pub fn render_plan(plan: &Plan, opts: Options) -> String {
         .iter()
         .filter(|o| o.action != Action::NoOp)
         .collect();
-    if changes.is_empty() && outputs.is_empty() && plan.deferred.is_empty() {
-        return NO_CHANGES.to_string();
-    }
+    let empty = changes.is_empty() && outputs.is_empty() && plan.deferred.is_empty();
     let mut out = String::new();
+    // As Terraform: drift is shown when the plan has changes, or in a refresh-only plan.
+    let drifted = (!empty || plan.refresh_only) && drift::section(plan, &mut out);
+    if empty {
+        if plan.destroy {
+            out.push_str(NO_CHANGES_DESTROY);
+        } else if !plan.refresh_only {
+            out.push_str(NO_CHANGES);
+        } else if !drifted {
+            out.push_str(NO_CHANGES_REFRESH_ONLY);
+        }
+        return if opts.color {
+            style::colorize(&out)
+        } else {
+            out
+        };
+    }
+    if drifted {
+        out.push_str(drift::RULE);
+        out.push('\n');
+    }
     if !changes.is_empty() {
         legend(&changes, &mut out);
         destructive_warning(&changes, &mut out);
         out.push_str("\nterrane will perform the following actions:\n\n");
         for c in &changes {
-            resource_block(c, &mut out);
+            planned_block(plan, c, &mut out);
             out.push('\n');
         }
     }
@@ -384,11 +446,16 @@ pub fn render_plan(plan: &Plan, opts: Options) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&summary(counts(plan)));
-    out.push('\n');
+    if !changes.is_empty() || !plan.deferred.is_empty() {
+        out.push_str(&summary(counts(plan)));
+        out.push('\n');
+    }
     if !outputs.is_empty() {
         out.push_str("\nChanges to Outputs:\n");
         output_lines(&outputs, &mut out);
+        if changes.is_empty() {
+            out.push_str("\nYou can apply this plan to save these new output values to the terrane state,\nwithout changing any real infrastructure.\n");
+        }
     }
     if opts.color {
         style::colorize(&out)

@@ -87,17 +87,28 @@ impl<'a, 'w> Walker<'a, 'w> {
             } else {
                 "resource type"
             };
-            self.error(Diag::at(
-                rc.file,
-                Diagnostic::error(
+            let (summary, detail) = if provider.implements_all_types() {
+                (
                     format!("Invalid {what}"),
                     format!(
                         "The provider {} does not support {what} \"{}\".",
                         provider.name(),
                         r.type_name
                     ),
-                    rc.decl.span,
-                ),
+                )
+            } else {
+                (
+                    "Not supported yet".to_string(),
+                    format!(
+                        "terrane's provider \"{}\" does not implement the {what} \"{}\" yet.",
+                        provider.name(),
+                        r.type_name
+                    ),
+                )
+            };
+            self.error(Diag::at(
+                rc.file,
+                Diagnostic::error(summary, detail, rc.decl.span),
             ));
             return None;
         };

@@ -1,0 +1,71 @@
+//! The client against moto: signed calls accepted, a wrongly signed one rejected, the
+//! awsquery protocol (STS) and EC2's query protocol with pagination.
+
+use crate::client::{endpoint, Idempotency, Params};
+use crate::testing::Moto;
+
+#[tokio::test]
+async fn signed_calls_pass_and_wrong_signatures_fail() {
+    let moto = Moto::start().await;
+    let c = moto.client();
+    let me = c
+        .query(
+            &endpoint::STS,
+            "GetCallerIdentity",
+            &Params::new(),
+            Idempotency::Safe,
+        )
+        .await
+        .expect("GetCallerIdentity");
+    assert_eq!(me.text_of("Account"), Some("123456789012"));
+    assert!(me
+        .text_of("Arn")
+        .unwrap_or("")
+        .ends_with("user/terrane-test"));
+    c.ec2("DescribeVpcs", &Params::new())
+        .await
+        .expect("DescribeVpcs");
+
+    let bad = moto.client_with(&moto.access_key, "not-the-secret");
+    let e = bad
+        .ec2("DescribeVpcs", &Params::new())
+        .await
+        .expect_err("a wrongly signed call must fail");
+    assert_eq!(e.action, "DescribeVpcs");
+    assert!(
+        e.code.contains("Signature") || e.code.contains("AuthFailure"),
+        "{e}"
+    );
+    let e = bad
+        .query(
+            &endpoint::STS,
+            "GetCallerIdentity",
+            &Params::new(),
+            Idempotency::Safe,
+        )
+        .await
+        .expect_err("a wrongly signed STS call must fail");
+    assert!(e.code.contains("Signature"), "{e}");
+}
+
+#[tokio::test]
+async fn ec2_pages_follow_next_token() {
+    let moto = Moto::start().await;
+    let c = moto.client();
+    for i in 0..7 {
+        let p = Params::new().set("CidrBlock", format!("10.{i}.0.0/16"));
+        c.ec2_write("CreateVpc", &p, Idempotency::Unsafe)
+            .await
+            .expect("CreateVpc");
+    }
+    let all = c
+        .ec2_pages(
+            "DescribeVpcs",
+            &Params::new().set("MaxResults", "5"),
+            "vpcSet",
+        )
+        .await
+        .expect("DescribeVpcs pages");
+    // Seven made here, plus moto's default VPC.
+    assert_eq!(all.len(), 8);
+}

@@ -1,0 +1,15 @@
+//! Data sources: the caller's identity, the region, availability zones, VPCs, subnets, AMIs.
+
+pub mod availability_zones;
+pub mod caller_identity;
+
+use crate::common::DataSourceType;
+
+/// Every data source of the provider.
+pub fn data_sources() -> Vec<Box<dyn DataSourceType>> {
+    vec![
+        Box::new(caller_identity::CallerIdentity),
+        Box::new(caller_identity::Region),
+        Box::new(availability_zones::AvailabilityZones),
+    ]
+}

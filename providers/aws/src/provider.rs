@@ -1,0 +1,404 @@
+//! The `aws` provider: its `provider` block (credentials, region, endpoints, retries,
+//! `default_tags`, `ignore_tags`), configuration into a [`Client`], and dispatch of every call
+//! to the resource type or data source it is for.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use async_trait::async_trait;
+use terrane_dsl::value::{Type, Value};
+use terrane_provider::values::{get_bool, get_i64, get_str, get_string_list, get_string_map};
+use terrane_provider::{
+    ApplyError, ApplyRequest, ApplyResponse, AttributeSchema, BlockSchema, Host, NestedBlockSchema,
+    NestingMode, PlanRequest, PlanResponse, Provider, ProviderDiagnostic, ProviderError,
+    ProviderSchema,
+};
+
+use crate::client::credentials::{self, ProcessEnv, Settings};
+use crate::client::{endpoint, Client, Endpoints, RetryPolicy};
+use crate::common::{Aws, DataSourceType, PlanCtx, ResourceType};
+
+/// The `endpoints {}` keys accepted (Terraform's names for the services terrane may call;
+/// the others are accepted too, so configurations written for Terraform load).
+const ENDPOINT_KEYS: &[&str] = &[
+    "acm",
+    "apigateway",
+    "autoscaling",
+    "backup",
+    "cloudformation",
+    "cloudfront",
+    "cloudwatch",
+    "cloudwatchlogs",
+    "dynamodb",
+    "ec2",
+    "ecr",
+    "ecs",
+    "efs",
+    "eks",
+    "elasticache",
+    "elb",
+    "elbv2",
+    "events",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "rds",
+    "route53",
+    "s3",
+    "secretsmanager",
+    "sns",
+    "sqs",
+    "ssm",
+    "sts",
+];
+
+fn opt(ty: Type) -> AttributeSchema {
+    AttributeSchema::optional(ty)
+}
+
+fn provider_block() -> BlockSchema {
+    let s = || opt(Type::String);
+    let strings = || opt(Type::list(Type::String));
+    let assume_role = BlockSchema::with_attributes([
+        ("role_arn", s()),
+        ("session_name", s()),
+        ("external_id", s()),
+        ("duration", s()),
+        ("policy", s()),
+        ("policy_arns", opt(Type::set(Type::String))),
+        ("source_identity", s()),
+        ("tags", opt(Type::map(Type::String))),
+        ("transitive_tag_keys", opt(Type::set(Type::String))),
+    ]);
+    let web_identity = BlockSchema::with_attributes([
+        ("role_arn", s()),
+        ("session_name", s()),
+        ("duration", s()),
+        ("policy", s()),
+        ("policy_arns", opt(Type::set(Type::String))),
+        ("web_identity_token", s()),
+        ("web_identity_token_file", s()),
+    ]);
+    let endpoints =
+        BlockSchema::with_attributes(ENDPOINT_KEYS.iter().map(|k| (k.to_string(), s())));
+    BlockSchema::with_attributes([
+        ("access_key", s()),
+        ("secret_key", s().sensitive()),
+        ("token", s().sensitive()),
+        ("profile", s()),
+        ("region", s()),
+        ("shared_credentials_files", strings()),
+        ("shared_config_files", strings()),
+        ("max_retries", opt(Type::Number)),
+        ("retry_mode", s()),
+        ("allowed_account_ids", opt(Type::set(Type::String))),
+        ("forbidden_account_ids", opt(Type::set(Type::String))),
+        ("skip_credentials_validation", opt(Type::Bool)),
+        ("skip_metadata_api_check", s()),
+        ("skip_region_validation", opt(Type::Bool)),
+        ("skip_requesting_account_id", opt(Type::Bool)),
+        ("s3_use_path_style", opt(Type::Bool)),
+        ("sts_region", s()),
+        ("use_dualstack_endpoint", opt(Type::Bool)),
+        ("use_fips_endpoint", opt(Type::Bool)),
+        ("insecure", opt(Type::Bool)),
+        ("http_proxy", s()),
+        ("https_proxy", s()),
+        ("no_proxy", s()),
+        ("custom_ca_bundle", s()),
+        ("ec2_metadata_service_endpoint", s()),
+        ("ec2_metadata_service_endpoint_mode", s()),
+        ("token_bucket_rate_limiter_capacity", opt(Type::Number)),
+    ])
+    .with_block(
+        "assume_role",
+        NestedBlockSchema::new(NestingMode::List, assume_role),
+    )
+    .with_block(
+        "assume_role_with_web_identity",
+        NestedBlockSchema::new(NestingMode::List, web_identity).items(0, 1),
+    )
+    .with_block(
+        "default_tags",
+        NestedBlockSchema::new(
+            NestingMode::List,
+            BlockSchema::with_attributes([("tags", opt(Type::map(Type::String)))]),
+        )
+        .items(0, 1),
+    )
+    .with_block(
+        "ignore_tags",
+        NestedBlockSchema::new(
+            NestingMode::List,
+            BlockSchema::with_attributes([
+                ("keys", opt(Type::set(Type::String))),
+                ("key_prefixes", opt(Type::set(Type::String))),
+            ]),
+        )
+        .items(0, 1),
+    )
+    .with_block(
+        "endpoints",
+        NestedBlockSchema::new(NestingMode::List, endpoints),
+    )
+}
+
+/// The AWS provider.
+pub struct AwsProvider {
+    schema: ProviderSchema,
+    resources: BTreeMap<&'static str, Box<dyn ResourceType>>,
+    data_sources: BTreeMap<&'static str, Box<dyn DataSourceType>>,
+    configured: RwLock<Option<Arc<Aws>>>,
+    #[allow(dead_code)]
+    host: Arc<dyn Host>,
+}
+
+/// The first block of a list of blocks.
+fn first_block<'a>(config: &'a Value, name: &str) -> Option<&'a Value> {
+    config
+        .get_attr(name)
+        .and_then(Value::elements)
+        .and_then(|e| e.first())
+}
+
+impl AwsProvider {
+    pub fn new(host: Arc<dyn Host>) -> AwsProvider {
+        let resources = crate::ec2::resources();
+        let data_sources = crate::data::data_sources();
+        let mut schema = ProviderSchema {
+            provider: provider_block(),
+            ..ProviderSchema::default()
+        };
+        for r in &resources {
+            schema.resources.insert(r.name().to_string(), r.schema());
+        }
+        for d in &data_sources {
+            schema.data_sources.insert(d.name().to_string(), d.schema());
+        }
+        AwsProvider {
+            schema,
+            resources: resources.into_iter().map(|r| (r.name(), r)).collect(),
+            data_sources: data_sources.into_iter().map(|d| (d.name(), d)).collect(),
+            configured: RwLock::new(None),
+            host,
+        }
+    }
+
+    fn resource(&self, type_name: &str) -> Result<&dyn ResourceType, ProviderError> {
+        self.resources
+            .get(type_name)
+            .map(|r| r.as_ref())
+            .ok_or_else(|| ProviderError::unsupported_type("aws", type_name))
+    }
+
+    fn data_source(&self, type_name: &str) -> Result<&dyn DataSourceType, ProviderError> {
+        self.data_sources
+            .get(type_name)
+            .map(|d| d.as_ref())
+            .ok_or_else(|| {
+                ProviderError::new(
+                    "Invalid data source",
+                    format!("The provider \"aws\" does not support data source {type_name:?}."),
+                )
+            })
+    }
+
+    fn aws(&self) -> Result<Arc<Aws>, ProviderError> {
+        let guard = self
+            .configured
+            .read()
+            .map_err(|_| ProviderError::new("Provider not configured", "A lock was poisoned."))?;
+        guard.clone().ok_or_else(|| {
+            ProviderError::new(
+                "Provider not configured",
+                "The aws provider was called before its configuration was applied.",
+            )
+        })
+    }
+
+    fn plan_ctx(&self) -> PlanCtx {
+        let aws = self.configured.read().ok().and_then(|g| g.clone());
+        PlanCtx {
+            default_tags: aws
+                .as_ref()
+                .map(|a| a.default_tags.clone())
+                .unwrap_or_default(),
+            region: aws.as_ref().map(|a| a.client.region.clone()),
+        }
+    }
+}
+
+/// Builds the client from the provider block and the environment.
+pub fn configure_from(config: &Value) -> Result<Aws, ProviderError> {
+    let settings = Settings {
+        access_key: get_str(config, "access_key").map(str::to_string),
+        secret_key: get_str(config, "secret_key").map(str::to_string),
+        token: get_str(config, "token").map(str::to_string),
+        profile: get_str(config, "profile").map(str::to_string),
+        region: get_str(config, "region").map(str::to_string),
+        shared_credentials_files: get_string_list(config, "shared_credentials_files")
+            .unwrap_or_default()
+            .into_iter()
+            .map(PathBuf::from)
+            .collect(),
+        shared_config_files: get_string_list(config, "shared_config_files")
+            .unwrap_or_default()
+            .into_iter()
+            .map(PathBuf::from)
+            .collect(),
+    };
+    let (creds, region) = credentials::resolve(&settings, &ProcessEnv)
+        .map_err(|e| ProviderError::new("Invalid provider configuration", e.to_string()))?;
+    let mut configured = BTreeMap::new();
+    if let Some(e) = first_block(config, "endpoints") {
+        if let Some(m) = e.entries() {
+            for (k, v) in m {
+                if let Some(u) = v.as_str() {
+                    configured.insert(k.clone(), u.to_string());
+                }
+            }
+        }
+    }
+    let endpoints = Endpoints::from_env(
+        configured,
+        &[endpoint::EC2, endpoint::STS, endpoint::IAM],
+        |n| std::env::var(n).ok().filter(|v| !v.is_empty()),
+    );
+    let retry = match get_i64(config, "max_retries")? {
+        Some(n) => RetryPolicy::with_max_retries(n.clamp(0, 100) as u32),
+        None => RetryPolicy::default(),
+    };
+    let client = Client::new(creds, region, endpoints, retry)
+        .map_err(|e| ProviderError::new("Invalid provider configuration", e.to_string()))?;
+    let default_tags = first_block(config, "default_tags")
+        .and_then(|b| get_string_map(b, "tags"))
+        .unwrap_or_default();
+    let ignore = first_block(config, "ignore_tags");
+    Ok(Aws {
+        client,
+        default_tags,
+        ignore_keys: ignore
+            .and_then(|b| get_string_list(b, "keys"))
+            .unwrap_or_default(),
+        ignore_prefixes: ignore
+            .and_then(|b| get_string_list(b, "key_prefixes"))
+            .unwrap_or_default(),
+        skip_account_id: get_bool(config, "skip_requesting_account_id").unwrap_or(false),
+        account: tokio::sync::OnceCell::new(),
+    })
+}
+
+#[async_trait]
+impl Provider for AwsProvider {
+    fn name(&self) -> &str {
+        "aws"
+    }
+
+    fn schema(&self) -> &ProviderSchema {
+        &self.schema
+    }
+
+    fn implements_all_types(&self) -> bool {
+        false
+    }
+
+    async fn configure(&self, config: Value) -> Result<(), ProviderError> {
+        let aws = configure_from(&config)?;
+        let mut guard = self
+            .configured
+            .write()
+            .map_err(|_| ProviderError::new("Provider not configured", "A lock was poisoned."))?;
+        *guard = Some(Arc::new(aws));
+        Ok(())
+    }
+
+    fn validate_resource(&self, type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
+        match self.resource(type_name) {
+            Ok(r) => r.validate(config),
+            Err(e) => vec![e.into()],
+        }
+    }
+
+    fn validate_data_source(&self, type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
+        match self.data_source(type_name) {
+            Ok(d) => d.validate(config),
+            Err(e) => vec![e.into()],
+        }
+    }
+
+    async fn plan_resource(&self, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
+        let r = self.resource(&req.type_name)?;
+        r.plan(&self.plan_ctx(), req)
+    }
+
+    async fn apply_resource(&self, req: ApplyRequest) -> Result<ApplyResponse, ApplyError> {
+        let r = self.resource(&req.type_name)?;
+        let aws = self.aws()?;
+        let new_state = match (&req.prior_state, &req.planned_state) {
+            (Some(prior), None) => {
+                r.delete(&aws, prior).await?;
+                None
+            }
+            (None, Some(planned)) => {
+                let token = req
+                    .idempotency_token
+                    .clone()
+                    .unwrap_or_else(|| uuid_like(&req.type_name));
+                Some(r.create(&aws, planned, &token).await?)
+            }
+            (Some(prior), Some(planned)) => Some(r.update(&aws, prior, planned).await?),
+            (None, None) => None,
+        };
+        Ok(ApplyResponse {
+            new_state,
+            private: None,
+        })
+    }
+
+    async fn read_resource(
+        &self,
+        type_name: &str,
+        current_state: Value,
+        _private: Option<Vec<u8>>,
+    ) -> Result<Option<Value>, ProviderError> {
+        let r = self.resource(type_name)?;
+        r.read(&*self.aws()?, &current_state).await
+    }
+
+    async fn import_resource(
+        &self,
+        type_name: &str,
+        id: &str,
+    ) -> Result<Vec<Value>, ProviderError> {
+        let r = self.resource(type_name)?;
+        let schema = r.schema();
+        r.import(&*self.aws()?, &schema.block, id).await
+    }
+
+    async fn read_data_source(
+        &self,
+        type_name: &str,
+        config: Value,
+    ) -> Result<Value, ProviderError> {
+        let d = self.data_source(type_name)?;
+        d.read(&*self.aws()?, config).await
+    }
+
+    async fn find_by_token(
+        &self,
+        type_name: &str,
+        token: &str,
+    ) -> Result<Option<Value>, ProviderError> {
+        let r = self.resource(type_name)?;
+        r.find_by_token(&*self.aws()?, token).await
+    }
+}
+
+/// A token for a create the engine gave none (direct calls outside the engine).
+fn uuid_like(type_name: &str) -> String {
+    use rand::Rng;
+    let n: u128 = rand::thread_rng().gen();
+    format!("{type_name}-{n:032x}")
+}

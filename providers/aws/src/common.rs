@@ -308,3 +308,14 @@ impl WithAttributes for BlockSchema {
         self
     }
 }
+
+/// A unique name starting with `prefix` (for `name_prefix` arguments and generated names).
+pub fn unique_name(prefix: &str) -> String {
+    use rand::Rng;
+    let n: u64 = rand::thread_rng().gen();
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    format!("{prefix}{t:014}{n:012x}")
+}

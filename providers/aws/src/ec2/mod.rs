@@ -1,6 +1,15 @@
 //! EC2 and VPC resource types (one file each) and what they share: describing one object by
 //! id, finding one by the token tag, and creating without duplicates.
 
+pub mod internet_gateway;
+pub mod key_pair;
+pub mod route;
+pub mod route_table;
+pub mod route_table_association;
+pub mod security_group;
+pub mod security_group_rule;
+pub mod sg_rules;
+pub mod subnet;
 pub mod vpc;
 
 use std::time::Duration;
@@ -14,7 +23,17 @@ use crate::tags;
 
 /// Every resource type of this module.
 pub fn resources() -> Vec<Box<dyn ResourceType>> {
-    vec![Box::new(vpc::Vpc)]
+    vec![
+        Box::new(vpc::Vpc),
+        Box::new(subnet::Subnet),
+        Box::new(internet_gateway::InternetGateway),
+        Box::new(route_table::RouteTable),
+        Box::new(route::Route),
+        Box::new(route_table_association::RouteTableAssociation),
+        Box::new(security_group::SecurityGroup),
+        Box::new(security_group_rule::SecurityGroupRule),
+        Box::new(key_pair::KeyPair),
+    ]
 }
 
 /// How to describe one kind of EC2 object.

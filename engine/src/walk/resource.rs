@@ -417,6 +417,14 @@ impl<'a, 'w> Walker<'a, 'w> {
                 let _ = tx;
                 self.queue.push_back(job);
             }
+            // Validation decoded one instance of a repeated resource: what references see is
+            // the unknown value of the whole (a tuple or object), as for a deferred count.
+            let exp = if phase == Phase::Validate && (rc.count.is_some() || rc.for_each.is_some()) {
+                values.clear();
+                Expansion::Unknown
+            } else {
+                exp
+            };
             node.instances.insert(inst.clone(), (exp, values));
         }
         if node.remaining == 0 {

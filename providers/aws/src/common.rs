@@ -16,7 +16,7 @@ use terrane_provider::{
 use crate::client::{AwsError, Client, Idempotency, Params};
 
 /// The configured provider: the client and the provider block's tag settings.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Aws {
     pub client: Client,
     pub default_tags: BTreeMap<String, String>,
@@ -48,6 +48,13 @@ impl Aws {
                 ))
             })
             .await
+    }
+
+    /// The same provider working in another region (a resource's `region` argument).
+    pub fn in_region(&self, region: &str) -> Aws {
+        let mut a = self.clone();
+        a.client.region = region.to_string();
+        a
     }
 
     /// The partition of the configured region ("aws", "aws-cn", "aws-us-gov").

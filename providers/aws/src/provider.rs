@@ -8,7 +8,9 @@ use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use terrane_dsl::value::{Type, Value};
-use terrane_provider::values::{get_bool, get_i64, get_str, get_string_list, get_string_map};
+use terrane_provider::values::{
+    get_bool, get_i64, get_str, get_string_list, get_string_map, with_attr,
+};
 use terrane_provider::{
     ApplyError, ApplyRequest, ApplyResponse, AttributeSchema, BlockSchema, Host, NestedBlockSchema,
     NestingMode, PlanRequest, PlanResponse, Provider, ProviderDiagnostic, ProviderError,
@@ -145,6 +147,46 @@ fn provider_block() -> BlockSchema {
     )
 }
 
+/// Adds what every resource has in Terraform's AWS provider: `region` (the region it lives
+/// in, the provider's unless set; changing it replaces the resource) and a `timeouts` block;
+/// data sources get `region`.
+fn with_common_arguments(block: &mut BlockSchema, resource: bool) {
+    if !block.attributes.contains_key("region") {
+        let region = AttributeSchema::optional_computed(Type::String);
+        let region = if resource { region.force_new() } else { region };
+        block.attributes.insert("region".into(), region);
+    }
+    if resource && !block.blocks.contains_key("timeouts") {
+        let t = BlockSchema::with_attributes(
+            ["create", "read", "update", "delete"].map(|k| (k, opt(Type::String))),
+        );
+        block.blocks.insert(
+            "timeouts".into(),
+            NestedBlockSchema::new(NestingMode::Single, t),
+        );
+    }
+}
+
+/// `v` with every attribute of `block` it lacks added as null (empty for nested blocks): a
+/// state a resource type built from its own schema, given the common arguments.
+fn conform(block: &BlockSchema, v: Value) -> Value {
+    match v.entries() {
+        Some(m) => terrane_provider::values::object_for(
+            block,
+            m.iter().map(|(k, v)| (k.as_str(), v.clone())),
+        ),
+        None => v,
+    }
+}
+
+/// `state` with `region` set when it is null.
+fn with_region(state: Value, region: &str) -> Value {
+    if get_str(&state, "region").is_some() || state.get_attr("region").is_none() {
+        return state;
+    }
+    with_attr(&state, "region", Value::string(region))
+}
+
 /// The AWS provider.
 pub struct AwsProvider {
     schema: ProviderSchema,
@@ -172,10 +214,14 @@ impl AwsProvider {
             ..ProviderSchema::default()
         };
         for r in &resources {
-            schema.resources.insert(r.name().to_string(), r.schema());
+            let mut rs = r.schema();
+            with_common_arguments(&mut rs.block, true);
+            schema.resources.insert(r.name().to_string(), rs);
         }
         for d in &data_sources {
-            schema.data_sources.insert(d.name().to_string(), d.schema());
+            let mut ds = d.schema();
+            with_common_arguments(&mut ds.block, false);
+            schema.data_sources.insert(d.name().to_string(), ds);
         }
         AwsProvider {
             schema,
@@ -216,6 +262,15 @@ impl AwsProvider {
                 "The aws provider was called before its configuration was applied.",
             )
         })
+    }
+
+    /// The configured provider, in the region a state or configuration names.
+    fn aws_for(&self, v: Option<&Value>) -> Result<Arc<Aws>, ProviderError> {
+        let aws = self.aws()?;
+        match v.and_then(|v| get_str(v, "region")) {
+            Some(r) if r != aws.client.region => Ok(Arc::new(aws.in_region(r))),
+            _ => Ok(aws),
+        }
     }
 
     fn plan_ctx(&self) -> PlanCtx {
@@ -330,12 +385,33 @@ impl Provider for AwsProvider {
 
     async fn plan_resource(&self, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
         let r = self.resource(&req.type_name)?;
-        r.plan(&self.plan_ctx(), req)
+        let ctx = self.plan_ctx();
+        let config_region = get_str(&req.config, "region").map(str::to_string);
+        let prior_region = req
+            .prior_state
+            .as_ref()
+            .and_then(|p| get_str(p, "region"))
+            .map(str::to_string);
+        let mut resp = r.plan(&ctx, req)?;
+        let region = config_region
+            .or(prior_region.clone())
+            .or(ctx.region.clone());
+        if let Some(region) = region {
+            if resp.planned_state.get_attr("region").is_some() {
+                resp.planned_state =
+                    with_attr(&resp.planned_state, "region", Value::string(&region));
+            }
+            if prior_region.is_some_and(|p| p != region) {
+                resp.requires_replace
+                    .push(terrane_dsl::value::Path::root().attr("region"));
+            }
+        }
+        Ok(resp)
     }
 
     async fn apply_resource(&self, req: ApplyRequest) -> Result<ApplyResponse, ApplyError> {
         let r = self.resource(&req.type_name)?;
-        let aws = self.aws()?;
+        let aws = self.aws_for(req.planned_state.as_ref().or(req.prior_state.as_ref()))?;
         let new_state = match (&req.prior_state, &req.planned_state) {
             (Some(prior), None) => {
                 r.delete(&aws, prior).await?;
@@ -352,7 +428,7 @@ impl Provider for AwsProvider {
             (None, None) => None,
         };
         Ok(ApplyResponse {
-            new_state,
+            new_state: new_state.map(|s| with_region(s, &aws.client.region)),
             private: None,
         })
     }
@@ -364,7 +440,10 @@ impl Provider for AwsProvider {
         _private: Option<Vec<u8>>,
     ) -> Result<Option<Value>, ProviderError> {
         let r = self.resource(type_name)?;
-        r.read(&*self.aws()?, &current_state).await
+        let aws = self.aws_for(Some(&current_state))?;
+        Ok(r.read(&aws, &current_state)
+            .await?
+            .map(|s| with_region(s, &aws.client.region)))
     }
 
     async fn import_resource(
@@ -374,7 +453,14 @@ impl Provider for AwsProvider {
     ) -> Result<Vec<Value>, ProviderError> {
         let r = self.resource(type_name)?;
         let schema = r.schema();
-        r.import(&*self.aws()?, &schema.block, id).await
+        let aws = self.aws()?;
+        let mut block = schema.block;
+        with_common_arguments(&mut block, true);
+        Ok(r.import(&aws, &block, id)
+            .await?
+            .into_iter()
+            .map(|s| with_region(conform(&block, s), &aws.client.region))
+            .collect())
     }
 
     async fn read_data_source(
@@ -383,7 +469,12 @@ impl Provider for AwsProvider {
         config: Value,
     ) -> Result<Value, ProviderError> {
         let d = self.data_source(type_name)?;
-        d.read(&*self.aws()?, config).await
+        let aws = if type_name == "aws_region" {
+            self.aws()?
+        } else {
+            self.aws_for(Some(&config))?
+        };
+        Ok(with_region(d.read(&aws, config).await?, &aws.client.region))
     }
 
     async fn find_by_token(
@@ -392,7 +483,11 @@ impl Provider for AwsProvider {
         token: &str,
     ) -> Result<Option<Value>, ProviderError> {
         let r = self.resource(type_name)?;
-        r.find_by_token(&*self.aws()?, token).await
+        let aws = self.aws()?;
+        let block = &self.schema.resources[type_name].block;
+        Ok(r.find_by_token(&aws, token)
+            .await?
+            .map(|s| with_region(conform(block, s), &aws.client.region)))
     }
 }
 

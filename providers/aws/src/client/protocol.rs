@@ -121,14 +121,17 @@ impl Params {
         self
     }
 
-    /// The form-encoded body: `Action`, `Version`, then the parameters.
+    /// The form-encoded body: `Action`, `Version`, then the parameters (spaces as `+`, as the
+    /// AWS SDKs write form bodies; servers that check the signature over a re-encoded form,
+    /// as moto does, see the same bytes).
     pub fn encode(&self, action: &str, version: &str) -> String {
-        let mut out = format!("Action={}&Version={}", encode(action), encode(version));
+        let form = |s: &str| encode(s).replace("%20", "+");
+        let mut out = format!("Action={}&Version={}", form(action), form(version));
         for (k, v) in &self.0 {
             out.push('&');
-            out.push_str(&encode(k));
+            out.push_str(&form(k));
             out.push('=');
-            out.push_str(&encode(v));
+            out.push_str(&form(v));
         }
         out
     }
@@ -160,7 +163,7 @@ mod tests {
             .filters(&[("tag:a b".into(), vec!["x=y".into()])]);
         assert_eq!(
             p.encode("DescribeVpcs", "2016-11-15"),
-            "Action=DescribeVpcs&Version=2016-11-15&CidrBlock=10.0.0.0%2F16&VpcId.1=vpc-1&VpcId.2=vpc-2&Filter.1.Name=tag%3Aa%20b&Filter.1.Value.1=x%3Dy"
+            "Action=DescribeVpcs&Version=2016-11-15&CidrBlock=10.0.0.0%2F16&VpcId.1=vpc-1&VpcId.2=vpc-2&Filter.1.Name=tag%3Aa+b&Filter.1.Value.1=x%3Dy"
         );
         assert_eq!(Protocol::AwsQuery.list_key("Tags", 2), "Tags.member.2");
     }

@@ -1,7 +1,9 @@
 //! Data sources: the caller's identity, the region, availability zones, VPCs, subnets, AMIs.
 
+pub mod ami;
 pub mod availability_zones;
 pub mod caller_identity;
+pub mod vpc;
 
 use crate::common::DataSourceType;
 
@@ -11,5 +13,8 @@ pub fn data_sources() -> Vec<Box<dyn DataSourceType>> {
         Box::new(caller_identity::CallerIdentity),
         Box::new(caller_identity::Region),
         Box::new(availability_zones::AvailabilityZones),
+        Box::new(vpc::VpcData),
+        Box::new(vpc::Subnets),
+        Box::new(ami::Ami),
     ]
 }

@@ -21,6 +21,8 @@ use crate::client::{retry, AwsError, Element, Idempotency, Params};
 use crate::common::{Aws, ResourceType};
 use crate::tags;
 
+pub use vpc::block as vpc_block;
+
 /// Every resource type of this module.
 pub fn resources() -> Vec<Box<dyn ResourceType>> {
     vec![
@@ -155,3 +157,6 @@ pub fn text(el: &Element, name: &str) -> Value {
 
 #[cfg(test)]
 mod vpc_tests;
+
+#[cfg(test)]
+mod network_tests;

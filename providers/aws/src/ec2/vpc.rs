@@ -27,7 +27,7 @@ pub const DESCRIBE: Describe = Describe {
     id_field: "vpcId",
 };
 
-fn block() -> BlockSchema {
+pub fn block() -> BlockSchema {
     let st = Type::String;
     BlockSchema::with_attributes([
         ("cidr_block", optc(st.clone()).force_new()),
@@ -122,6 +122,11 @@ fn ipv6(el: &Element) -> (Value, Value, Value) {
         ),
         None => (Value::string(""), Value::string(""), Value::string("")),
     }
+}
+
+/// Reads a VPC (for the `aws_vpc` data source too).
+pub async fn read_vpc(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> {
+    read(aws, prior).await
 }
 
 async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> {

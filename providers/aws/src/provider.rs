@@ -251,17 +251,19 @@ impl AwsProvider {
             })
     }
 
+    /// The configured provider. When `configure` was not called (a configuration without a
+    /// `provider "aws"` block, or the engine's destroy of objects whose configuration is gone),
+    /// the provider configures itself as an empty block would: from the environment and the
+    /// shared files alone.
     fn aws(&self) -> Result<Arc<Aws>, ProviderError> {
-        let guard = self
-            .configured
-            .read()
-            .map_err(|_| ProviderError::new("Provider not configured", "A lock was poisoned."))?;
-        guard.clone().ok_or_else(|| {
-            ProviderError::new(
-                "Provider not configured",
-                "The aws provider was called before its configuration was applied.",
-            )
-        })
+        let poisoned = || ProviderError::new("Provider not configured", "A lock was poisoned.");
+        if let Some(a) = self.configured.read().map_err(|_| poisoned())?.clone() {
+            return Ok(a);
+        }
+        let empty = terrane_provider::values::object_for(&self.schema.provider, []);
+        let aws = Arc::new(configure_from(&empty)?);
+        let mut guard = self.configured.write().map_err(|_| poisoned())?;
+        Ok(guard.get_or_insert(aws).clone())
     }
 
     /// The configured provider, in the region a state or configuration names.

@@ -285,3 +285,6 @@ impl Client {
 
 #[cfg(test)]
 mod moto_tests;
+
+#[cfg(test)]
+mod transport_tests;

@@ -255,6 +255,36 @@ async fn network_resources() {
     assert_eq!(get_str(&key, "id"), Some("deployer"));
     assert!(get_str(&key, "key_pair_id").unwrap().starts_with("key-"));
 
+    // What a create made is found by the engine's idempotency token (the harness passes
+    // "harness-token"), for adoption after a crash.
+    for (ty, made) in [
+        ("aws_subnet", &subnet),
+        ("aws_internet_gateway", &igw),
+        ("aws_key_pair", &key),
+    ] {
+        let found =
+            t.p.find_by_token(ty, "harness-token")
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("{ty} not found by token"));
+        assert_eq!(get_str(&found, "id"), get_str(made, "id"), "{ty}");
+        assert!(t
+            .p
+            .find_by_token(ty, "no-such-token")
+            .await
+            .unwrap()
+            .is_none());
+    }
+    for ty in ["aws_route_table", "aws_security_group"] {
+        assert!(
+            t.p.find_by_token(ty, "harness-token")
+                .await
+                .unwrap()
+                .is_some(),
+            "{ty}"
+        );
+    }
+
     // Import by id.
     let imported = t
         .h("aws_subnet")

@@ -362,7 +362,38 @@ impl Provider for AwsProvider {
     }
 
     async fn configure(&self, config: Value) -> Result<(), ProviderError> {
+        for block in ["assume_role", "assume_role_with_web_identity"] {
+            if first_block(&config, block).is_some() {
+                return Err(ProviderError::new(
+                    "Not supported yet",
+                    format!("The aws provider's {block} block is not supported yet: terrane would use the base credentials instead of the role's, so it refuses to go on."),
+                )
+                .at_attr(block));
+            }
+        }
         let aws = configure_from(&config)?;
+        let allowed = get_string_list(&config, "allowed_account_ids");
+        let forbidden = get_string_list(&config, "forbidden_account_ids");
+        if allowed.is_some() || forbidden.is_some() {
+            let account = aws
+                .caller()
+                .await
+                .map_err(|e| e.clone().into_provider_error("checking the AWS account"))?
+                .0
+                .clone();
+            if allowed.is_some_and(|a| !a.contains(&account)) {
+                return Err(ProviderError::new(
+                    "Invalid provider configuration",
+                    format!("AWS account ID not allowed: {account}"),
+                ));
+            }
+            if forbidden.is_some_and(|f| f.contains(&account)) {
+                return Err(ProviderError::new(
+                    "Invalid provider configuration",
+                    format!("AWS account ID not allowed: {account} (forbidden)"),
+                ));
+            }
+        }
         let mut guard = self
             .configured
             .write()

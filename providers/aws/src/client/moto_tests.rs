@@ -69,3 +69,40 @@ async fn ec2_pages_follow_next_token() {
     // Seven made here, plus moto's default VPC.
     assert_eq!(all.len(), 8);
 }
+
+#[tokio::test]
+async fn allowed_account_ids_are_checked() {
+    use terrane_dsl::value::Value;
+    use terrane_provider::values::{object_for, string_list};
+    use terrane_provider::Provider;
+    let moto = Moto::start().await;
+    let configured = moto.provider(&[]).await;
+    let schema = configured.schema().provider.clone();
+    let ep = object_for(
+        &schema.blocks["endpoints"].block,
+        ["ec2", "sts", "iam"].map(|k| (k, Value::string(&moto.endpoint))),
+    );
+    let config = |allowed: &str| {
+        object_for(
+            &schema,
+            [
+                ("access_key", Value::string(&moto.access_key)),
+                ("secret_key", Value::string(&moto.secret_key)),
+                ("region", Value::string("us-east-1")),
+                (
+                    "endpoints",
+                    Value::list(ep.ty().clone(), vec![ep.clone()]).unwrap(),
+                ),
+                ("allowed_account_ids", string_list([allowed.to_string()])),
+            ],
+        )
+    };
+    let fresh = || {
+        crate::provider::AwsProvider::new(std::sync::Arc::new(terrane_provider::BasicHost::new(
+            std::env::temp_dir(),
+        )))
+    };
+    fresh().configure(config("123456789012")).await.unwrap();
+    let e = fresh().configure(config("999999999999")).await.unwrap_err();
+    assert!(e.detail.contains("not allowed"), "{e:?}");
+}

@@ -119,13 +119,18 @@ struct Work {
 
 impl Work {
     fn new(moto: &Moto) -> Work {
-        let dir = std::env::temp_dir().join(format!("terrane-aws-e2e-{}", std::process::id()));
+        Work::with(moto, "net", NETWORK)
+    }
+
+    fn with(moto: &Moto, name: &str, main: &str) -> Work {
+        let dir =
+            std::env::temp_dir().join(format!("terrane-aws-e2e-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let home = dir.join("home");
         std::fs::create_dir_all(&home).expect("creating a temporary directory");
         let dir = dir.join("stack");
         std::fs::create_dir_all(&dir).expect("creating a temporary directory");
-        std::fs::write(dir.join("main.tf"), NETWORK).expect("writing main.tf");
+        std::fs::write(dir.join("main.tf"), main).expect("writing main.tf");
         Work {
             dir,
             home,
@@ -265,4 +270,44 @@ fn network_plan_apply_noop_destroy_against_moto() {
         text(&o)
     );
     assert_eq!(leftovers(&moto.client()), Vec::<(String, String)>::new());
+}
+
+/// Without a provider block (credentials, region and endpoint from the environment only): a
+/// VPC made outside terrane is imported, plans with no changes, then is destroyed.
+#[test]
+fn import_without_a_provider_block() {
+    let moto = Moto::start_blocking();
+    let client = moto.client();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let made = rt
+        .block_on(client.ec2_write(
+            "CreateVpc",
+            &Params::new().set("CidrBlock", "10.9.0.0/16"),
+            terrane_provider_aws::client::Idempotency::Unsafe,
+        ))
+        .expect("CreateVpc");
+    let id = made
+        .text_at(&["vpc", "vpcId"])
+        .expect("a VPC id")
+        .to_string();
+    let w = Work::with(
+        &moto,
+        "import",
+        "resource \"aws_vpc\" \"x\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n",
+    );
+    let o = w.run(&["import", "aws_vpc.x", &id]);
+    assert!(o.status.success(), "import failed:\n{}", text(&o));
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "changes after import:\n{}",
+        text(&o)
+    );
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
 }

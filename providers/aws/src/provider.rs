@@ -276,7 +276,9 @@ impl AwsProvider {
     }
 
     fn plan_ctx(&self) -> PlanCtx {
-        let aws = self.configured.read().ok().and_then(|g| g.clone());
+        // Planning makes no calls, but needs the region and default tags: configure from the
+        // environment if the engine did not (no provider block).
+        let aws = self.aws().ok();
         PlanCtx {
             default_tags: aws
                 .as_ref()

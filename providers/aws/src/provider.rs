@@ -320,11 +320,9 @@ pub fn configure_from(config: &Value) -> Result<Aws, ProviderError> {
             }
         }
     }
-    let endpoints = Endpoints::from_env(
-        configured,
-        &[endpoint::EC2, endpoint::STS, endpoint::IAM],
-        |n| std::env::var(n).ok().filter(|v| !v.is_empty()),
-    );
+    let endpoints = Endpoints::from_env(configured, endpoint::ALL, |n| {
+        std::env::var(n).ok().filter(|v| !v.is_empty())
+    });
     let retry = match get_i64(config, "max_retries")? {
         Some(n) => RetryPolicy::with_max_retries(n.clamp(0, 100) as u32),
         None => RetryPolicy::default(),

@@ -21,6 +21,8 @@ pub struct Service {
     /// The API version the query protocols send.
     pub version: &'static str,
     pub protocol: Protocol,
+    /// The JSON protocol's `X-Amz-Target` prefix ("CertificateManager"); empty otherwise.
+    pub target_prefix: &'static str,
 }
 
 pub const EC2: Service = Service {
@@ -31,6 +33,7 @@ pub const EC2: Service = Service {
     global: false,
     version: "2016-11-15",
     protocol: Protocol::Ec2Query,
+    target_prefix: "",
 };
 
 pub const STS: Service = Service {
@@ -41,6 +44,7 @@ pub const STS: Service = Service {
     global: false,
     version: "2011-06-15",
     protocol: Protocol::AwsQuery,
+    target_prefix: "",
 };
 
 pub const IAM: Service = Service {
@@ -51,7 +55,33 @@ pub const IAM: Service = Service {
     global: true,
     version: "2010-05-08",
     protocol: Protocol::AwsQuery,
+    target_prefix: "",
 };
+
+pub const ROUTE53: Service = Service {
+    key: "route53",
+    env_suffix: "ROUTE_53",
+    signing_name: "route53",
+    host_prefix: "route53",
+    global: true,
+    version: "2013-04-01",
+    protocol: Protocol::RestXml,
+    target_prefix: "",
+};
+
+pub const ACM: Service = Service {
+    key: "acm",
+    env_suffix: "ACM",
+    signing_name: "acm",
+    host_prefix: "acm",
+    global: false,
+    version: "2015-12-08",
+    protocol: Protocol::Json,
+    target_prefix: "CertificateManager",
+};
+
+/// Every service the provider knows (for `AWS_ENDPOINT_URL_<SERVICE>`).
+pub const ALL: &[Service] = &[EC2, STS, IAM, ROUTE53, ACM];
 
 /// Where each service's requests go.
 #[derive(Clone, Debug, Default, PartialEq)]

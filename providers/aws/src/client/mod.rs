@@ -153,6 +153,7 @@ impl Client {
             signing_region,
             service.signing_name,
             SystemTime::now(),
+            matches!(service.protocol, Protocol::RestXml | Protocol::Json),
         )
         .map_err(|m| fail(ErrorKind::Config, None, "SigningError", m))?;
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
@@ -241,6 +242,78 @@ impl Client {
             request_id: None,
         })?;
         Ok(service.protocol.result(root, action))
+    }
+
+    /// A REST-XML call: `method` on `path` (with its query string) under the service's
+    /// endpoint, an optional XML body; the answer's root element (an empty element for an
+    /// empty answer).
+    pub async fn rest_xml(
+        &self,
+        service: &Service,
+        action: &str,
+        method: &'static str,
+        path_and_query: &str,
+        body: Option<String>,
+        idempotency: Idempotency,
+    ) -> Result<Element, AwsError> {
+        let body = body.unwrap_or_default().into_bytes();
+        let build = |base: &str| HttpRequest {
+            method,
+            url: format!("{base}{path_and_query}"),
+            headers: if body.is_empty() {
+                Vec::new()
+            } else {
+                vec![("content-type".into(), "application/xml".into())]
+            },
+            body: body.clone(),
+        };
+        let resp = self.send(service, action, idempotency, &build).await?;
+        if resp.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Element::default());
+        }
+        xml::parse(&resp.body).map_err(|e| AwsError {
+            kind: ErrorKind::Parse,
+            service: service.key,
+            action: action.to_string(),
+            status: Some(resp.status),
+            code: "SerializationError".into(),
+            message: e.to_string(),
+            request_id: None,
+        })
+    }
+
+    /// A JSON-protocol call: the request document in, the answer document out.
+    pub async fn json(
+        &self,
+        service: &Service,
+        action: &str,
+        input: &serde_json::Value,
+        idempotency: Idempotency,
+    ) -> Result<serde_json::Value, AwsError> {
+        let body = input.to_string().into_bytes();
+        let target = format!("{}.{action}", service.target_prefix);
+        let build = |base: &str| HttpRequest {
+            method: "POST",
+            url: format!("{base}/"),
+            headers: vec![
+                ("content-type".into(), "application/x-amz-json-1.1".into()),
+                ("x-amz-target".into(), target.clone()),
+            ],
+            body: body.clone(),
+        };
+        let resp = self.send(service, action, idempotency, &build).await?;
+        if resp.body.is_empty() {
+            return Ok(serde_json::Value::Object(Default::default()));
+        }
+        serde_json::from_slice(&resp.body).map_err(|e| AwsError {
+            kind: ErrorKind::Parse,
+            service: service.key,
+            action: action.to_string(),
+            status: Some(resp.status),
+            code: "SerializationError".into(),
+            message: e.to_string(),
+            request_id: None,
+        })
     }
 
     /// An EC2 read call.

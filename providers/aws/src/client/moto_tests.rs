@@ -106,3 +106,95 @@ async fn allowed_account_ids_are_checked() {
     let e = fresh().configure(config("999999999999")).await.unwrap_err();
     assert!(e.detail.contains("not allowed"), "{e:?}");
 }
+
+#[tokio::test]
+async fn rest_xml_and_json_protocols_are_signed_and_read() {
+    let moto = Moto::start().await;
+    let c = moto.client();
+    // Route 53 (REST-XML): create a zone, list it, read a missing one.
+    let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Name>example.com</Name><CallerReference>terrane-test-1</CallerReference></CreateHostedZoneRequest>"#;
+    let made = c
+        .rest_xml(
+            &endpoint::ROUTE53,
+            "CreateHostedZone",
+            "POST",
+            "/2013-04-01/hostedzone",
+            Some(body.to_string()),
+            Idempotency::Safe,
+        )
+        .await
+        .expect("CreateHostedZone");
+    assert_eq!(made.text_at(&["HostedZone", "Name"]), Some("example.com."));
+    let listed = c
+        .rest_xml(
+            &endpoint::ROUTE53,
+            "ListHostedZones",
+            "GET",
+            "/2013-04-01/hostedzone",
+            None,
+            Idempotency::Safe,
+        )
+        .await
+        .expect("ListHostedZones");
+    assert_eq!(
+        listed.child("HostedZones").map_or(0, |z| z.children.len()),
+        1,
+        "{listed:?}"
+    );
+    let e = c
+        .rest_xml(
+            &endpoint::ROUTE53,
+            "GetHostedZone",
+            "GET",
+            "/2013-04-01/hostedzone/ZNOSUCHZONE",
+            None,
+            Idempotency::Safe,
+        )
+        .await
+        .expect_err("a missing zone");
+    assert_eq!(e.code, "NoSuchHostedZone", "{e}");
+    // ACM (JSON): list certificates, describe a missing one.
+    let l = c
+        .json(
+            &endpoint::ACM,
+            "ListCertificates",
+            &serde_json::json!({}),
+            Idempotency::Safe,
+        )
+        .await
+        .expect("ListCertificates");
+    assert!(l.get("CertificateSummaryList").is_some(), "{l}");
+    let e = c
+        .json(
+            &endpoint::ACM,
+            "DescribeCertificate",
+            &serde_json::json!({"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/none"}),
+            Idempotency::Safe,
+        )
+        .await
+        .expect_err("a missing certificate");
+    assert_eq!(e.code, "ResourceNotFoundException", "{e}");
+    // Both check signatures.
+    let bad = moto.client_with(&moto.access_key, "wrong");
+    assert!(bad
+        .json(
+            &endpoint::ACM,
+            "ListCertificates",
+            &serde_json::json!({}),
+            Idempotency::Safe
+        )
+        .await
+        .is_err());
+    assert!(bad
+        .rest_xml(
+            &endpoint::ROUTE53,
+            "ListHostedZones",
+            "GET",
+            "/2013-04-01/hostedzone",
+            None,
+            Idempotency::Safe,
+        )
+        .await
+        .is_err());
+}

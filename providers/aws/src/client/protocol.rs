@@ -15,6 +15,13 @@ pub enum Protocol {
     /// The awsquery protocol (STS, IAM, ELB, Auto Scaling, RDS, CloudWatch): as EC2's but
     /// lists as `Name.member.N`, results in `<ActionResult>`, errors in `<ErrorResponse>`.
     AwsQuery,
+    /// REST-XML (S3, Route 53): the action is a method and a path, arguments go in the path,
+    /// query string, headers and an XML body; errors are `<ErrorResponse><Error>` or a bare
+    /// `<Error>`.
+    RestXml,
+    /// The JSON protocol (awsJson1.1: ACM and others): POST `/` with
+    /// `X-Amz-Target: <prefix>.<Action>` and a JSON body; errors carry `__type` and `message`.
+    Json,
 }
 
 /// An API error read from a response body: code, message, request id.
@@ -29,6 +36,9 @@ impl Protocol {
     /// Reads the error of a failed response; `None` when the body is not an error document of
     /// this protocol (the caller then reports the HTTP status).
     pub fn parse_error(self, body: &[u8]) -> Option<ApiError> {
+        if self == Protocol::Json {
+            return parse_json_error(body);
+        }
         let root = xml::parse(body).ok()?;
         let (err, request_id) = match root.name.as_str() {
             // EC2: <Response><Errors><Error>..</Error></Errors><RequestID>..</RequestID>
@@ -57,7 +67,7 @@ impl Protocol {
     /// `<ActionResult>` for awsquery (the root when it has none, as some actions do).
     pub fn result(self, root: xml::Element, action: &str) -> xml::Element {
         match self {
-            Protocol::Ec2Query => root,
+            Protocol::Ec2Query | Protocol::RestXml | Protocol::Json => root,
             Protocol::AwsQuery => {
                 let name = format!("{action}Result");
                 match root.children.iter().position(|c| c.name == name) {
@@ -71,10 +81,27 @@ impl Protocol {
     /// How this protocol names the `n`th (from 1) member of list parameter `name`.
     pub fn list_key(self, name: &str, n: usize) -> String {
         match self {
-            Protocol::Ec2Query => format!("{name}.{n}"),
             Protocol::AwsQuery => format!("{name}.member.{n}"),
+            _ => format!("{name}.{n}"),
         }
     }
+}
+
+/// A JSON protocol error: `{"__type": "prefix#Code", "message": "..."}`.
+fn parse_json_error(body: &[u8]) -> Option<ApiError> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let ty = v.get("__type").or(v.get("code"))?.as_str()?;
+    let code = ty.rsplit_once('#').map_or(ty, |(_, c)| c);
+    let message = v
+        .get("message")
+        .or(v.get("Message"))
+        .and_then(|m| m.as_str())
+        .unwrap_or_default();
+    Some(ApiError {
+        code: code.to_string(),
+        message: message.to_string(),
+        request_id: None,
+    })
 }
 
 /// The parameters of a query-protocol call, in order.
@@ -181,6 +208,25 @@ mod tests {
         assert_eq!(e.request_id.as_deref(), Some("r2"));
         assert_eq!(Protocol::Ec2Query.parse_error(b"<html>502</html>"), None);
         assert_eq!(Protocol::Ec2Query.parse_error(b"not xml"), None);
+    }
+
+    #[test]
+    fn reads_rest_xml_and_json_errors() {
+        let r53 = br#"<?xml version="1.0"?><ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>NoSuchHostedZone</Code><Message>No hosted zone found with ID: Z1</Message></Error><RequestId>r3</RequestId></ErrorResponse>"#;
+        let e = Protocol::RestXml.parse_error(r53).unwrap();
+        assert_eq!(e.code, "NoSuchHostedZone");
+        let s3 = b"<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><RequestId>r4</RequestId></Error>";
+        assert_eq!(
+            Protocol::RestXml.parse_error(s3).unwrap().code,
+            "NoSuchBucket"
+        );
+        let acm = br#"{"__type":"com.amazonaws.acm#ResourceNotFoundException","message":"Certificate not found"}"#;
+        let e = Protocol::Json.parse_error(acm).unwrap();
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("ResourceNotFoundException", "Certificate not found")
+        );
+        assert_eq!(Protocol::Json.parse_error(b"<html/>"), None);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 use std::time::SystemTime;
 
 use aws_credential_types::Credentials as SdkCredentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{
+    sign, PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings,
+};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 
@@ -20,14 +22,22 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
 }
 
-/// Adds the SigV4 headers (`authorization`, `x-amz-date`, `x-amz-security-token`) to `req`.
+/// Adds the SigV4 headers (`authorization`, `x-amz-date`, `x-amz-security-token`) to `req`;
+/// with `content_sha256`, also the signed `x-amz-content-sha256` header (S3 requires it; the
+/// REST protocols send it, so that servers that re-read the body, as moto does, verify the
+/// payload hash the client signed).
 pub fn sign_request(
     req: &mut HttpRequest,
     creds: &Credentials,
     region: &str,
     signing_name: &str,
     time: SystemTime,
+    content_sha256: bool,
 ) -> Result<(), String> {
+    let mut settings = SigningSettings::default();
+    if content_sha256 {
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
     let identity: Identity = SdkCredentials::new(
         creds.access_key_id.clone(),
         creds.secret_access_key.clone(),
@@ -41,7 +51,7 @@ pub fn sign_request(
         .region(region)
         .name(signing_name)
         .time(time)
-        .settings(SigningSettings::default())
+        .settings(settings)
         .build()
         .map_err(|e| e.to_string())?
         .into();
@@ -99,7 +109,7 @@ mod tests {
             body: vec![],
         };
         let t = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
-        sign_request(&mut r, &creds(), "us-east-1", "service", t).unwrap();
+        sign_request(&mut r, &creds(), "us-east-1", "service", t, false).unwrap();
         assert_eq!(header(&r, "x-amz-date"), Some("20150830T123600Z"));
         assert_eq!(
             header(&r, "authorization"),
@@ -123,9 +133,11 @@ mod tests {
             ],
             body: b"Action=DescribeVpcs&Version=2016-11-15".to_vec(),
         };
-        sign_request(&mut r, &c, "eu-west-1", "ec2", SystemTime::now()).unwrap();
+        sign_request(&mut r, &c, "eu-west-1", "ec2", SystemTime::now(), true).unwrap();
         let auth = header(&r, "authorization").unwrap();
         assert!(auth.contains("/eu-west-1/ec2/aws4_request"), "{auth}");
         assert_eq!(header(&r, "x-amz-security-token"), Some("tok"));
+        assert!(auth.contains("x-amz-content-sha256"), "{auth}");
+        assert!(header(&r, "x-amz-content-sha256").is_some());
     }
 }

@@ -80,8 +80,19 @@ pub const ACM: Service = Service {
     target_prefix: "CertificateManager",
 };
 
+pub const EFS: Service = Service {
+    key: "efs",
+    env_suffix: "EFS",
+    signing_name: "elasticfilesystem",
+    host_prefix: "elasticfilesystem",
+    global: false,
+    version: "2015-02-01",
+    protocol: Protocol::RestJson,
+    target_prefix: "",
+};
+
 /// Every service the provider knows (for `AWS_ENDPOINT_URL_<SERVICE>`).
-pub const ALL: &[Service] = &[EC2, STS, IAM, ROUTE53, ACM];
+pub const ALL: &[Service] = &[EC2, STS, IAM, ROUTE53, ACM, EFS];
 
 /// Where each service's requests go.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -153,7 +153,7 @@ impl Client {
             signing_region,
             service.signing_name,
             SystemTime::now(),
-            matches!(service.protocol, Protocol::RestXml | Protocol::Json),
+            !matches!(service.protocol, Protocol::Ec2Query | Protocol::AwsQuery),
         )
         .map_err(|m| fail(ErrorKind::Config, None, "SigningError", m))?;
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
@@ -282,6 +282,55 @@ impl Client {
         })
     }
 
+    /// A REST-JSON call: `method` on `path` (with its query string), an optional JSON body;
+    /// the answer document (an empty object for an empty answer).
+    pub async fn rest_json(
+        &self,
+        service: &Service,
+        action: &str,
+        method: &'static str,
+        path_and_query: &str,
+        body: Option<&serde_json::Value>,
+        idempotency: Idempotency,
+    ) -> Result<serde_json::Value, AwsError> {
+        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let build = |base: &str| HttpRequest {
+            method,
+            url: format!("{base}{path_and_query}"),
+            headers: if body.is_empty() {
+                Vec::new()
+            } else {
+                vec![("content-type".into(), "application/json".into())]
+            },
+            body: body.clone(),
+        };
+        let resp = self.send(service, action, idempotency, &build).await?;
+        json_answer(service, action, &resp)
+    }
+
+    /// The query protocols' list of every page: `list` members of the result at `path`,
+    /// following awsquery's `Marker`/`IsTruncated` (IAM). At most 1000 pages.
+    pub async fn query_pages(
+        &self,
+        service: &Service,
+        action: &str,
+        params: &Params,
+        list: &str,
+    ) -> Result<Vec<Element>, AwsError> {
+        let mut out = Vec::new();
+        let mut marker: Option<String> = None;
+        for _ in 0..1000 {
+            let p = params.clone().opt("Marker", marker.take());
+            let page = self.query(service, action, &p, Idempotency::Safe).await?;
+            out.extend(page.items(list).into_iter().cloned());
+            match (page.bool_of("IsTruncated"), page.text_of("Marker")) {
+                (Some(true), Some(m)) => marker = Some(m.to_string()),
+                _ => return Ok(out),
+            }
+        }
+        Ok(out)
+    }
+
     /// A JSON-protocol call: the request document in, the answer document out.
     pub async fn json(
         &self,
@@ -302,18 +351,7 @@ impl Client {
             body: body.clone(),
         };
         let resp = self.send(service, action, idempotency, &build).await?;
-        if resp.body.is_empty() {
-            return Ok(serde_json::Value::Object(Default::default()));
-        }
-        serde_json::from_slice(&resp.body).map_err(|e| AwsError {
-            kind: ErrorKind::Parse,
-            service: service.key,
-            action: action.to_string(),
-            status: Some(resp.status),
-            code: "SerializationError".into(),
-            message: e.to_string(),
-            request_id: None,
-        })
+        json_answer(service, action, &resp)
     }
 
     /// An EC2 read call.
@@ -354,6 +392,26 @@ impl Client {
         }
         Ok(out)
     }
+}
+
+/// A JSON answer's document (an empty object for an empty body).
+fn json_answer(
+    service: &Service,
+    action: &str,
+    resp: &HttpResponse,
+) -> Result<serde_json::Value, AwsError> {
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Value::Object(Default::default()));
+    }
+    serde_json::from_slice(&resp.body).map_err(|e| AwsError {
+        kind: ErrorKind::Parse,
+        service: service.key,
+        action: action.to_string(),
+        status: Some(resp.status),
+        code: "SerializationError".into(),
+        message: e.to_string(),
+        request_id: None,
+    })
 }
 
 #[cfg(test)]

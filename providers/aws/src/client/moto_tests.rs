@@ -198,3 +198,73 @@ async fn rest_xml_and_json_protocols_are_signed_and_read() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn rest_json_and_awsquery_pagination() {
+    let moto = Moto::start().await;
+    let c = moto.client();
+    // EFS (REST-JSON): create a file system with a creation token, list, a missing one.
+    let made = c
+        .rest_json(
+            &endpoint::EFS,
+            "CreateFileSystem",
+            "POST",
+            "/2015-02-01/file-systems",
+            Some(&serde_json::json!({"CreationToken": "terrane-test"})),
+            Idempotency::Safe,
+        )
+        .await
+        .expect("CreateFileSystem");
+    let id = made["FileSystemId"]
+        .as_str()
+        .expect("FileSystemId")
+        .to_string();
+    let listed = c
+        .rest_json(
+            &endpoint::EFS,
+            "DescribeFileSystems",
+            "GET",
+            "/2015-02-01/file-systems",
+            None,
+            Idempotency::Safe,
+        )
+        .await
+        .expect("DescribeFileSystems");
+    assert_eq!(
+        listed["FileSystems"][0]["FileSystemId"].as_str(),
+        Some(id.as_str())
+    );
+    let e = c
+        .rest_json(
+            &endpoint::EFS,
+            "DescribeFileSystems",
+            "GET",
+            "/2015-02-01/file-systems?FileSystemId=fs-nosuch",
+            None,
+            Idempotency::Safe,
+        )
+        .await
+        .expect_err("a missing file system");
+    assert_eq!(e.code, "FileSystemNotFound", "{e}");
+    // IAM (awsquery) pages with Marker/IsTruncated: the bootstrap user plus three more.
+    for n in 0..3 {
+        c.query(
+            &endpoint::IAM,
+            "CreateUser",
+            &Params::new().set("UserName", format!("u{n}")),
+            Idempotency::Safe,
+        )
+        .await
+        .expect("CreateUser");
+    }
+    let users = c
+        .query_pages(
+            &endpoint::IAM,
+            "ListUsers",
+            &Params::new().set("MaxItems", "1"),
+            "Users",
+        )
+        .await
+        .expect("ListUsers");
+    assert_eq!(users.len(), 4);
+}

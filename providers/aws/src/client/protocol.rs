@@ -1,8 +1,9 @@
 //! The wire protocols: how a call is written as an HTTP request and how AWS's error documents
 //! are read. The transport ([`super::Client::send`]) signs, sends and retries any
 //! [`HttpRequest`](super::sign::HttpRequest) and asks the service's protocol to read failures,
-//! so another protocol (REST-XML for S3 and Route 53, REST-JSON for EFS, JSON for ACM) is a new
-//! variant here and a request builder, with no change to the transport or to callers.
+//! so each protocol (EC2 query, awsquery, REST-XML for S3 and Route 53, REST-JSON for EFS, JSON
+//! for ACM) is a variant here and a request builder in [`super::Client`], with no change to the
+//! transport or to callers.
 
 use super::xml;
 
@@ -19,6 +20,9 @@ pub enum Protocol {
     /// query string, headers and an XML body; errors are `<ErrorResponse><Error>` or a bare
     /// `<Error>`.
     RestXml,
+    /// REST-JSON (EFS): the action is a method and a path, a JSON body; errors carry
+    /// `__type`/`code` and `message`.
+    RestJson,
     /// The JSON protocol (awsJson1.1: ACM and others): POST `/` with
     /// `X-Amz-Target: <prefix>.<Action>` and a JSON body; errors carry `__type` and `message`.
     Json,
@@ -36,7 +40,7 @@ impl Protocol {
     /// Reads the error of a failed response; `None` when the body is not an error document of
     /// this protocol (the caller then reports the HTTP status).
     pub fn parse_error(self, body: &[u8]) -> Option<ApiError> {
-        if self == Protocol::Json {
+        if matches!(self, Protocol::Json | Protocol::RestJson) {
             return parse_json_error(body);
         }
         let root = xml::parse(body).ok()?;
@@ -67,7 +71,7 @@ impl Protocol {
     /// `<ActionResult>` for awsquery (the root when it has none, as some actions do).
     pub fn result(self, root: xml::Element, action: &str) -> xml::Element {
         match self {
-            Protocol::Ec2Query | Protocol::RestXml | Protocol::Json => root,
+            Protocol::Ec2Query | Protocol::RestXml | Protocol::Json | Protocol::RestJson => root,
             Protocol::AwsQuery => {
                 let name = format!("{action}Result");
                 match root.children.iter().position(|c| c.name == name) {

@@ -326,3 +326,60 @@ pub fn unique_name(prefix: &str) -> String {
         .unwrap_or_default();
     format!("{prefix}{t:014}{n:012x}")
 }
+
+/// The `timeouts { <op> = "10m" }` of a state (Go duration syntax: `1h30m`, `45s`, `250ms`),
+/// or `default`.
+pub fn timeout(state: &Value, op: &str, default: std::time::Duration) -> std::time::Duration {
+    state
+        .get_attr("timeouts")
+        .and_then(|t| terrane_provider::values::get_str(t, op))
+        .and_then(parse_duration)
+        .unwrap_or(default)
+}
+
+/// A Go duration string (`1h30m`, `45s`, `1.5m`, `250ms`).
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let mut total = 0f64;
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let n: f64 = rest[..num_end].parse().ok()?;
+        rest = &rest[num_end..];
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let factor = match &rest[..unit_end] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 0.001,
+            _ => return None,
+        };
+        total += n * factor;
+        rest = &rest[unit_end..];
+    }
+    (total.is_finite() && total >= 0.0 && total < 1e9)
+        .then(|| std::time::Duration::from_secs_f64(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(parse_duration("10m"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("ten"), None);
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("5x"), None);
+    }
+}

@@ -167,10 +167,14 @@ impl ResourceType for InternetGateway {
             }
         }
         let p = Params::new().set("InternetGatewayId", id);
-        match retry_on(&["DependencyViolation"], Duration::from_secs(120), || {
-            aws.client
-                .ec2_write("DeleteInternetGateway", &p, Idempotency::Safe)
-        })
+        match retry_on(
+            &["DependencyViolation"],
+            crate::common::timeout(prior, "delete", Duration::from_secs(120)),
+            || {
+                aws.client
+                    .ec2_write("DeleteInternetGateway", &p, Idempotency::Safe)
+            },
+        )
         .await
         {
             Ok(_) => Ok(()),

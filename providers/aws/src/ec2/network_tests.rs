@@ -293,6 +293,28 @@ async fn network_resources() {
         .unwrap();
     assert_eq!(get_str(&imported[0], "cidr_block"), Some("10.0.1.0/24"));
     let imported = t
+        .h("aws_security_group")
+        .import(get_str(&fixed, "id").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        imported[0].get_attr("ingress").and_then(Value::length),
+        Some(1)
+    );
+    assert_eq!(
+        imported[0].get_attr("egress").and_then(Value::length),
+        Some(1)
+    );
+    let imported = t
+        .h("aws_route_table")
+        .import(get_str(&rt, "id").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        imported[0].get_attr("route").and_then(Value::length),
+        Some(1)
+    );
+    let imported = t
         .h("aws_route")
         .import(&format!("{}_0.0.0.0/0", get_str(&rt2, "id").unwrap()))
         .await

@@ -89,9 +89,14 @@ fn route_value(r: &Element) -> Value {
 }
 
 fn state_from(aws: &Aws, prior: &Value, el: &Element) -> Value {
+    state_from_as(aws, prior, el, false)
+}
+
+/// The state; `all_rules` reports every rule even where the prior state has none (import).
+fn state_from_as(aws: &Aws, prior: &Value, el: &Element, all_rules: bool) -> Value {
     let id = el.text_of("routeTableId").unwrap_or_default();
     let owner = el.text_of("ownerId").unwrap_or_default();
-    let managed = !routes(prior).is_empty();
+    let managed = all_rules || !routes(prior).is_empty();
     let rs: Vec<Value> = if managed {
         el.items("routeSet")
             .into_iter()
@@ -285,10 +290,14 @@ impl ResourceType for RouteTable {
     async fn delete(&self, aws: &Aws, prior: &Value) -> Result<(), ProviderError> {
         let id = need(prior, "id")?;
         let p = Params::new().set("RouteTableId", id);
-        match retry_on(&["DependencyViolation"], Duration::from_secs(120), || {
-            aws.client
-                .ec2_write("DeleteRouteTable", &p, Idempotency::Safe)
-        })
+        match retry_on(
+            &["DependencyViolation"],
+            crate::common::timeout(prior, "delete", Duration::from_secs(120)),
+            || {
+                aws.client
+                    .ec2_write("DeleteRouteTable", &p, Idempotency::Safe)
+            },
+        )
         .await
         {
             Ok(_) => Ok(()),
@@ -299,6 +308,28 @@ impl ResourceType for RouteTable {
 
     async fn read(&self, aws: &Aws, state: &Value) -> Result<Option<Value>, ProviderError> {
         read(aws, state).await
+    }
+
+    async fn import(
+        &self,
+        aws: &Aws,
+        block: &BlockSchema,
+        id: &str,
+    ) -> Result<Vec<Value>, ProviderError> {
+        // An imported object shows all its rules, so that a configuration that has them plans
+        // no change.
+        let stub = object_for(block, [("id", Value::string(id))]);
+        match DESCRIBE
+            .one(aws, id)
+            .await
+            .map_err(fail(format!("reading Route Table ({id})")))?
+        {
+            Some(el) => Ok(vec![state_from_as(aws, &stub, &el, true)]),
+            None => Err(ProviderError::new(
+                "Cannot import non-existent remote object",
+                format!("No Route Table with id {id:?}."),
+            )),
+        }
     }
 
     async fn find_by_token(&self, aws: &Aws, token: &str) -> Result<Option<Value>, ProviderError> {

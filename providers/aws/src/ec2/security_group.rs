@@ -76,6 +76,11 @@ fn rules_value(blocks: Vec<Value>) -> Value {
 }
 
 fn state_from(aws: &Aws, prior: &Value, el: &Element) -> Value {
+    state_from_as(aws, prior, el, false)
+}
+
+/// The state; `all_rules` reports every rule even where the prior state has none (import).
+fn state_from_as(aws: &Aws, prior: &Value, el: &Element, all_rules: bool) -> Value {
     let id = el.text_of("groupId").unwrap_or_default();
     let owner = el.text_of("ownerId").unwrap_or_default();
     let mut v = with_attrs(
@@ -103,7 +108,7 @@ fn state_from(aws: &Aws, prior: &Value, el: &Element) -> Value {
         ("egress", "ipPermissionsEgress"),
     ] {
         let prior_blocks = blocks(prior, name);
-        let managed = !prior_blocks.is_empty();
+        let managed = all_rules || !prior_blocks.is_empty();
         let rules = if managed {
             blocks_from_atoms(&prior_blocks, atoms_from_aws(el, list), id)
         } else {
@@ -234,10 +239,14 @@ impl ResourceType for SecurityGroup {
             sync(aws, id, true, &[]).await?;
         }
         let p = Params::new().set("GroupId", id);
-        match retry_on(&["DependencyViolation"], Duration::from_secs(300), || {
-            aws.client
-                .ec2_write("DeleteSecurityGroup", &p, Idempotency::Safe)
-        })
+        match retry_on(
+            &["DependencyViolation"],
+            crate::common::timeout(prior, "delete", Duration::from_secs(300)),
+            || {
+                aws.client
+                    .ec2_write("DeleteSecurityGroup", &p, Idempotency::Safe)
+            },
+        )
         .await
         {
             Ok(_) => Ok(()),
@@ -248,6 +257,28 @@ impl ResourceType for SecurityGroup {
 
     async fn read(&self, aws: &Aws, state: &Value) -> Result<Option<Value>, ProviderError> {
         read(aws, state).await
+    }
+
+    async fn import(
+        &self,
+        aws: &Aws,
+        block: &BlockSchema,
+        id: &str,
+    ) -> Result<Vec<Value>, ProviderError> {
+        // An imported object shows all its rules, so that a configuration that has them plans
+        // no change.
+        let stub = object_for(block, [("id", Value::string(id))]);
+        match DESCRIBE
+            .one(aws, id)
+            .await
+            .map_err(fail(format!("reading Security Group ({id})")))?
+        {
+            Some(el) => Ok(vec![state_from_as(aws, &stub, &el, true)]),
+            None => Err(ProviderError::new(
+                "Cannot import non-existent remote object",
+                format!("No Security Group with id {id:?}."),
+            )),
+        }
     }
 
     async fn find_by_token(&self, aws: &Aws, token: &str) -> Result<Option<Value>, ProviderError> {

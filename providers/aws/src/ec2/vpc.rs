@@ -330,9 +330,11 @@ impl ResourceType for Vpc {
     async fn delete(&self, aws: &Aws, prior: &Value) -> Result<(), ProviderError> {
         let id = need(prior, "id")?;
         let p = Params::new().set("VpcId", id);
-        match retry_on(&["DependencyViolation"], Duration::from_secs(120), || {
-            aws.client.ec2_write("DeleteVpc", &p, Idempotency::Safe)
-        })
+        match retry_on(
+            &["DependencyViolation"],
+            crate::common::timeout(prior, "delete", Duration::from_secs(120)),
+            || aws.client.ec2_write("DeleteVpc", &p, Idempotency::Safe),
+        )
         .await
         {
             Ok(_) => Ok(()),

@@ -363,7 +363,7 @@ pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
         total += n * factor;
         rest = &rest[unit_end..];
     }
-    (total.is_finite() && total >= 0.0 && total < 1e9)
+    (total.is_finite() && (0.0..1e9).contains(&total))
         .then(|| std::time::Duration::from_secs_f64(total))
 }
 

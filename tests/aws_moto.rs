@@ -311,3 +311,70 @@ fn import_without_a_provider_block() {
     assert!(o.status.success(), "destroy failed:\n{}", text(&o));
     assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
 }
+
+/// No orphans: a create that a crash interrupted after AWS made the VPC (its intent recorded
+/// in the state, the VPC carrying the token tag, no record of the VPC) is adopted by the next
+/// apply, not made twice.
+#[test]
+fn an_interrupted_create_is_adopted_not_repeated() {
+    use terrane_state::{Backend, SqliteBackend};
+    let moto = Moto::start_blocking();
+    let client = moto.client();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let made = rt
+        .block_on(
+            client.ec2_write(
+                "CreateVpc",
+                &Params::new()
+                    .set("CidrBlock", "10.30.0.0/16")
+                    .set("TagSpecification.1.ResourceType", "vpc")
+                    .set("TagSpecification.1.Tag.1.Key", "terrane:token")
+                    .set("TagSpecification.1.Tag.1.Value", "tok-crash"),
+                terrane_provider_aws::client::Idempotency::Unsafe,
+            ),
+        )
+        .expect("CreateVpc");
+    let id = made
+        .text_at(&["vpc", "vpcId"])
+        .expect("a VPC id")
+        .to_string();
+    let w = Work::with(
+        &moto,
+        "adopt",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.30.0.0/16\"\n}\n",
+    );
+    {
+        let backend = SqliteBackend::open(&w.dir).expect("state");
+        let mut cs = backend.begin("default", "apply").expect("change set");
+        cs.record_intent("aws_vpc.main", "tok-crash")
+            .expect("intent");
+        // The run dies here: no finish, no record of the VPC.
+    }
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    let o = w.run(&["state", "show", "aws_vpc.main"]);
+    assert!(
+        text(&o).contains(&id),
+        "the VPC was not adopted:\n{}",
+        text(&o)
+    );
+    let vpcs: Vec<String> = leftovers(&client)
+        .into_iter()
+        .filter(|(what, _)| what == "DescribeVpcs")
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(vpcs, vec![id.clone()], "a second VPC was made");
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "changes after adoption:\n{}",
+        text(&o)
+    );
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
+}

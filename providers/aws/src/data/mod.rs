@@ -1,8 +1,10 @@
-//! Data sources: the caller's identity, the region, availability zones, VPCs, subnets, AMIs.
+//! Data sources: the caller's identity, the region and partition, availability zones, VPCs,
+//! subnets, AMIs.
 
 pub mod ami;
 pub mod availability_zones;
 pub mod caller_identity;
+pub mod partition;
 pub mod vpc;
 
 use crate::common::DataSourceType;
@@ -16,5 +18,6 @@ pub fn data_sources() -> Vec<Box<dyn DataSourceType>> {
         Box::new(vpc::VpcData),
         Box::new(vpc::Subnets),
         Box::new(ami::Ami),
+        Box::new(partition::Partition),
     ]
 }

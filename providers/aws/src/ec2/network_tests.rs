@@ -362,6 +362,12 @@ async fn network_resources() {
         .await
         .unwrap();
     assert_eq!(get_str(&got, "name"), Some("us-east-1"));
+    let part = d("aws_partition");
+    let got = part
+        .read_data(part.data_config(vec![]).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(get_str(&got, "dns_suffix"), Some("amazonaws.com"));
     let ami = d("aws_ami");
     let got = ami
         .read_data(

@@ -193,7 +193,7 @@ pub struct AwsProvider {
     resources: BTreeMap<&'static str, Box<dyn ResourceType>>,
     data_sources: BTreeMap<&'static str, Box<dyn DataSourceType>>,
     configured: RwLock<Option<Arc<Aws>>>,
-    #[allow(dead_code)]
+    /// Relative `shared_*_files` paths are resolved against its working directory.
     host: Arc<dyn Host>,
 }
 
@@ -261,7 +261,7 @@ impl AwsProvider {
             return Ok(a);
         }
         let empty = terrane_provider::values::object_for(&self.schema.provider, []);
-        let aws = Arc::new(configure_from(&empty)?);
+        let aws = Arc::new(configure_from(&empty, &self.host.working_dir())?);
         let mut guard = self.configured.write().map_err(|_| poisoned())?;
         Ok(guard.get_or_insert(aws).clone())
     }
@@ -289,24 +289,31 @@ impl AwsProvider {
     }
 }
 
-/// Builds the client from the provider block and the environment.
-pub fn configure_from(config: &Value) -> Result<Aws, ProviderError> {
+/// Builds the client from the provider block and the environment; relative file paths are
+/// taken from `base`.
+pub fn configure_from(config: &Value, base: &std::path::Path) -> Result<Aws, ProviderError> {
+    let files = |name: &str| -> Vec<PathBuf> {
+        get_string_list(config, name)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| {
+                let p = PathBuf::from(&f);
+                if p.is_relative() && !f.starts_with("~/") {
+                    base.join(p)
+                } else {
+                    p
+                }
+            })
+            .collect()
+    };
     let settings = Settings {
         access_key: get_str(config, "access_key").map(str::to_string),
         secret_key: get_str(config, "secret_key").map(str::to_string),
         token: get_str(config, "token").map(str::to_string),
         profile: get_str(config, "profile").map(str::to_string),
         region: get_str(config, "region").map(str::to_string),
-        shared_credentials_files: get_string_list(config, "shared_credentials_files")
-            .unwrap_or_default()
-            .into_iter()
-            .map(PathBuf::from)
-            .collect(),
-        shared_config_files: get_string_list(config, "shared_config_files")
-            .unwrap_or_default()
-            .into_iter()
-            .map(PathBuf::from)
-            .collect(),
+        shared_credentials_files: files("shared_credentials_files"),
+        shared_config_files: files("shared_config_files"),
     };
     let (creds, region) = credentials::resolve(&settings, &ProcessEnv)
         .map_err(|e| ProviderError::new("Invalid provider configuration", e.to_string()))?;
@@ -371,7 +378,7 @@ impl Provider for AwsProvider {
                 .at_attr(block));
             }
         }
-        let aws = configure_from(&config)?;
+        let aws = configure_from(&config, &self.host.working_dir())?;
         let allowed = get_string_list(&config, "allowed_account_ids");
         let forbidden = get_string_list(&config, "forbidden_account_ids");
         if allowed.is_some() || forbidden.is_some() {
@@ -529,4 +536,66 @@ fn uuid_like(type_name: &str) -> String {
     use rand::Rng;
     let n: u128 = rand::thread_rng().gen();
     format!("{type_name}-{n:032x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use terrane_provider::values::{object_for, string_list};
+
+    #[tokio::test]
+    async fn provider_block_profile_and_relative_shared_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("creds"),
+            "[team]\naws_access_key_id = AKTEAM\naws_secret_access_key = steam\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("config"),
+            "[profile team]\nregion = eu-north-1\n",
+        )
+        .unwrap();
+        let p = AwsProvider::new(Arc::new(terrane_provider::BasicHost::new(dir.path())));
+        let config = object_for(
+            &p.schema().provider,
+            [
+                ("profile", Value::string("team")),
+                (
+                    "shared_credentials_files",
+                    string_list(["creds".to_string()]),
+                ),
+                ("shared_config_files", string_list(["config".to_string()])),
+            ],
+        );
+        p.configure(config).await.unwrap();
+        let aws = p.aws().unwrap();
+        assert_eq!(aws.client.creds.access_key_id, "AKTEAM");
+        // (The environment's AWS_REGION / AWS_DEFAULT_REGION come before the profile's.)
+        if std::env::var_os("AWS_REGION").is_none()
+            && std::env::var_os("AWS_DEFAULT_REGION").is_none()
+        {
+            assert_eq!(aws.client.region, "eu-north-1");
+        }
+        assert_eq!(aws.client.creds.source, "profile team");
+    }
+
+    #[tokio::test]
+    async fn assume_role_is_refused_not_ignored() {
+        let p = AwsProvider::new(Arc::new(terrane_provider::BasicHost::new(".")));
+        let schema = p.schema().provider.clone();
+        let role = object_for(
+            &schema.blocks["assume_role"].block,
+            [("role_arn", Value::string("arn:aws:iam::1:role/x"))],
+        );
+        let config = object_for(
+            &schema,
+            [(
+                "assume_role",
+                Value::list(role.ty().clone(), vec![role]).unwrap(),
+            )],
+        );
+        let e = p.configure(config).await.unwrap_err();
+        assert_eq!(e.summary, "Not supported yet");
+    }
 }

@@ -378,3 +378,37 @@ fn an_interrupted_create_is_adopted_not_repeated() {
     assert!(o.status.success(), "destroy failed:\n{}", text(&o));
     assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
 }
+
+/// Through a proxy that throttles a share of the calls and fails a share after forwarding
+/// them (the call happened, terrane cannot know): the apply still converges, nothing is made
+/// twice, a second plan shows no changes and destroy leaves nothing.
+#[test]
+fn network_converges_through_throttling_and_5xx() {
+    use std::sync::atomic::Ordering;
+    use terrane_provider_aws::testing_proxy::FaultProxy;
+    let moto = Moto::start_blocking();
+    let proxy = FaultProxy::start(&moto.endpoint, 5, 7);
+    let mut w = Work::with(&moto, "faults", NETWORK);
+    for (k, v) in w.env.iter_mut() {
+        if *k == "AWS_ENDPOINT_URL" {
+            *v = proxy.url.clone();
+        }
+    }
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    let made = leftovers(&moto.client());
+    let count = |what: &str| made.iter().filter(|(w, _)| w == what).count();
+    assert_eq!(count("DescribeVpcs"), 1, "{made:?}");
+    assert_eq!(count("DescribeSubnets"), 2, "{made:?}");
+    assert_eq!(count("DescribeInternetGateways"), 1, "{made:?}");
+    // The VPC's main table and the public one; the VPC's default group, web and db.
+    assert_eq!(count("DescribeRouteTables"), 2, "{made:?}");
+    assert_eq!(count("DescribeSecurityGroups"), 3, "{made:?}");
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(o.status.code(), Some(0), "changes:\n{}", text(&o));
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert_eq!(leftovers(&moto.client()), Vec::<(String, String)>::new());
+    assert!(proxy.throttled.load(Ordering::SeqCst) > 0);
+    assert!(proxy.failed_after.load(Ordering::SeqCst) > 0);
+}

@@ -21,6 +21,8 @@ pub mod provider;
 pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing_proxy;
 
 use std::sync::Arc;
 

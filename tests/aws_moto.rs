@@ -379,15 +379,16 @@ fn an_interrupted_create_is_adopted_not_repeated() {
     assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
 }
 
-/// Through a proxy that throttles a share of the calls and fails a share after forwarding
-/// them (the call happened, terrane cannot know): the apply still converges, nothing is made
-/// twice, a second plan shows no changes and destroy leaves nothing.
+/// Through a proxy that adds latency, throttles a share of the calls and fails a share after
+/// forwarding them (the call happened, terrane cannot know): the apply still converges, nothing
+/// is made twice, a second plan shows no changes and destroy leaves nothing.
 #[test]
 fn network_converges_through_throttling_and_5xx() {
     use std::sync::atomic::Ordering;
     use terrane_provider_aws::testing_proxy::FaultProxy;
     let moto = Moto::start_blocking();
-    let proxy = FaultProxy::start(&moto.endpoint, 5, 7);
+    let proxy =
+        FaultProxy::with_latency(&moto.endpoint, 5, 7, std::time::Duration::from_millis(10));
     let mut w = Work::with(&moto, "faults", NETWORK);
     for (k, v) in w.env.iter_mut() {
         if *k == "AWS_ENDPOINT_URL" {

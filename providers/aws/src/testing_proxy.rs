@@ -1,7 +1,8 @@
 //! Test support: a fault-injecting HTTP proxy on loopback in front of moto. Of every call, a
 //! share is answered "throttled" (503 `RequestLimitExceeded`) without being forwarded, and a
 //! share is forwarded but answered 500 `InternalError` (the call happened, the client cannot
-//! know it); the others are relayed. Runs on its own thread and runtime; stops on drop.
+//! know it); the others are relayed; every forwarded call can be delayed by a fixed latency.
+//! Runs on its own thread and runtime; stops on drop.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -100,9 +101,13 @@ struct Shared {
     failed_after: Arc<AtomicUsize>,
     throttle_every: usize,
     fail_every: usize,
+    latency: std::time::Duration,
 }
 
 async fn forward(s: &Shared, r: &Request) -> Option<(u16, String, Vec<u8>)> {
+    if !s.latency.is_zero() {
+        tokio::time::sleep(s.latency).await;
+    }
     let method = reqwest::Method::from_bytes(r.method.as_bytes()).ok()?;
     let mut rb = s.http.request(method, format!("{}{}", s.target, r.path));
     for (k, v) in &r.headers {
@@ -156,6 +161,22 @@ impl FaultProxy {
     /// A proxy to `target` (moto's URL): every `throttle_every`th call throttled, every
     /// `fail_every`th forwarded then failed.
     pub fn start(target: &str, throttle_every: usize, fail_every: usize) -> FaultProxy {
+        FaultProxy::with_latency(
+            target,
+            throttle_every,
+            fail_every,
+            std::time::Duration::ZERO,
+        )
+    }
+
+    /// As [`FaultProxy::start`], each forwarded call delayed by `latency` (for benchmarks;
+    /// `usize::MAX` for the shares turns faults off).
+    pub fn with_latency(
+        target: &str,
+        throttle_every: usize,
+        fail_every: usize,
+        latency: std::time::Duration,
+    ) -> FaultProxy {
         let (tx, rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let calls = Arc::new(AtomicUsize::new(0));
@@ -169,6 +190,7 @@ impl FaultProxy {
             failed_after: failed_after.clone(),
             throttle_every: throttle_every.max(2),
             fail_every: fail_every.max(2),
+            latency,
         };
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()

@@ -49,6 +49,7 @@ impl Session {
         with_inputs: bool,
     ) -> (Option<Session>, Sources, Diags) {
         terrane_provider_builtin::link();
+        terrane_provider_aws::link();
         let mut sources = Sources::default();
         let (config, mut diags) = load_config(dir, &mut sources);
         crate::config::version::check(&config, &mut diags);

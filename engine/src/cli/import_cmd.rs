@@ -100,6 +100,16 @@ pub fn run(args: ImportArgs, vars: Vec<CliVar>, global: &Global) -> i32 {
         .get(&addr.resource.type_name)
         .cloned()
     else {
+        if !provider.implements_all_types() {
+            return error(
+                "Not supported yet",
+                &format!(
+                    "terrane's provider \"{}\" does not implement the resource type \"{}\" yet.",
+                    provider.name(),
+                    addr.resource.type_name
+                ),
+            );
+        }
         return error(
             "Invalid resource type",
             &format!(

@@ -94,6 +94,7 @@ pub fn init(_args: InitArgs, global: &Global) -> i32 {
 
 pub fn version(args: VersionArgs) -> i32 {
     terrane_provider_builtin::link();
+    terrane_provider_aws::link();
     let version = env!("CARGO_PKG_VERSION");
     let mut out = std::io::stdout().lock();
     let providers: Vec<&'static str> = terrane_provider::registry::registered()

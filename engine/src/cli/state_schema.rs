@@ -18,6 +18,7 @@ use crate::session::EngineHost;
 /// terrane has that provider.
 fn schema_of(r: &ResourceRecord) -> Option<ResourceSchema> {
     terrane_provider_builtin::link();
+    terrane_provider_aws::link();
     let source = r
         .provider
         .rsplit_once("provider[\"")

@@ -87,17 +87,28 @@ impl<'a, 'w> Walker<'a, 'w> {
             } else {
                 "resource type"
             };
-            self.error(Diag::at(
-                rc.file,
-                Diagnostic::error(
+            let (summary, detail) = if provider.implements_all_types() {
+                (
                     format!("Invalid {what}"),
                     format!(
                         "The provider {} does not support {what} \"{}\".",
                         provider.name(),
                         r.type_name
                     ),
-                    rc.decl.span,
-                ),
+                )
+            } else {
+                (
+                    "Not supported yet".to_string(),
+                    format!(
+                        "terrane's provider \"{}\" does not implement the {what} \"{}\" yet.",
+                        provider.name(),
+                        r.type_name
+                    ),
+                )
+            };
+            self.error(Diag::at(
+                rc.file,
+                Diagnostic::error(summary, detail, rc.decl.span),
             ));
             return None;
         };
@@ -433,6 +444,14 @@ impl<'a, 'w> Walker<'a, 'w> {
                 let _ = tx;
                 self.queue.push_back(job);
             }
+            // Validation decoded one instance of a repeated resource: what references see is
+            // the unknown value of the whole (a tuple or object), as for a deferred count.
+            let exp = if phase == Phase::Validate && (rc.count.is_some() || rc.for_each.is_some()) {
+                values.clear();
+                Expansion::Unknown
+            } else {
+                exp
+            };
             node.instances.insert(inst.clone(), (exp, values));
         }
         if node.remaining == 0 {

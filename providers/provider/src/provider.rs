@@ -158,6 +158,14 @@ pub trait Provider: Send + Sync {
         Ok(None)
     }
 
+    /// Whether the provider has every resource type and data source of the real provider it
+    /// stands for. A provider that implements only part of them (terrane's `aws`) answers
+    /// `false`, and the engine reports a type it lacks as "Not supported yet" rather than as
+    /// an invalid type.
+    fn implements_all_types(&self) -> bool {
+        true
+    }
+
     /// Upgrades a state written at schema `version` to the current version. The default
     /// returns it unchanged.
     fn upgrade_state(

@@ -1,0 +1,245 @@
+//! Test support: a moto server on a free loopback port, made to verify SigV4 after its first
+//! calls (an IAM user, its access key and an allow-all policy), and killed on drop.
+//!
+//! moto is found at `$MOTO_SERVER`, else `.venv/bin/moto_server` at the workspace root
+//! (`scripts/install-test-deps` installs it there), else on `PATH`. A test that cannot start
+//! it fails: it never skips.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::client::{endpoint, Client, Credentials, Endpoints, Idempotency, Params, RetryPolicy};
+
+/// The calls moto accepts unsigned before it checks every signature: the four of
+/// [`Moto::start`]'s bootstrap.
+pub const NO_AUTH_CALLS: u32 = 4;
+
+/// The region the tests use.
+pub const REGION: &str = "us-east-1";
+
+/// A running moto server and credentials it accepts.
+pub struct Moto {
+    child: Child,
+    pub endpoint: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn moto_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("MOTO_SERVER") {
+        return PathBuf::from(p);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/moto_server");
+    if venv.exists() {
+        return venv;
+    }
+    PathBuf::from("moto_server")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+impl Moto {
+    /// Starts moto, waits until it answers, creates the IAM user, key and policy the tests
+    /// sign with. Panics (failing the test) when any of it goes wrong.
+    pub async fn start() -> Moto {
+        let bin = moto_binary();
+        let mut last_err = String::new();
+        for _ in 0..3 {
+            let port = free_port();
+            let child = Command::new(&bin)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .env("INITIAL_NO_AUTH_ACTION_COUNT", NO_AUTH_CALLS.to_string())
+                .env("MOTO_ALLOW_NONEXISTENT_REGION", "false")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn();
+            let mut child = match child {
+                Ok(c) => c,
+                Err(e) => panic!(
+                    "cannot start moto server ({}): {e}; run scripts/install-test-deps",
+                    bin.display()
+                ),
+            };
+            let start = Instant::now();
+            let addr = format!("127.0.0.1:{port}");
+            let mut up = false;
+            while start.elapsed() < Duration::from_secs(60) {
+                if let Ok(Some(status)) = child.try_wait() {
+                    last_err = format!("moto server exited with {status}");
+                    break;
+                }
+                if TcpStream::connect(&addr).is_ok() {
+                    up = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            if !up {
+                let _ = child.kill();
+                let _ = child.wait();
+                continue;
+            }
+            let mut moto = Moto {
+                child,
+                endpoint: format!("http://{addr}"),
+                access_key: String::new(),
+                secret_key: String::new(),
+            };
+            moto.bootstrap().await;
+            return moto;
+        }
+        panic!("moto server ({}) did not start: {last_err}", bin.display());
+    }
+
+    /// A blocking [`Moto::start`], for tests without a runtime.
+    pub fn start_blocking() -> Moto {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime")
+            .block_on(Moto::start())
+    }
+
+    /// A client for this server signing with `access_key`/`secret_key`.
+    pub fn client_with(&self, access_key: &str, secret_key: &str) -> Client {
+        let creds = Credentials {
+            access_key_id: access_key.to_string(),
+            secret_access_key: secret_key.to_string(),
+            session_token: None,
+            source: "test".into(),
+        };
+        let endpoints = Endpoints {
+            env_global: Some(self.endpoint.clone()),
+            ..Endpoints::default()
+        };
+        let retry = RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        };
+        Client::new(creds, REGION.to_string(), endpoints, retry).expect("HTTP client")
+    }
+
+    /// A client with the credentials moto accepts.
+    pub fn client(&self) -> Client {
+        self.client_with(&self.access_key, &self.secret_key)
+    }
+
+    async fn bootstrap(&mut self) {
+        let c = self.client_with("AKIDBOOTSTRAP", "bootstrap");
+        let iam = |action: &'static str, p: Params| {
+            let c = c.clone();
+            async move {
+                c.query(&endpoint::IAM, action, &p, Idempotency::Safe)
+                    .await
+                    .unwrap_or_else(|e| panic!("moto bootstrap {action}: {e}"))
+            }
+        };
+        iam("CreateUser", Params::new().set("UserName", "terrane-test")).await;
+        let key = iam(
+            "CreateAccessKey",
+            Params::new().set("UserName", "terrane-test"),
+        )
+        .await;
+        self.access_key = key
+            .text_at(&["AccessKey", "AccessKeyId"])
+            .expect("access key id")
+            .to_string();
+        self.secret_key = key
+            .text_at(&["AccessKey", "SecretAccessKey"])
+            .expect("secret access key")
+            .to_string();
+        let policy = iam(
+            "CreatePolicy",
+            Params::new().set("PolicyName", "allow-all").set(
+                "PolicyDocument",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            ),
+        )
+        .await;
+        let arn = policy
+            .text_at(&["Policy", "Arn"])
+            .expect("policy arn")
+            .to_string();
+        iam(
+            "AttachUserPolicy",
+            Params::new()
+                .set("UserName", "terrane-test")
+                .set("PolicyArn", arn),
+        )
+        .await;
+    }
+
+    /// The environment that points the provider (and the `terrane` binary) at this server.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID", self.access_key.clone()),
+            ("AWS_SECRET_ACCESS_KEY", self.secret_key.clone()),
+            ("AWS_REGION", REGION.to_string()),
+        ]
+    }
+}
+
+impl Moto {
+    /// An `aws` provider configured for this server through its provider block (keys, region
+    /// and an `endpoints {}` block), with these `default_tags`.
+    pub async fn provider(
+        &self,
+        default_tags: &[(&str, &str)],
+    ) -> std::sync::Arc<crate::provider::AwsProvider> {
+        use terrane_dsl::value::{Type, Value};
+        use terrane_provider::values::{object_for, string_map};
+        use terrane_provider::Provider;
+        let p = crate::provider::AwsProvider::new(std::sync::Arc::new(
+            terrane_provider::BasicHost::new(std::env::temp_dir()),
+        ));
+        let schema = p.schema().provider.clone();
+        let ep_block = &schema.blocks["endpoints"].block;
+        let ep = object_for(
+            ep_block,
+            ["ec2", "sts", "iam"].map(|k| (k, Value::string(&self.endpoint))),
+        );
+        let dt_block = &schema.blocks["default_tags"].block;
+        let dt = object_for(
+            dt_block,
+            [(
+                "tags",
+                string_map(
+                    default_tags
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ),
+            )],
+        );
+        let list = |v: Value| Value::list(v.ty().clone(), vec![v]).expect("one block");
+        let config = object_for(
+            &schema,
+            [
+                ("access_key", Value::string(&self.access_key)),
+                ("secret_key", Value::string(&self.secret_key)),
+                ("region", Value::string(REGION)),
+                ("endpoints", list(ep)),
+                ("default_tags", list(dt)),
+            ],
+        );
+        let _ = Type::String;
+        p.configure(config).await.expect("configure");
+        std::sync::Arc::new(p)
+    }
+}

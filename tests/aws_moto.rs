@@ -1,0 +1,415 @@
+//! End-to-end: the real `terrane` binary applies a small network (VPC, subnets, internet
+//! gateway, route table with an inline route, associations, security groups and a rule) against moto,
+//! pointed there through the environment only; a second plan shows no changes; destroy leaves
+//! nothing behind in moto.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use terrane_provider_aws::client::{Client, Params};
+use terrane_provider_aws::testing::Moto;
+
+const NETWORK: &str = r#"
+provider "aws" {
+  default_tags {
+    tags = {
+      stack = "e2e"
+    }
+  }
+}
+
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+data "aws_caller_identity" "me" {}
+
+locals {
+  azs = slice(data.aws_availability_zones.available.names, 0, 2)
+}
+
+resource "aws_vpc" "main" {
+  cidr_block           = "10.20.0.0/16"
+  enable_dns_hostnames = true
+  tags = {
+    Name = "e2e"
+  }
+}
+
+resource "aws_subnet" "public" {
+  count                   = 2
+  vpc_id                  = aws_vpc.main.id
+  cidr_block              = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)
+  availability_zone       = local.azs[count.index]
+  map_public_ip_on_launch = true
+  tags = {
+    Name = "public-${count.index}"
+  }
+}
+
+resource "aws_internet_gateway" "gw" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.gw.id
+  }
+}
+
+resource "aws_route_table_association" "public" {
+  count          = 2
+  subnet_id      = aws_subnet.public[count.index].id
+  route_table_id = aws_route_table.public.id
+}
+
+resource "aws_security_group" "web" {
+  name        = "web"
+  description = "HTTP in, all out"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description = "HTTP"
+    from_port   = 80
+    to_port     = 80
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+# Rules of a group without inline rules are their own resources (as in Terraform, a group
+# should not mix both).
+resource "aws_security_group" "db" {
+  name_prefix = "db-"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_security_group_rule" "db_from_web" {
+  type                     = "ingress"
+  security_group_id        = aws_security_group.db.id
+  protocol                 = "tcp"
+  from_port                = 5432
+  to_port                  = 5432
+  source_security_group_id = aws_security_group.web.id
+}
+
+output "vpc_id" {
+  value = aws_vpc.main.id
+}
+
+output "account" {
+  value = data.aws_caller_identity.me.account_id
+}
+"#;
+
+struct Work {
+    dir: PathBuf,
+    home: PathBuf,
+    env: Vec<(&'static str, String)>,
+}
+
+impl Work {
+    fn new(moto: &Moto) -> Work {
+        Work::with(moto, "net", NETWORK)
+    }
+
+    fn with(moto: &Moto, name: &str, main: &str) -> Work {
+        let dir =
+            std::env::temp_dir().join(format!("terrane-aws-e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let home = dir.join("home");
+        std::fs::create_dir_all(&home).expect("creating a temporary directory");
+        let dir = dir.join("stack");
+        std::fs::create_dir_all(&dir).expect("creating a temporary directory");
+        std::fs::write(dir.join("main.tf"), main).expect("writing main.tf");
+        Work {
+            dir,
+            home,
+            env: moto.env(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_terrane"));
+        c.args(args)
+            .arg("-no-color")
+            .current_dir(&self.dir)
+            .env("HOME", &self.home)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_DEFAULT_REGION")
+            .env_remove("AWS_SESSION_TOKEN");
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c.output().expect("running terrane")
+    }
+}
+
+impl Drop for Work {
+    fn drop(&mut self) {
+        if let Some(parent) = self.dir.parent() {
+            let _ = std::fs::remove_dir_all(parent);
+        }
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// What moto holds besides its default VPC's objects: (what, id) pairs.
+fn leftovers(client: &Client) -> Vec<(String, String)> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async {
+        let mut out = Vec::new();
+        let vpcs = client
+            .ec2_pages("DescribeVpcs", &Params::new(), "vpcSet")
+            .await
+            .expect("DescribeVpcs");
+        let default_vpcs: Vec<String> = vpcs
+            .iter()
+            .filter(|v| v.bool_of("isDefault") == Some(true))
+            .filter_map(|v| v.text_of("vpcId").map(str::to_string))
+            .collect();
+        let not_default = |e: &terrane_provider_aws::client::Element| {
+            e.text_of("vpcId")
+                .is_none_or(|v| !default_vpcs.iter().any(|d| d == v))
+        };
+        for (action, list, id) in [
+            ("DescribeVpcs", "vpcSet", "vpcId"),
+            ("DescribeSubnets", "subnetSet", "subnetId"),
+            ("DescribeRouteTables", "routeTableSet", "routeTableId"),
+            ("DescribeSecurityGroups", "securityGroupInfo", "groupId"),
+        ] {
+            let items = client
+                .ec2_pages(action, &Params::new(), list)
+                .await
+                .expect(action);
+            for i in items.iter().filter(|i| not_default(i)) {
+                out.push((action.to_string(), i.text_of(id).unwrap_or("?").to_string()));
+            }
+        }
+        let igws = client
+            .ec2_pages(
+                "DescribeInternetGateways",
+                &Params::new(),
+                "internetGatewaySet",
+            )
+            .await
+            .expect("DescribeInternetGateways");
+        for i in igws {
+            let attached_to_default = i.items("attachmentSet").iter().any(|a| {
+                a.text_of("vpcId")
+                    .is_some_and(|v| default_vpcs.iter().any(|d| d == v))
+            });
+            if !attached_to_default {
+                out.push((
+                    "DescribeInternetGateways".into(),
+                    i.text_of("internetGatewayId").unwrap_or("?").to_string(),
+                ));
+            }
+        }
+        out
+    })
+}
+
+#[test]
+fn network_plan_apply_noop_destroy_against_moto() {
+    let moto = Moto::start_blocking();
+    let w = Work::new(&moto);
+
+    let o = w.run(&["plan"]);
+    assert!(o.status.success(), "plan failed:\n{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("aws_vpc.main will be created"), "{t}");
+    assert!(
+        t.contains("Plan: 10 to add, 0 to change, 0 to destroy."),
+        "{t}"
+    );
+
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    assert!(
+        text(&o).contains("Apply complete! Resources: 10 added, 0 changed, 0 destroyed."),
+        "{}",
+        text(&o)
+    );
+    let out = w.run(&["output", "-raw", "account"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "123456789012");
+
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the second plan shows changes:\n{}",
+        text(&o)
+    );
+    assert!(!leftovers(&moto.client()).is_empty());
+
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert!(
+        text(&o).contains("Destroy complete! Resources: 10 destroyed."),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(leftovers(&moto.client()), Vec::<(String, String)>::new());
+}
+
+/// Without a provider block (credentials, region and endpoint from the environment only): a
+/// VPC made outside terrane is imported, plans with no changes, then is destroyed.
+#[test]
+fn import_without_a_provider_block() {
+    let moto = Moto::start_blocking();
+    let client = moto.client();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let made = rt
+        .block_on(client.ec2_write(
+            "CreateVpc",
+            &Params::new().set("CidrBlock", "10.9.0.0/16"),
+            terrane_provider_aws::client::Idempotency::Unsafe,
+        ))
+        .expect("CreateVpc");
+    let id = made
+        .text_at(&["vpc", "vpcId"])
+        .expect("a VPC id")
+        .to_string();
+    let w = Work::with(
+        &moto,
+        "import",
+        "resource \"aws_vpc\" \"x\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n",
+    );
+    let o = w.run(&["import", "aws_vpc.x", &id]);
+    assert!(o.status.success(), "import failed:\n{}", text(&o));
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "changes after import:\n{}",
+        text(&o)
+    );
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
+}
+
+/// No orphans: a create that a crash interrupted after AWS made the VPC (its intent recorded
+/// in the state, the VPC carrying the token tag, no record of the VPC) is adopted by the next
+/// apply, not made twice.
+#[test]
+fn an_interrupted_create_is_adopted_not_repeated() {
+    use terrane_state::{Backend, SqliteBackend};
+    let moto = Moto::start_blocking();
+    let client = moto.client();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let made = rt
+        .block_on(
+            client.ec2_write(
+                "CreateVpc",
+                &Params::new()
+                    .set("CidrBlock", "10.30.0.0/16")
+                    .set("TagSpecification.1.ResourceType", "vpc")
+                    .set("TagSpecification.1.Tag.1.Key", "terrane:token")
+                    .set("TagSpecification.1.Tag.1.Value", "tok-crash"),
+                terrane_provider_aws::client::Idempotency::Unsafe,
+            ),
+        )
+        .expect("CreateVpc");
+    let id = made
+        .text_at(&["vpc", "vpcId"])
+        .expect("a VPC id")
+        .to_string();
+    let w = Work::with(
+        &moto,
+        "adopt",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.30.0.0/16\"\n}\n",
+    );
+    {
+        let backend = SqliteBackend::open(&w.dir).expect("state");
+        let mut cs = backend.begin("default", "apply").expect("change set");
+        cs.record_intent("aws_vpc.main", "tok-crash")
+            .expect("intent");
+        // The run dies here: no finish, no record of the VPC.
+    }
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    let o = w.run(&["state", "show", "aws_vpc.main"]);
+    assert!(
+        text(&o).contains(&id),
+        "the VPC was not adopted:\n{}",
+        text(&o)
+    );
+    let vpcs: Vec<String> = leftovers(&client)
+        .into_iter()
+        .filter(|(what, _)| what == "DescribeVpcs")
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(vpcs, vec![id.clone()], "a second VPC was made");
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "changes after adoption:\n{}",
+        text(&o)
+    );
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
+}
+
+/// Through a proxy that adds latency, throttles a share of the calls and fails a share after
+/// forwarding them (the call happened, terrane cannot know): the apply still converges, nothing
+/// is made twice, a second plan shows no changes and destroy leaves nothing.
+#[test]
+fn network_converges_through_throttling_and_5xx() {
+    use std::sync::atomic::Ordering;
+    use terrane_provider_aws::testing_proxy::FaultProxy;
+    let moto = Moto::start_blocking();
+    let proxy =
+        FaultProxy::with_latency(&moto.endpoint, 5, 7, std::time::Duration::from_millis(10));
+    let mut w = Work::with(&moto, "faults", NETWORK);
+    for (k, v) in w.env.iter_mut() {
+        if *k == "AWS_ENDPOINT_URL" {
+            *v = proxy.url.clone();
+        }
+    }
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    let made = leftovers(&moto.client());
+    let count = |what: &str| made.iter().filter(|(w, _)| w == what).count();
+    assert_eq!(count("DescribeVpcs"), 1, "{made:?}");
+    assert_eq!(count("DescribeSubnets"), 2, "{made:?}");
+    assert_eq!(count("DescribeInternetGateways"), 1, "{made:?}");
+    // The VPC's main table and the public one; the VPC's default group, web and db.
+    assert_eq!(count("DescribeRouteTables"), 2, "{made:?}");
+    assert_eq!(count("DescribeSecurityGroups"), 3, "{made:?}");
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(o.status.code(), Some(0), "changes:\n{}", text(&o));
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert_eq!(leftovers(&moto.client()), Vec::<(String, String)>::new());
+    assert!(proxy.throttled.load(Ordering::SeqCst) > 0);
+    assert!(proxy.failed_after.load(Ordering::SeqCst) > 0);
+}

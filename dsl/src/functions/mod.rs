@@ -19,6 +19,7 @@ mod datetime;
 mod encoding;
 mod filesystem;
 mod format;
+mod gozip;
 mod hash;
 mod ipnet;
 mod numeric;

@@ -41,6 +41,8 @@ mod tests_every2;
 #[cfg(test)]
 mod tests_misc;
 #[cfg(test)]
+mod tests_oracle;
+#[cfg(test)]
 mod tests_text;
 
 pub(crate) use util::Builtin;
@@ -278,12 +280,10 @@ pub fn call_function(
                 Err(e) => {
                     return Err(CallError {
                         arg: Some(i),
-                        // Terraform names the parameter but not the path inside the argument,
-                        // and calls an element type of `any` "dynamic" here.
+                        // Terraform names the parameter but not the path inside the argument.
                         message: format!(
                             "Invalid value for \"{}\" parameter: {}.",
-                            p.name,
-                            e.message.replace("any single type", "dynamic")
+                            p.name, e.message
                         ),
                     });
                 }

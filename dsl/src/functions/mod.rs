@@ -29,6 +29,7 @@ mod string;
 mod typeconv;
 mod util;
 mod yaml;
+mod yaml_decode;
 
 #[cfg(test)]
 mod tests;
@@ -44,6 +45,8 @@ mod tests_misc;
 mod tests_oracle;
 #[cfg(test)]
 mod tests_text;
+#[cfg(test)]
+mod tests_yaml;
 
 pub(crate) use util::Builtin;
 

@@ -44,7 +44,11 @@ impl Evaluator<'_, '_> {
             return self.call_user_function(fname, args, expand_final, span);
         }
         match fname {
-            "try" if !expand_final => return self.call_try(args, span),
+            // A failed `try` is placed, like any failed call, on its name and parenthesis.
+            "try" if !expand_final => {
+                let head = Span::new(name_span.start, (name_span.end + 1).min(span.end));
+                return self.call_try(args, head);
+            }
             "can" if !expand_final => return self.call_can(args, span),
             _ => {}
         }

@@ -280,6 +280,12 @@ fn argument_error_positions() {
             "[",
         ),
         (
+            "try()",
+            CALL,
+            "Call to function \"try\" failed: at least one argument is required.",
+            "try(",
+        ),
+        (
             "transpose(\n  {a = [\"x\", null]}\n)",
             CALL,
             "Call to function \"transpose\" failed: input list must not contain null string.",

@@ -30,6 +30,7 @@ mod typeconv;
 mod util;
 mod yaml;
 mod yaml_decode;
+mod yaml_events;
 
 #[cfg(test)]
 mod tests;

@@ -1,314 +1,361 @@
-//! `yamldecode`: YAML to a value as Terraform's go-cty-yaml decodes it (duplicate keys allowed,
-//! the last one winning; keys must be strings; one document only), with its error wording.
-//!
-//! The syntax is read by libyaml (through `serde_yaml`), the parser go-cty-yaml ports, so the
-//! problems are the same; what differs is how the position is told. go-cty-yaml prints one
-//! only when the problem's mark is past the first line, and then oddly: for a scanner error
-//! the next line and column 1, for a parser error or a problem found while decoding the
-//! mark's 0-based line and 1-based column. [`syntax_error`] reproduces that.
+//! `yamldecode`: YAML to a value as Terraform's go-cty-yaml decodes it, walking libyaml's
+//! events ([`super::yaml_events`]): plain scalars resolved as YAML 1.1 does it there (`yes`,
+//! `off`, `y` are booleans, `~` null, dates become RFC 3339 strings), quoted ones strings;
+//! explicit core tags checked; duplicate keys allowed (the last one wins); keys must be
+//! strings; one document only; and go-cty-yaml's error words and odd positions: a position is
+//! told only past the first line, for a scanner error as the next line and column 1, for a
+//! parser or decoding error as the mark's 0-based line and 1-based column.
 
-use std::collections::BTreeMap;
-use std::fmt;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess};
+use base64::Engine;
 
 use super::util::{fail, s};
+use super::yaml_events::{Event, Mark, Reader, SyntaxError};
 use super::{CallContext, CallError};
 use crate::value::{Number, Type, Value};
 
 /// Deepest nesting `yamldecode` accepts.
 const MAX_DEPTH: usize = 500;
 
-/// A YAML node with its mapping entries kept in order (duplicates included).
-enum Node {
-    Scalar(serde_yaml::Value),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        d.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> de::Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Scalar(serde_yaml::Value::Null))
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Scalar(serde_yaml::Value::Null))
-    }
-    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
-        Ok(Node::Scalar(serde_yaml::Value::Bool(b)))
-    }
-    fn visit_i64<E>(self, n: i64) -> Result<Node, E> {
-        Ok(Node::Scalar(serde_yaml::Value::Number(n.into())))
-    }
-    fn visit_u64<E>(self, n: u64) -> Result<Node, E> {
-        Ok(Node::Scalar(serde_yaml::Value::Number(n.into())))
-    }
-    fn visit_f64<E>(self, n: f64) -> Result<Node, E> {
-        Ok(Node::Scalar(serde_yaml::Value::Number(n.into())))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Scalar(serde_yaml::Value::String(v.to_string())))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Scalar(serde_yaml::Value::String(v)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Node>()? {
-            if !matches!(key, Node::Scalar(_)) {
-                return Err(de::Error::custom(
-                    "only strings are allowed as mapping keys",
-                ));
-            }
-            entries.push((key, map.next_value()?));
-        }
-        Ok(Node::Map(entries))
-    }
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Node, A::Error> {
-        // A value with a tag of its own (`!thing x`): the tag is ignored.
-        let (_tag, variant) = data.variant::<String>()?;
-        variant.newtype_variant()
-    }
-}
+const TAG_PREFIX: &str = "tag:yaml.org,2002:";
 
 pub(super) fn yamldecode(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     let src = s(args, 0)?;
-    if !has_content(src) {
-        // libyaml reaches the end of the stream (on a line of its own) before any document.
-        let line = src.lines().count().max(1);
-        return Err(fail(format!(
-            "on line {line}, column 1: missing start of document"
-        )));
-    }
-    let mut docs = serde_yaml::Deserializer::from_str(src);
-    let Some(first) = docs.next() else {
-        return Err(fail("on line 1, column 1: missing start of document"));
+    let input = if src.is_empty() { "\n" } else { src };
+    let mut d = Decoder {
+        reader: Reader::new(input.as_bytes()),
+        pending: BTreeSet::new(),
+        anchors: BTreeMap::new(),
     };
-    let node = Node::deserialize(first).map_err(|e| fail(syntax_error(src, &e)))?;
-    if let Some(next) = docs.next() {
-        // A syntax error after the value is reported as such; a second document is not.
-        if let Err(e) = serde_yaml::Value::deserialize(next) {
-            let msg = e.to_string();
-            if !msg.contains("more than one document") {
-                return Err(fail(syntax_error(src, &e)));
-            }
-        }
-        return Err(fail(match second_document_line(src) {
-            Some(line) if line != 0 => {
-                format!("on line {line}, column 1: unexpected extra content after value")
-            }
-            _ => "unexpected extra content after value".to_string(),
-        }));
+    d.document().map_err(fail)
+}
+
+/// An event's problem, placed as go-cty-yaml places it.
+fn at(mark: Mark, message: impl Into<String>) -> String {
+    let message = message.into();
+    if mark.line == 0 {
+        message
+    } else {
+        format!(
+            "on line {}, column {}: {message}",
+            mark.line,
+            mark.column + 1
+        )
     }
-    from_node(&node, 0)
 }
 
-/// Whether the text holds anything but blank lines and comments.
-fn has_content(src: &str) -> bool {
-    src.lines().any(|l| {
-        let t = l.trim_start_matches([' ', '\t', '\r', '\u{feff}']);
-        !t.is_empty() && !t.starts_with('#')
-    })
-}
-
-/// The 0-based line of the `---` that starts a second document.
-fn second_document_line(src: &str) -> Option<usize> {
-    let mut in_document = false;
-    for (i, line) in src.lines().enumerate() {
-        let marker = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
-        if marker {
-            if in_document {
-                return Some(i);
-            }
-            // The first document's own marker; text after it is its content.
-            in_document = !line[3..].trim().is_empty();
-            continue;
+fn syntax(e: SyntaxError) -> String {
+    if e.problem_mark.line != 0 {
+        if e.scanner {
+            // The scanner's mark has not moved past the line yet.
+            return format!(
+                "on line {}, column 1: {}",
+                e.problem_mark.line + 1,
+                e.problem
+            );
         }
-        let t = line.trim_start();
-        if !t.is_empty() && !t.starts_with('#') && !t.starts_with('%') {
-            in_document = true;
+        return at(e.problem_mark, e.problem);
+    }
+    at(e.context_mark, e.problem)
+}
+
+struct Decoder<'a> {
+    reader: Reader<'a>,
+    /// Anchors whose node is being read (an alias to one would be a cycle).
+    pending: BTreeSet<String>,
+    anchors: BTreeMap<String, Value>,
+}
+
+impl Decoder<'_> {
+    fn next(&mut self) -> Result<(Event, Mark), String> {
+        self.reader.next().map_err(syntax)
+    }
+
+    fn document(&mut self) -> Result<Value, String> {
+        let (ev, mark) = self.next()?;
+        if !matches!(ev, Event::StreamStart) {
+            return Err(at(mark, "missing stream start token"));
+        }
+        let (ev, mark) = self.next()?;
+        if !matches!(ev, Event::DocumentStart) {
+            return Err(at(mark, "missing start of document"));
+        }
+        let (ev, mark) = self.next()?;
+        let value = self.node(ev, mark, 0)?;
+        let (ev, mark) = self.next()?;
+        match ev {
+            Event::DocumentEnd => {}
+            Event::DocumentStart => return Err(at(mark, "only a single document is allowed")),
+            _ => return Err(at(mark, "unexpected extra content after value")),
+        }
+        let (ev, mark) = self.next()?;
+        if !matches!(ev, Event::StreamEnd) {
+            return Err(at(mark, "unexpected extra content after value"));
+        }
+        Ok(value)
+    }
+
+    fn node(&mut self, ev: Event, mark: Mark, depth: usize) -> Result<Value, String> {
+        // Deep documents recurse deeply; grow the stack on the heap rather than overflow.
+        stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.node_inner(ev, mark, depth))
+    }
+
+    fn node_inner(&mut self, ev: Event, mark: Mark, depth: usize) -> Result<Value, String> {
+        if depth > MAX_DEPTH {
+            return Err(at(mark, "document nests too deeply"));
+        }
+        match ev {
+            Event::Scalar {
+                value,
+                tag,
+                anchor,
+                plain,
+            } => {
+                let v = resolve(&tag, &value, plain).map_err(|e| at(mark, e))?;
+                if !anchor.is_empty() {
+                    self.anchors.insert(anchor, v.clone());
+                }
+                Ok(v)
+            }
+            Event::Alias { anchor } => {
+                if self.pending.contains(&anchor) {
+                    return Err(at(
+                        mark,
+                        format!(
+                            "cannot refer to anchor \"{anchor}\" from inside its own definition"
+                        ),
+                    ));
+                }
+                self.anchors
+                    .get(&anchor)
+                    .cloned()
+                    .ok_or_else(|| at(mark, format!("reference to undefined anchor \"{anchor}\"")))
+            }
+            Event::MappingStart { tag, anchor } => {
+                if !tag.is_empty() && tag != format!("{TAG_PREFIX}map") {
+                    return Err(at(mark, format!("can't interpret mapping as {tag}")));
+                }
+                self.begin(&anchor);
+                let mut out = BTreeMap::new();
+                // Entries merged in with `<<`, which the mapping's own keys override.
+                let mut merged = BTreeMap::new();
+                loop {
+                    let (key_ev, key_mark) = self.next()?;
+                    let key = match key_ev {
+                        Event::MappingEnd => break,
+                        Event::Scalar {
+                            value, tag, plain, ..
+                        } if plain && tag.is_empty() && value == "<<" => None,
+                        Event::Scalar {
+                            value, tag, plain, ..
+                        } => Some(key_string(&tag, &value, plain, key_mark)?),
+                        _ => return Err(at(key_mark, "only strings are allowed as mapping keys")),
+                    };
+                    let (ev, mark) = self.next()?;
+                    let v = self.node(ev, mark, depth + 1)?;
+                    match key {
+                        Some(k) => {
+                            out.insert(k, v);
+                        }
+                        None => merge_into(&mut merged, &v),
+                    }
+                }
+                for (k, v) in merged {
+                    out.entry(k).or_insert(v);
+                }
+                let v = Value::object(out);
+                self.complete(anchor, &v);
+                Ok(v)
+            }
+            Event::SequenceStart { tag, anchor } => {
+                if !tag.is_empty() && tag != format!("{TAG_PREFIX}seq") {
+                    return Err(at(mark, format!("can't interpret sequence as {tag}")));
+                }
+                self.begin(&anchor);
+                let mut items = Vec::new();
+                loop {
+                    let (ev, mark) = self.next()?;
+                    if matches!(ev, Event::SequenceEnd) {
+                        break;
+                    }
+                    items.push(self.node(ev, mark, depth + 1)?);
+                }
+                let v = Value::tuple(items);
+                self.complete(anchor, &v);
+                Ok(v)
+            }
+            Event::DocumentStart => Err(at(mark, "only a single document is allowed")),
+            Event::StreamEnd => Err(at(mark, "expecting value but found end of stream")),
+            other => Err(at(mark, format!("unexpected parser event {other:?}"))),
+        }
+    }
+
+    fn begin(&mut self, anchor: &str) {
+        if !anchor.is_empty() {
+            self.pending.insert(anchor.to_string());
+        }
+    }
+
+    fn complete(&mut self, anchor: String, v: &Value) {
+        if !anchor.is_empty() {
+            self.pending.remove(&anchor);
+            self.anchors.insert(anchor, v.clone());
+        }
+    }
+}
+
+/// The entries of a `<<` value (a mapping, or a sequence of mappings, earlier ones winning).
+fn merge_into(merged: &mut BTreeMap<String, Value>, v: &Value) {
+    if let Some(entries) = v.entries() {
+        for (k, e) in entries {
+            merged.entry(k.clone()).or_insert_with(|| e.clone());
+        }
+    } else if let Some(items) = v.elements() {
+        for item in items {
+            merge_into(merged, item);
+        }
+    }
+}
+
+/// A mapping key: a scalar converted to a string (numbers and booleans as Terraform writes
+/// them); null is refused.
+fn key_string(tag: &str, value: &str, plain: bool, mark: Mark) -> Result<String, String> {
+    // go-cty-yaml reports a key that does not resolve without a position.
+    let v = resolve(tag, value, plain)?;
+    if v.is_null() {
+        return Err(at(mark, "mapping key cannot be null"));
+    }
+    if let Some(s) = v.as_str() {
+        return Ok(s.to_string());
+    }
+    match crate::value::convert(&v, &Type::String) {
+        Ok(s) => Ok(s.as_str().unwrap_or_default().to_string()),
+        Err(_) => Err(at(mark, "only strings are allowed as mapping keys")),
+    }
+}
+
+/// go-cty-yaml's scalar resolution: an explicit tag decides; an untagged quoted or block
+/// scalar is a string; an untagged plain one is looked up as YAML 1.1 would.
+fn resolve(tag: &str, src: &str, plain: bool) -> Result<Value, String> {
+    let short = tag.strip_prefix(TAG_PREFIX);
+    let tag = match (tag, short) {
+        ("", _) if !plain => "str",
+        ("", _) => "",
+        (_, Some(t)) => t,
+        (other, None) => return Err(format!("unsupported tag \"{other}\"")),
+    };
+    let long = |t: &str| format!("{TAG_PREFIX}{t}");
+    let cannot = |t: &str| format!("cannot parse \"{src}\" as {}", long(t));
+    match tag {
+        "str" => Ok(Value::string(src)),
+        "binary" => match base64::engine::general_purpose::STANDARD.decode(src) {
+            Ok(_) => Ok(Value::string(src)),
+            Err(_) => Err(format!("{}: not valid base64", cannot("binary"))),
+        },
+        "null" => Ok(Value::null(Type::Dynamic)),
+        "bool" => bool_word(src)
+            .map(Value::bool)
+            .ok_or_else(|| cannot("bool")),
+        "int" | "float" => number(src).ok_or_else(|| cannot(tag)),
+        "timestamp" => timestamp(src).map(Value::string).ok_or_else(|| cannot(tag)),
+        "" => Ok(implicit(src)?),
+        other => Err(format!("unsupported tag \"{}\"", long(other))),
+    }
+}
+
+fn bool_word(src: &str) -> Option<bool> {
+    match src {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// A plain scalar without a tag.
+fn implicit(src: &str) -> Result<Value, String> {
+    if let Some(b) = bool_word(src) {
+        return Ok(Value::bool(b));
+    }
+    match src {
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::null(Type::Dynamic)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Ok(Value::number(Number::infinity(false)))
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Ok(Value::number(Number::infinity(true))),
+        ".nan" | ".NaN" | ".NAN" => return Err("floating point NaN is not supported".into()),
+        _ => {}
+    }
+    let first = src.as_bytes().first().copied().unwrap_or(b' ');
+    if first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'.' {
+        if first != b'.' {
+            if let Some(t) = timestamp(src) {
+                return Ok(Value::string(t));
+            }
+        }
+        if let Some(n) = number(src) {
+            return Ok(n);
+        }
+    }
+    Ok(Value::string(src))
+}
+
+/// A decimal number (cty's syntax), or a 0x/0o/0b integer.
+fn number(src: &str) -> Option<Value> {
+    let decimal = src
+        .trim_start_matches(['+', '-'])
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if decimal {
+        if let Ok(n) = Number::parse(src.strip_prefix('+').unwrap_or(src)) {
+            return Some(Value::number(n));
+        }
+    }
+    let (neg, digits) = match src.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, src.strip_prefix('+').unwrap_or(src)),
+    };
+    let (radix, body) = if let Some(h) = digits.strip_prefix("0x") {
+        (16, h)
+    } else if let Some(o) = digits.strip_prefix("0o") {
+        (8, o)
+    } else if let Some(b) = digits.strip_prefix("0b") {
+        (2, b)
+    } else {
+        return None;
+    };
+    let n = i128::from_str_radix(body, radix).ok()?;
+    let n = if neg { -n } else { n };
+    Number::parse(&n.to_string()).ok().map(Value::number)
+}
+
+/// A YAML timestamp (date, or date and time) as an RFC 3339 string, as go-cty-yaml gives it.
+fn timestamp(src: &str) -> Option<String> {
+    let digits = src.bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 4 || src.as_bytes().get(4) != Some(&b'-') {
+        return None;
+    }
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    if let Ok(d) = NaiveDate::parse_from_str(src, "%Y-%m-%d") {
+        return Some(format!("{}T00:00:00Z", d.format("%Y-%m-%d")));
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dt%H:%M:%S%.f%:z"] {
+        if let Ok(t) = DateTime::parse_from_str(src, f) {
+            return Some(t.format("%Y-%m-%dT%H:%M:%S%:z").to_string());
+        }
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.fZ",
+        "%Y-%m-%dt%H:%M:%S%.fZ",
+        "%Y-%m-%d %H:%M:%S%.f",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(src, f) {
+            return Some(t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
         }
     }
     None
-}
-
-/// libyaml's messages whose error comes from the parser although they have no context.
-const CONTEXTLESS_PARSER_PROBLEMS: [&str; 5] = [
-    "did not find expected <document start>",
-    "found duplicate %YAML directive",
-    "found incompatible YAML document",
-    "found undefined tag handle",
-    "found duplicate %TAG directive",
-];
-
-/// go-cty-yaml's message for a `serde_yaml` error.
-fn syntax_error(src: &str, e: &serde_yaml::Error) -> String {
-    let text = e.to_string();
-    // "PROBLEM at line L column C[, CONTEXT at line L column C]" or "PATH: MESSAGE at ...".
-    // (Without a position: "PROBLEM, CONTEXT".)
-    let (problem, context) = match text.split_once(" at line ") {
-        Some((p, r)) => (
-            p.to_string(),
-            r.split_once(", ").map(|(_, c)| c.to_string()),
-        ),
-        None => match text.split_once(", while ") {
-            Some((p, c)) => (p.to_string(), Some(format!("while {c}"))),
-            None => (text.clone(), None),
-        },
-    };
-    let Some(loc) = e.location() else {
-        return decoder_problem(src, &problem, None);
-    };
-    let (line0, column0) = (loc.line().saturating_sub(1), loc.column().saturating_sub(1));
-    let scanner = match &context {
-        Some(c) => c.starts_with("while scanning"),
-        None => !CONTEXTLESS_PARSER_PROBLEMS.contains(&problem.as_str()),
-    };
-    if is_libyaml_problem(&problem) {
-        if line0 == 0 {
-            return problem;
-        }
-        return if scanner {
-            format!("on line {}, column 1: {problem}", line0 + 1)
-        } else {
-            format!("on line {line0}, column {}: {problem}", column0 + 1)
-        };
-    }
-    decoder_problem(src, &problem, Some((line0, column0)))
-}
-
-/// Whether `serde_yaml` passed libyaml's own problem through (rather than one of its own).
-fn is_libyaml_problem(problem: &str) -> bool {
-    const STARTS: [&str; 6] = [
-        "did not find",
-        "found ",
-        "mapping values are not allowed",
-        "block sequence entries are not allowed",
-        "could not find expected",
-        "while ",
-    ];
-    STARTS.iter().any(|s| problem.starts_with(s))
-}
-
-/// A problem found while turning the events into a value, worded as go-cty-yaml words it and
-/// placed at the event (0-based line, 0-based column) when that is past the first line.
-fn decoder_problem(src: &str, problem: &str, at: Option<(usize, usize)>) -> String {
-    // serde_yaml prefixes the path of the value ("a: invalid value: ...").
-    let message = problem
-        .rsplit_once(": invalid value: ")
-        .map_or(problem, |(_, m)| m)
-        .trim_start_matches("invalid value: ");
-    let reworded = if let Some(v) = message.strip_prefix("string ") {
-        let (value, expected) = v.split_once(", expected ").unwrap_or((v, ""));
-        let tag = match expected {
-            "an integer" | "i64" | "u64" => Some("int"),
-            "a float" | "f64" => Some("float"),
-            "a boolean" => Some("bool"),
-            _ => None,
-        };
-        tag.map(|t| format!("cannot parse {value} as tag:yaml.org,2002:{t}"))
-    } else if message == "unknown anchor" {
-        let name = at
-            .and_then(|(l, c)| alias_name(src, l, c))
-            .unwrap_or_default();
-        Some(format!("reference to undefined anchor \"{name}\""))
-    } else if message.starts_with("only strings are allowed as mapping keys") {
-        Some("only strings are allowed as mapping keys".to_string())
-    } else {
-        None
-    };
-    let message = reworded.unwrap_or_else(|| message.to_string());
-    match at {
-        Some((line0, column0)) if line0 != 0 => {
-            format!("on line {line0}, column {}: {message}", column0 + 1)
-        }
-        _ => message,
-    }
-}
-
-/// The anchor name of the alias (`*name`) at a 0-based line and column.
-fn alias_name(src: &str, line: usize, column: usize) -> Option<String> {
-    let text = src.lines().nth(line)?;
-    let rest: String = text.chars().skip(column).collect();
-    let rest = rest.strip_prefix('*')?;
-    Some(
-        rest.chars()
-            .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
-            .collect(),
-    )
-}
-
-fn from_node(node: &Node, depth: usize) -> Result<Value, CallError> {
-    if depth > MAX_DEPTH {
-        return Err(fail("document nests too deeply"));
-    }
-    Ok(match node {
-        Node::Scalar(v) => scalar(v)?,
-        Node::Seq(items) => Value::tuple(
-            items
-                .iter()
-                .map(|i| from_node(i, depth + 1))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Node::Map(entries) => {
-            let mut out = BTreeMap::new();
-            for (k, e) in entries {
-                let key = match k {
-                    Node::Scalar(serde_yaml::Value::String(s)) => s.clone(),
-                    Node::Scalar(serde_yaml::Value::Number(n)) => n.to_string(),
-                    Node::Scalar(serde_yaml::Value::Bool(b)) => b.to_string(),
-                    Node::Scalar(serde_yaml::Value::Null) => {
-                        return Err(fail("mapping key cannot be null"))
-                    }
-                    _ => return Err(fail("only strings are allowed as mapping keys")),
-                };
-                // A repeated key replaces the earlier entry, as in Terraform.
-                out.insert(key, from_node(e, depth + 1)?);
-            }
-            Value::object(out)
-        }
-    })
-}
-
-fn scalar(v: &serde_yaml::Value) -> Result<Value, CallError> {
-    use serde_yaml::Value as Y;
-    Ok(match v {
-        Y::Bool(b) => Value::bool(*b),
-        Y::Number(n) => {
-            let text = n.to_string();
-            let text = match text.as_str() {
-                ".inf" => "Infinity".to_string(),
-                "-.inf" => "-Infinity".to_string(),
-                _ => text,
-            };
-            match Number::parse(&text) {
-                Ok(x) => Value::number(x),
-                Err(_) if text.contains("inf") => {
-                    Value::number(Number::infinity(text.starts_with('-')))
-                }
-                Err(_) => return Err(fail(format!("cannot parse {text} as a number"))),
-            }
-        }
-        Y::String(s) => Value::string(s),
-        _ => Value::null(Type::Dynamic),
-    })
 }

@@ -101,7 +101,7 @@ fn byte_identical_to_terraform() {
         .map(|w| w.as_str().unwrap_or_default().to_string())
         .collect();
     let cases = doc["cases"].as_array().expect("cases");
-    assert!(cases.len() >= 50);
+    assert!(cases.len() >= 58);
     let mut failed = Vec::new();
     for case in cases {
         let name = case["name"].as_str().unwrap_or_default();

@@ -4,6 +4,7 @@
 //! `templatefile` and `templatestring`.
 
 use crate::diagnostic::Diagnostic;
+use crate::line_index::LineIndex;
 use crate::syntax::ast::{Expr, ExprKind, Ident};
 use crate::syntax::Span;
 use crate::value::{convert, types::is_identifier, Type, Value, ValueKind};
@@ -43,7 +44,11 @@ impl Evaluator<'_, '_> {
             return self.call_user_function(fname, args, expand_final, span);
         }
         match fname {
-            "try" if !expand_final => return self.call_try(args, span),
+            // A failed `try` is placed, like any failed call, on its name and parenthesis.
+            "try" if !expand_final => {
+                let head = Span::new(name_span.start, (name_span.end + 1).min(span.end));
+                return self.call_try(args, head);
+            }
             "can" if !expand_final => return self.call_can(args, span),
             _ => {}
         }
@@ -77,10 +82,17 @@ impl Evaluator<'_, '_> {
         let Some((values, arg_spans, marks)) = self.eval_args(args, expand_final) else {
             return Value::dynamic();
         };
+        // Terraform puts a failed call on its name and opening parenthesis.
+        let head = Span::new(name_span.start, (name_span.end + 1).min(span.end));
         let result = match fname {
-            "templatefile" => self.call_templatefile(&values, &arg_spans, span),
-            "templatestring" => self.call_templatestring(&values, &arg_spans, span),
-            _ => self.call_builtin(fname, values, &arg_spans, span),
+            "templatefile" | "templatestring" => {
+                if fname == "templatefile" {
+                    self.call_templatefile(&values, &arg_spans, span, head)
+                } else {
+                    self.call_templatestring(&values, &arg_spans, span, head)
+                }
+            }
+            _ => self.call_builtin(fname, values, &arg_spans, span, head),
         };
         result.with_marks(marks)
     }
@@ -129,11 +141,12 @@ impl Evaluator<'_, '_> {
                 marks.extend(m);
                 for e in v.elements().unwrap_or_default() {
                     values.push(e.clone());
-                    spans.push(a.span);
+                    spans.push(a.start_span());
                 }
             } else {
                 values.push(v);
-                spans.push(a.span);
+                // Terraform points an argument's problems at the argument's start.
+                spans.push(a.start_span());
             }
         }
         if self.has_errors_since(mark) {
@@ -142,7 +155,14 @@ impl Evaluator<'_, '_> {
         Some((values, spans, marks))
     }
 
-    fn call_builtin(&mut self, name: &str, args: Vec<Value>, spans: &[Span], span: Span) -> Value {
+    fn call_builtin(
+        &mut self,
+        name: &str,
+        args: Vec<Value>,
+        spans: &[Span],
+        span: Span,
+        head: Span,
+    ) -> Value {
         let Some(f) = self.ctx.functions.get(name) else {
             return Value::dynamic();
         };
@@ -198,7 +218,7 @@ impl Evaluator<'_, '_> {
                     }
                     _ => e.message.clone(),
                 };
-                self.error(summary, detail, at.unwrap_or(span));
+                self.error(summary, detail, at.unwrap_or(head));
                 Value::dynamic()
             }
         }
@@ -327,7 +347,13 @@ impl Evaluator<'_, '_> {
     }
 
     /// `templatefile(path, vars)`.
-    fn call_templatefile(&mut self, args: &[Value], spans: &[Span], span: Span) -> Value {
+    fn call_templatefile(
+        &mut self,
+        args: &[Value],
+        spans: &[Span],
+        span: Span,
+        head: Span,
+    ) -> Value {
         if !self.check_two("templatefile", ["path", "vars"], args, spans, span) {
             return Value::dynamic();
         }
@@ -335,7 +361,7 @@ impl Evaluator<'_, '_> {
             self.error(
                 "Error in function call",
                 "Call to function \"templatefile\" failed: cannot recursively call templatefile from inside templatefile call.",
-                span,
+                head,
             );
             return Value::dynamic();
         }
@@ -368,12 +394,22 @@ impl Evaluator<'_, '_> {
                 return Value::dynamic();
             }
         };
-        self.render_template_text("templatefile", &text, &args[1], spans[1], span)
+        let source = TemplateSource {
+            function: "templatefile",
+            name: path,
+        };
+        self.render_template_text(&source, &text, &args[1], spans, head)
             .with_marks(marks)
     }
 
     /// `templatestring(template, vars)`.
-    fn call_templatestring(&mut self, args: &[Value], spans: &[Span], span: Span) -> Value {
+    fn call_templatestring(
+        &mut self,
+        args: &[Value],
+        spans: &[Span],
+        span: Span,
+        head: Span,
+    ) -> Value {
         if !self.check_two("templatestring", ["template", "vars"], args, spans, span) {
             return Value::dynamic();
         }
@@ -393,7 +429,11 @@ impl Evaluator<'_, '_> {
             return Value::dynamic().with_marks(marks);
         };
         let text = text.to_string();
-        self.render_template_text("templatestring", &text, &args[1], spans[1], span)
+        let source = TemplateSource {
+            function: "templatestring",
+            name: "<templatestring argument>",
+        };
+        self.render_template_text(&source, &text, &args[1], spans, head)
             .with_marks(marks)
     }
 
@@ -435,20 +475,35 @@ impl Evaluator<'_, '_> {
         );
     }
 
-    /// Parses `text` as a template and renders it with only `vars` in scope.
+    /// Parses `text` as a template and renders it with only `vars` (the second argument) in
+    /// scope, reporting problems as Terraform does: a syntax error fails the call (for
+    /// `templatestring`, as a problem with the template argument), a reference to a missing
+    /// variable is a problem with `vars`, and an evaluation error fails the call; each names
+    /// the place in the template as HCL prints a range (`t.tpl:2,3-7`).
     fn render_template_text(
         &mut self,
-        fname: &str,
+        source: &TemplateSource,
         text: &str,
         vars: &Value,
-        vars_span: Span,
+        spans: &[Span],
         span: Span,
     ) -> Value {
+        let vars_span = spans[1];
         let vars_ty = vars.ty();
-        if !(vars_ty.is_map() || vars_ty.is_object()) {
-            if vars_ty.is_dynamic() {
-                return Value::dynamic();
+        if vars_ty.is_dynamic() {
+            return Value::dynamic();
+        }
+        let (template, parse_diags) = crate::syntax::parse_template(text);
+        if parse_diags.iter().any(Diagnostic::is_error) {
+            let why = source.describe(text, &parse_diags);
+            if source.function == "templatestring" {
+                self.arg_error("template", &format!("invalid template: {why}"), spans[0]);
+            } else {
+                self.call_failed(source.function, &why, span);
             }
+            return Value::dynamic();
+        }
+        if !(vars_ty.is_map() || vars_ty.is_object()) {
             self.arg_error("vars", "invalid vars value: must be a map", vars_span);
             return Value::dynamic();
         }
@@ -468,31 +523,20 @@ impl Evaluator<'_, '_> {
                 return Value::dynamic();
             }
         }
-        let (template, parse_diags) = crate::syntax::parse_template(text);
-        if let Some(d) = parse_diags.iter().find(|d| d.is_error()) {
-            self.error(
-                "Error in function call",
-                format!(
-                    "Call to function \"{fname}\" failed: {}; {}.",
-                    d.summary,
-                    d.detail.trim_end_matches('.')
-                ),
-                span,
-            );
-            return Value::dynamic();
-        }
         let expr = Expr {
             span: Span::new(0, text.len()),
             kind: ExprKind::Template(template),
         };
         for t in references(&expr) {
             if !entries.iter().any(|(k, _)| *k == t.root) {
+                // Terraform points at the root name only, not the whole traversal.
+                let root = Span::new(t.span.start, t.span.start + t.root.len());
                 self.arg_error(
                     "vars",
                     &format!(
                         "vars map does not contain key \"{}\", referenced at {}",
                         t.root,
-                        describe_offset(text, t.span.start)
+                        source.range(text, root)
                     ),
                     vars_span,
                 );
@@ -513,27 +557,65 @@ impl Evaluator<'_, '_> {
         self.in_template_function = saved_in_template;
         self.splat_items = saved_items;
         let inner = self.diags.split_off(mark);
-        if let Some(d) = inner.iter().find(|d| d.is_error()) {
-            self.error(
-                "Error in function call",
-                format!(
-                    "Call to function \"{fname}\" failed: {}: {}; {}.",
-                    describe_offset(text, d.span.start),
-                    d.summary,
-                    d.detail.trim_end_matches('.')
-                ),
-                span,
-            );
+        if inner.iter().any(Diagnostic::is_error) {
+            let why = source.describe(text, &inner);
+            self.call_failed(source.function, &why, span);
             return Value::dynamic();
         }
         value.with_marks(vars_marks)
     }
+
+    fn call_failed(&mut self, function: &str, why: &str, span: Span) {
+        self.error(
+            "Error in function call",
+            format!("Call to function \"{function}\" failed: {why}."),
+            span,
+        );
+    }
 }
 
-/// `line,column` of a byte offset in `text` (1-based), as template errors name places.
-fn describe_offset(text: &str, offset: usize) -> String {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("{line},{col}")
+/// Where a template's text came from, for messages: the function and the name HCL gives the
+/// template (the path given to `templatefile`, `<templatestring argument>`).
+struct TemplateSource<'a> {
+    function: &'a str,
+    name: &'a str,
+}
+
+impl TemplateSource<'_> {
+    /// HCL's `Range.String()` for a span of the template: `name:line,col-col`, or
+    /// `name:line,col-line,col` across lines.
+    fn range(&self, text: &str, span: Span) -> String {
+        let index = LineIndex::new(text);
+        let start = index.position(text, span.start);
+        let end = index.position(text, span.end.max(span.start));
+        if start.line == end.line {
+            format!(
+                "{}:{},{}-{}",
+                self.name, start.line, start.column, end.column
+            )
+        } else {
+            format!(
+                "{}:{},{}-{},{}",
+                self.name, start.line, start.column, end.line, end.column
+            )
+        }
+    }
+
+    /// HCL's `Diagnostics.Error()`: the first diagnostic as `range: summary; detail`, and how
+    /// many others there are.
+    fn describe(&self, text: &str, diags: &[Diagnostic]) -> String {
+        let Some(first) = diags.iter().find(|d| d.is_error()).or(diags.first()) else {
+            return "no diagnostics".into();
+        };
+        let mut out = format!(
+            "{}: {}; {}",
+            self.range(text, first.span),
+            first.summary,
+            first.detail
+        );
+        if diags.len() > 1 {
+            out.push_str(&format!(", and {} other diagnostic(s)", diags.len() - 1));
+        }
+        out
+    }
 }

@@ -237,7 +237,8 @@ fn transpose(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
     for (k, l) in m.entries().into_iter().flatten() {
         for e in l.elements().unwrap_or_default() {
             let Some(s) = e.as_str() else {
-                return Err(arg_err(0, "input strings must not be null"));
+                // Terraform fails the call here rather than blaming the argument.
+                return Err(fail("input list must not contain null string"));
             };
             out.entry(s.to_string()).or_default().push(Value::string(k));
         }

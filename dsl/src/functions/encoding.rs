@@ -2,7 +2,6 @@
 //! textdecodebase64 textencodebase64 urlencode.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use base64::Engine;
 
@@ -44,8 +43,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         vec![p("str", st())],
         st(),
         |args, _| {
-            let out = go_gzip(s(args, 0)?.as_bytes())
-                .map_err(|e| fail(format!("failed to write gzip raw data: {e}")))?;
+            let out = super::gozip::gzip(s(args, 0)?.as_bytes());
             Ok(Value::string(b64().encode(out)))
         },
     ));
@@ -112,23 +110,6 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         st(),
         |args, _| Ok(Value::string(urlencode(s(args, 0)?))),
     ));
-}
-
-/// Gzip framed as Terraform's `base64gzip` writes it with Go's `compress/gzip`: a header with no
-/// time and "unknown" OS, the data then a sync flush (`Flush`), then an empty final stored block
-/// (`Close`), then CRC-32 and length.
-fn go_gzip(data: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(data)?;
-    enc.flush()?;
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
-    out.extend_from_slice(enc.get_ref());
-    out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
-    let mut crc = flate2::Crc::new();
-    crc.update(data);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    Ok(out)
 }
 
 fn json_err(e: &str) -> String {

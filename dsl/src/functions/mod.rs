@@ -19,6 +19,7 @@ mod datetime;
 mod encoding;
 mod filesystem;
 mod format;
+mod gozip;
 mod hash;
 mod ipnet;
 mod numeric;
@@ -28,6 +29,8 @@ mod string;
 mod typeconv;
 mod util;
 mod yaml;
+mod yaml_decode;
+mod yaml_events;
 
 #[cfg(test)]
 mod tests;
@@ -40,7 +43,11 @@ mod tests_every2;
 #[cfg(test)]
 mod tests_misc;
 #[cfg(test)]
+mod tests_oracle;
+#[cfg(test)]
 mod tests_text;
+#[cfg(test)]
+mod tests_yaml;
 
 pub(crate) use util::Builtin;
 
@@ -277,12 +284,10 @@ pub fn call_function(
                 Err(e) => {
                     return Err(CallError {
                         arg: Some(i),
-                        // Terraform names the parameter but not the path inside the argument,
-                        // and calls an element type of `any` "dynamic" here.
+                        // Terraform names the parameter but not the path inside the argument.
                         message: format!(
                             "Invalid value for \"{}\" parameter: {}.",
-                            p.name,
-                            e.message.replace("any single type", "dynamic")
+                            p.name, e.message
                         ),
                     });
                 }

@@ -1,17 +1,12 @@
 //! `yamlencode` (emitting exactly what Terraform's YAML emitter does: double-quoted keys and
 //! strings, literal blocks for multi-line strings, folding of long quoted strings at 80
-//! columns, indentless sequences in mappings) and `yamldecode`.
+//! columns, indentless sequences in mappings); `yamldecode` is in `yaml_decode`.
 
-use std::collections::BTreeMap;
-
-use super::util::{a, computed, dynamic_ret, fail, p, s, simple, Builtin, ParamExt};
-use super::{CallContext, CallError};
-use crate::value::{Number, Type, Value, ValueKind};
+use super::util::{a, computed, dynamic_ret, p, simple, Builtin, ParamExt};
+use crate::value::{Type, Value, ValueKind};
 
 /// Column after which libyaml folds a double-quoted scalar at a space.
 const BEST_WIDTH: usize = 80;
-/// Deepest nesting `yamldecode` accepts.
-const MAX_DEPTH: usize = 500;
 
 pub(super) fn register(list: &mut Vec<Builtin>) {
     list.push(simple(
@@ -31,7 +26,7 @@ pub(super) fn register(list: &mut Vec<Builtin>) {
         vec![p("src", Type::String)],
         None,
         dynamic_ret,
-        yamldecode,
+        super::yaml_decode::yamldecode,
     ));
 }
 
@@ -231,75 +226,4 @@ fn double_quoted(out: &mut Out, s: &str, allow_breaks: bool, indent: usize) {
         }
     }
     out.push_char('"');
-}
-
-fn yamldecode(args: &[Value], _: &CallContext) -> Result<Value, CallError> {
-    let src = s(args, 0)?;
-    if src.trim().is_empty() {
-        return Err(fail("on line 1, column 1: missing start of document"));
-    }
-    let doc: serde_yaml::Value = serde_yaml::from_str(src).map_err(|e| {
-        let msg = e.to_string();
-        match e.location() {
-            Some(l) => fail(format!(
-                "on line {}, column {}: {}",
-                l.line(),
-                l.column(),
-                msg.split(" at line ").next().unwrap_or(&msg)
-            )),
-            None => fail(msg),
-        }
-    })?;
-    from_yaml(&doc, 0)
-}
-
-fn from_yaml(v: &serde_yaml::Value, depth: usize) -> Result<Value, CallError> {
-    if depth > MAX_DEPTH {
-        return Err(fail("document nests too deeply"));
-    }
-    use serde_yaml::Value as Y;
-    Ok(match v {
-        Y::Null => Value::null(Type::Dynamic),
-        Y::Bool(b) => Value::bool(*b),
-        Y::Number(n) => {
-            let text = n.to_string();
-            let text = match text.as_str() {
-                ".inf" => "Infinity".to_string(),
-                "-.inf" => "-Infinity".to_string(),
-                _ => text,
-            };
-            match Number::parse(&text) {
-                Ok(x) => Value::number(x),
-                Err(_) => {
-                    if text.contains("inf") {
-                        Value::number(Number::infinity(text.starts_with('-')))
-                    } else {
-                        return Err(fail(format!("cannot parse {text} as a number")));
-                    }
-                }
-            }
-        }
-        Y::String(s) => Value::string(s),
-        Y::Sequence(items) => Value::tuple(
-            items
-                .iter()
-                .map(|i| from_yaml(i, depth + 1))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Y::Mapping(m) => {
-            let mut out = BTreeMap::new();
-            for (k, e) in m {
-                let key = match k {
-                    Y::String(s) => s.clone(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_string(),
-                    _ => return Err(fail("only string keys are supported")),
-                };
-                out.insert(key, from_yaml(e, depth + 1)?);
-            }
-            Value::object(out)
-        }
-        Y::Tagged(t) => from_yaml(&t.value, depth + 1)?,
-    })
 }

@@ -80,6 +80,40 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// HCL's `StartRange`: the part of the expression a diagnostic about it as a whole points
+    /// at. The opening bracket of a collection or `for` constructor, a call's name and `(`, an
+    /// operator's symbol, the first operand's start of a binary or conditional expression, a
+    /// splat's `[*]`/`.*`; the whole expression otherwise.
+    pub fn start_span(&self) -> Span {
+        let first =
+            |len: usize| Span::new(self.span.start, (self.span.start + len).min(self.span.end));
+        match &self.kind {
+            ExprKind::Tuple(_) | ExprKind::Object(_) | ExprKind::For(_) => first(1),
+            ExprKind::FunctionCall { name, .. } => match (name.first(), name.last()) {
+                (Some(a), Some(b)) => Span::new(a.span.start, (b.span.end + 1).min(self.span.end)),
+                _ => self.span,
+            },
+            ExprKind::Conditional { condition, .. } => condition.start_span(),
+            ExprKind::Binary { lhs, .. } => lhs.start_span(),
+            ExprKind::Unary { op_span, .. } => *op_span,
+            ExprKind::Parenthesized(inner) => inner.start_span(),
+            // A template is its first part ("${x}" alone is wrapped, and is the whole).
+            ExprKind::Template(t) if t.single_interpolation().is_none() => match t.parts.first() {
+                Some(TemplatePart::Literal { span, .. }) => *span,
+                Some(TemplatePart::Interpolation { expr, .. }) => expr.start_span(),
+                Some(TemplatePart::If { span, .. } | TemplatePart::For { span, .. }) => *span,
+                None => self.span,
+            },
+            ExprKind::Splat { source, full, .. } => {
+                let len = if *full { 3 } else { 2 };
+                Span::new(source.span.end, (source.span.end + len).min(self.span.end))
+            }
+            _ => self.span,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// `null`, `true`, `false`

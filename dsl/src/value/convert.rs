@@ -364,14 +364,13 @@ fn rewrap(collection: &Type, ety: Type) -> Type {
 
 /// cty's `MismatchMessage`: why no conversion from `got` to `want` exists, in Terraform's words
 /// ("string required, but have tuple", `attribute "a" is required`, ...).
+///
+/// Where both types are worth naming ([`names_both_types`]) the message names them as types
+/// (`Type::friendly_name`, so an element of `any` is "dynamic": "list of dynamic required, but
+/// have string"); otherwise it names only what was wanted, as a constraint
+/// (`Type::friendly_name_for_constraint`: "list of any single type required").
 pub fn mismatch_message(got: &Type, want: &Type) -> String {
-    let required = || {
-        format!(
-            "{} required, but have {}",
-            want.friendly_name_for_constraint(),
-            got.friendly_name()
-        )
-    };
+    let wanted = || format!("{} required", want.friendly_name_for_constraint());
     match (got, want) {
         (Type::Object(ga), Type::Object(wa)) => mismatch_objects(ga, wa),
         (Type::Tuple(_), Type::List(e)) if e.is_dynamic() => {
@@ -384,11 +383,15 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
             "all map element values must have the same type".into()
         }
         (Type::Tuple(_) | Type::Object(_), w) if w.is_collection() => {
-            let Some(wety) = w.element_type() else {
-                return required();
+            let kinds_fit = match w {
+                Type::Map(_) => got.is_object(),
+                _ => got.is_tuple(),
             };
-            match (got, w) {
-                (Type::Tuple(parts), Type::List(_) | Type::Set(_)) => {
+            let Some(wety) = w.element_type().filter(|_| kinds_fit) else {
+                return wanted();
+            };
+            match got {
+                Type::Tuple(parts) => {
                     for (i, p) in parts.iter().enumerate() {
                         if p != wety && !conversion_exists(p, wety, true) {
                             return format!("element {i}: {}", mismatch_message(p, wety));
@@ -399,7 +402,7 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
                         wety.friendly_name_for_constraint()
                     )
                 }
-                (Type::Object(attrs), Type::Map(_)) => {
+                Type::Object(attrs) => {
                     for (name, p) in attrs.iter() {
                         if p != wety && !conversion_exists(p, wety, true) {
                             return format!(
@@ -410,11 +413,11 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
                         }
                     }
                     format!(
-                        "all attributes must be {}",
+                        "all elements must be {}",
                         wety.friendly_name_for_constraint()
                     )
                 }
-                _ => required(),
+                _ => wanted(),
             }
         }
         (g, w) if g.is_collection() && w.is_collection() => {
@@ -423,10 +426,10 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
                 _ => g.is_map(),
             };
             if !kinds_fit {
-                return required();
+                return wanted();
             }
             let (Some(gety), Some(wety)) = (g.element_type(), w.element_type()) else {
-                return required();
+                return wanted();
             };
             let noun = match w {
                 Type::List(_) => "list element type",
@@ -435,8 +438,35 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
             };
             format!("incorrect {noun}: {}", mismatch_message(gety, wety))
         }
-        _ => required(),
+        _ if names_both_types(got, want) => format!(
+            "{} required, but have {}",
+            want.friendly_name(),
+            got.friendly_name()
+        ),
+        _ => wanted(),
     }
+}
+
+/// cty's `typesAreLikelyToCauseConfusion`, negated: whether "X required, but have Y" helps
+/// rather than misleads. It does when a primitive meets a non-primitive, when anything is
+/// wanted as a string, between bool and number, and between tuple and object; not for the
+/// subtler string-to-number or string-to-bool failures, whose problem is the value.
+fn names_both_types(got: &Type, want: &Type) -> bool {
+    if got.is_primitive() != want.is_primitive() || *want == Type::String {
+        return true;
+    }
+    if matches!(
+        (got, want),
+        (Type::Bool, Type::Number) | (Type::Number, Type::Bool)
+    ) {
+        return true;
+    }
+    if let (Some(g), Some(w)) = (got.element_type(), want.element_type()) {
+        if !g.has_dynamic_types() && w.has_dynamic_types() {
+            return true;
+        }
+    }
+    got.is_tuple() && want.is_object()
 }
 
 fn mismatch_objects(got: &BTreeMap<String, Type>, want: &BTreeMap<String, Type>) -> String {

@@ -205,7 +205,29 @@ fn mismatch_messages() {
     );
     assert_eq!(
         mismatch_message(&Type::map(Type::Bool), &Type::list(Type::Number)),
-        "list of number required, but have map of bool"
+        "list of number required"
+    );
+    // Where naming both types helps, they are named as types ("dynamic"); otherwise only the
+    // wanted type, as a constraint ("any single type"). Wordings from Terraform 1.15.
+    assert_eq!(
+        mismatch_message(&Type::String, &Type::list(Type::Dynamic)),
+        "list of dynamic required, but have string"
+    );
+    assert_eq!(
+        mismatch_message(&Type::map(Type::Number), &Type::list(Type::Dynamic)),
+        "list of any single type required"
+    );
+    assert_eq!(
+        mismatch_message(&Type::empty_object(), &Type::list(Type::Dynamic)),
+        "list of any single type required"
+    );
+    assert_eq!(
+        mismatch_message(&Type::String, &Type::Number),
+        "number required"
+    );
+    assert_eq!(
+        mismatch_message(&Type::Bool, &Type::Number),
+        "number required, but have bool"
     );
     let got = Type::object([("a", Type::list(Type::String))]);
     let want = Type::object([("a", Type::String)]);

@@ -219,8 +219,64 @@ pub fn from_json(text: &str) -> Result<Value, JsonError> {
 
 /// Decodes JSON and converts the result to `ty`.
 pub fn from_json_typed(text: &str, ty: &Type) -> Result<Value, JsonError> {
-    let v = from_json(text)?;
+    let parsed: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| JsonError::Syntax(e.to_string()))?;
+    // The common case (a value this module wrote with this type) is read straight into the
+    // type, sharing its parts; anything else goes through the general conversion.
+    if let Some(v) = typed_value(&parsed, ty) {
+        return Ok(v);
+    }
+    let v = json_value(&parsed)?;
     super::convert::convert(&v, ty).map_err(|e| JsonError::Syntax(e.to_string()))
+}
+
+/// `j` read as a value of type `ty` exactly, or `None` where it does not fit that type as it
+/// stands (a dynamic part, a number in a string, a missing attribute ...).
+fn typed_value(j: &serde_json::Value, ty: &Type) -> Option<Value> {
+    use serde_json::Value as J;
+    match (j, ty) {
+        (J::Null, _) => Some(Value::null(ty.clone())),
+        (J::Bool(b), Type::Bool) => Some(Value::bool(*b)),
+        (J::Number(n), Type::Number) => Number::parse(&n.to_string()).ok().map(Value::number),
+        (J::String(s), Type::String) => Some(Value::string(s)),
+        (J::Array(es), Type::List(ety)) => {
+            let elems = es
+                .iter()
+                .map(|e| typed_value(e, ety))
+                .collect::<Option<_>>()?;
+            Value::of_type(ty, ValueKind::List(elems))
+        }
+        (J::Array(es), Type::Set(ety)) => {
+            let elems = es
+                .iter()
+                .map(|e| typed_value(e, ety))
+                .collect::<Option<_>>()?;
+            Value::set((**ety).clone(), elems).ok()
+        }
+        (J::Array(es), Type::Tuple(etys)) if es.len() == etys.len() => {
+            let elems = es
+                .iter()
+                .zip(etys.iter())
+                .map(|(e, t)| typed_value(e, t))
+                .collect::<Option<_>>()?;
+            Value::of_type(ty, ValueKind::Tuple(elems))
+        }
+        (J::Object(m), Type::Map(ety)) => {
+            let elems = m
+                .iter()
+                .map(|(k, e)| Some((k.clone(), typed_value(e, ety)?)))
+                .collect::<Option<_>>()?;
+            Value::of_type(ty, ValueKind::Map(elems))
+        }
+        (J::Object(m), Type::Object(atys)) if m.len() == atys.len() => {
+            let attrs = atys
+                .iter()
+                .map(|(k, t)| Some((k.clone(), typed_value(m.get(k)?, t)?)))
+                .collect::<Option<_>>()?;
+            Value::of_type(ty, ValueKind::Object(attrs))
+        }
+        _ => None,
+    }
 }
 
 fn json_value(j: &serde_json::Value) -> Result<Value, JsonError> {

@@ -142,7 +142,14 @@ impl Value {
 
     /// A string, normalised to NFC as cty does.
     pub fn string(s: impl AsRef<str>) -> Value {
-        Value::new(Type::String, ValueKind::String(s.as_ref().nfc().collect()))
+        let s = s.as_ref();
+        // ASCII text is already in NFC.
+        let text = if s.is_ascii() {
+            s.to_string()
+        } else {
+            s.nfc().collect()
+        };
+        Value::new(Type::String, ValueKind::String(text))
     }
 
     /// A list whose elements all have type `ety` exactly.
@@ -218,6 +225,29 @@ impl Value {
                 .collect(),
         );
         Value::new(ty, ValueKind::Object(attrs))
+    }
+
+    /// A value of type `ty` (a list, map, tuple or object type) holding `kind`'s elements,
+    /// when each element has exactly the type `ty` gives it: the type is shared, not rebuilt
+    /// from the elements. `None` when the elements do not fit (the caller builds the value
+    /// the usual way). Sets are not built here: they need deduplication and ordering.
+    pub fn of_type(ty: &Type, kind: ValueKind) -> Option<Value> {
+        let fits = match (ty, &kind) {
+            (Type::List(ety), ValueKind::List(es)) => es.iter().all(|e| e.0.ty == **ety),
+            (Type::Map(ety), ValueKind::Map(m)) => m.values().all(|e| e.0.ty == **ety),
+            (Type::Tuple(etys), ValueKind::Tuple(es)) => {
+                etys.len() == es.len() && etys.iter().zip(es).all(|(t, e)| e.0.ty == *t)
+            }
+            (Type::Object(atys), ValueKind::Object(m)) => {
+                atys.len() == m.len()
+                    && atys
+                        .iter()
+                        .zip(m)
+                        .all(|((tk, t), (k, v))| tk == k && v.0.ty == *t)
+            }
+            _ => false,
+        };
+        fits.then(|| Value::new(ty.clone(), kind))
     }
 
     /// An object from `(name, value)` pairs.

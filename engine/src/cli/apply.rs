@@ -57,7 +57,7 @@ pub fn run(args: ApplyArgs, vars: Vec<CliVar>, global: &Global, destroy: bool) -
     if !super::plan::check_modes(pargs, destroy) {
         return 1;
     }
-    let Some(mut p) = prepare(&vars, global, pargs.json) else {
+    let Some(mut p) = prepare(&vars, global, pargs.json, false) else {
         return 1;
     };
     let op = if destroy { "destroy" } else { "apply" };

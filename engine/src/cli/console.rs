@@ -18,7 +18,7 @@ pub struct ConsoleArgs {
 }
 
 pub fn run(vars: Vec<CliVar>, global: &Global) -> i32 {
-    let Some(p) = prepare(&vars, global, false) else {
+    let Some(p) = prepare(&vars, global, false, true) else {
         return 1;
     };
     let cwd = std::env::current_dir().unwrap_or_default();

@@ -96,7 +96,9 @@ pub struct Prepared {
 }
 
 /// Loads the session and the state; prints diagnostics and returns `None` on errors.
-pub fn prepare(vars: &[CliVar], global: &Global, json: bool) -> Option<Prepared> {
+/// With `read_state` false the state is left empty: plan and apply read it with [`reread`]
+/// once they hold the lock (reading it twice would cost the time and memory of a second copy).
+pub fn prepare(vars: &[CliVar], global: &Global, json: bool, read_state: bool) -> Option<Prepared> {
     let dir = Path::new(".");
     let (session, sources, diags) = Session::load(dir, vars, true);
     if !diags.0.is_empty() {
@@ -110,13 +112,10 @@ pub fn prepare(vars: &[CliVar], global: &Global, json: bool) -> Option<Prepared>
             return None;
         }
     };
-    let prior = match backend.read(&session.workspace) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("Error: Failed to read the state: {e}");
-            return None;
-        }
-    };
+    let mut prior = terrane_state::Snapshot::empty("");
+    if read_state && !reread(&mut prior, &backend, &session.workspace) {
+        return None;
+    }
     Some(Prepared {
         session,
         sources,
@@ -377,7 +376,7 @@ pub fn run(args: PlanArgs, vars: Vec<CliVar>, global: &Global) -> i32 {
     if !check_modes(&args, args.destroy) {
         return 1;
     }
-    let Some(mut p) = prepare(&vars, global, args.json) else {
+    let Some(mut p) = prepare(&vars, global, args.json, false) else {
         return 1;
     };
     let Ok(_guard) = lock(&p.backend, &p.session.workspace, &args, "plan") else {

@@ -1,6 +1,8 @@
 //! EC2 and VPC resource types (one file each) and what they share: describing one object by
 //! id, finding one by the token tag, and creating without duplicates.
 
+pub mod instance;
+pub mod instance_api;
 pub mod internet_gateway;
 pub mod key_pair;
 pub mod route;
@@ -35,6 +37,7 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(security_group::SecurityGroup),
         Box::new(security_group_rule::SecurityGroupRule),
         Box::new(key_pair::KeyPair),
+        Box::new(instance::Instance),
     ]
 }
 
@@ -160,3 +163,6 @@ mod vpc_tests;
 
 #[cfg(test)]
 mod network_tests;
+
+#[cfg(test)]
+mod compute_tests;

@@ -1,0 +1,128 @@
+//! EC2 compute types against moto: `aws_instance` created, refreshed, updated in place (stop,
+//! modify, start), replaced, imported, adopted by token and destroyed.
+
+use std::sync::Arc;
+
+use terrane_dsl::value::Value;
+use terrane_provider::harness::Harness;
+use terrane_provider::values::{get_str, get_string_map, string_map, with_attr};
+use terrane_provider::Provider;
+
+use crate::client::Params;
+use crate::testing::Moto;
+
+/// An AMI moto knows.
+async fn some_ami(moto: &Moto) -> String {
+    let r = moto
+        .client()
+        .ec2("DescribeImages", &Params::new())
+        .await
+        .unwrap();
+    r.items("imagesSet")
+        .iter()
+        .find_map(|i| i.text_of("imageId"))
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn instance_lifecycle() {
+    let moto = Moto::start().await;
+    let p = moto.provider(&[("env", "test")]).await;
+    let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_instance");
+    let ami = some_ami(&moto).await;
+    let config = h
+        .config(vec![
+            ("ami", Value::string(&ami)),
+            ("instance_type", Value::string("t2.micro")),
+            ("user_data", Value::string("#!/bin/sh\necho hi\n")),
+            (
+                "tags",
+                string_map([("Name".to_string(), "web".to_string())].into()),
+            ),
+        ])
+        .unwrap();
+    let plan = h.plan(None, &config).await.unwrap();
+    assert!(!plan.planned_state.get_attr("id").unwrap().is_known());
+    let state = h.apply(None, &plan.planned_state, &config).await.unwrap();
+    let id = get_str(&state, "id").unwrap().to_string();
+    assert!(id.starts_with("i-"), "{id}");
+    assert_eq!(get_str(&state, "instance_state"), Some("running"));
+    assert_eq!(get_str(&state, "ami"), Some(ami.as_str()));
+    assert_eq!(get_str(&state, "user_data"), Some("#!/bin/sh\necho hi\n"));
+    assert!(get_str(&state, "arn")
+        .unwrap()
+        .ends_with(&format!("instance/{id}")));
+    assert!(!get_str(&state, "private_ip").unwrap().is_empty());
+    assert!(get_str(&state, "primary_network_interface_id")
+        .unwrap()
+        .starts_with("eni-"));
+    let all = get_string_map(&state, "tags_all").unwrap();
+    assert_eq!(all.get("env").map(String::as_str), Some("test"));
+    assert!(!all.contains_key(crate::tags::TOKEN_TAG));
+
+    // A refresh changes nothing; a second plan is empty.
+    let read = h.read(&state).await.unwrap().unwrap();
+    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
+    let again = h.plan(Some(&read), &config).await.unwrap();
+    assert!(again.requires_replace.is_empty());
+    assert!(again.planned_state.raw_equals(&read));
+
+    // The instance type and user data change in place (stop, modify, start).
+    let config2 = with_attr(&config, "instance_type", Value::string("t3.micro"));
+    let config2 = with_attr(&config2, "user_data", Value::string("echo bye"));
+    let upd = h.plan(Some(&read), &config2).await.unwrap();
+    assert!(
+        upd.requires_replace.is_empty(),
+        "{:?}",
+        upd.requires_replace
+    );
+    let updated = h
+        .apply(Some(&read), &upd.planned_state, &config2)
+        .await
+        .unwrap();
+    assert_eq!(get_str(&updated, "id"), Some(id.as_str()));
+    assert_eq!(get_str(&updated, "instance_type"), Some("t3.micro"));
+    assert_eq!(get_str(&updated, "user_data"), Some("echo bye"));
+    assert_eq!(get_str(&updated, "instance_state"), Some("running"));
+
+    // With user_data_replace_on_change, new user data replaces it; a new AMI always does.
+    let config3 = with_attr(&config2, "user_data_replace_on_change", Value::bool(true));
+    let config3 = with_attr(&config3, "user_data", Value::string("echo again"));
+    let rep = h.plan(Some(&updated), &config3).await.unwrap();
+    assert_eq!(rep.requires_replace.len(), 1);
+    let config4 = with_attr(&config2, "ami", Value::string("ami-00000000"));
+    assert_eq!(
+        h.plan(Some(&updated), &config4)
+            .await
+            .unwrap()
+            .requires_replace
+            .len(),
+        1
+    );
+
+    // Import by id and adoption by token find it.
+    let imported = h.import(&id).await.unwrap();
+    assert_eq!(get_str(&imported[0], "instance_type"), Some("t3.micro"));
+    assert_eq!(get_str(&imported[0], "user_data"), Some("echo bye"));
+    let found = p
+        .find_by_token("aws_instance", "harness-token")
+        .await
+        .unwrap()
+        .expect("adopted by token");
+    assert_eq!(get_str(&found, "id"), Some(id.as_str()));
+    assert!(p
+        .find_by_token("aws_instance", "other")
+        .await
+        .unwrap()
+        .is_none());
+
+    h.destroy(&updated).await.unwrap();
+    assert!(h.read(&updated).await.unwrap().is_none());
+    assert!(p
+        .find_by_token("aws_instance", "harness-token")
+        .await
+        .unwrap()
+        .is_none());
+    h.destroy(&updated).await.unwrap();
+}

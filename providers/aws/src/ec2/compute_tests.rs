@@ -126,3 +126,64 @@ async fn instance_lifecycle() {
         .is_none());
     h.destroy(&updated).await.unwrap();
 }
+
+#[tokio::test]
+async fn eip_lifecycle() {
+    let moto = Moto::start().await;
+    let p = moto.provider(&[]).await;
+    let hi = Harness::new(p.clone() as Arc<dyn Provider>, "aws_instance");
+    let ami = some_ami(&moto).await;
+    let icfg = hi
+        .config(vec![
+            ("ami", Value::string(&ami)),
+            ("instance_type", Value::string("t2.micro")),
+        ])
+        .unwrap();
+    let inst = hi.create(&icfg).await.unwrap();
+    let iid = get_str(&inst, "id").unwrap().to_string();
+
+    let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_eip");
+    let config = h
+        .config(vec![
+            ("domain", Value::string("vpc")),
+            (
+                "tags",
+                string_map([("Name".to_string(), "nat".to_string())].into()),
+            ),
+        ])
+        .unwrap();
+    let state = h.create(&config).await.unwrap();
+    let id = get_str(&state, "id").unwrap().to_string();
+    assert!(id.starts_with("eipalloc-"), "{id}");
+    assert_eq!(get_str(&state, "allocation_id"), Some(id.as_str()));
+    assert!(!get_str(&state, "public_ip").unwrap().is_empty());
+    let read = h.read(&state).await.unwrap().unwrap();
+    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
+    let again = h.plan(Some(&read), &config).await.unwrap();
+    assert!(again.requires_replace.is_empty());
+    assert!(again.planned_state.raw_equals(&read));
+
+    // Associating with an instance is in place.
+    let config2 = with_attr(&config, "instance", Value::string(&iid));
+    let upd = h.plan(Some(&read), &config2).await.unwrap();
+    assert!(upd.requires_replace.is_empty());
+    let updated = h
+        .apply(Some(&read), &upd.planned_state, &config2)
+        .await
+        .unwrap();
+    assert_eq!(get_str(&updated, "instance"), Some(iid.as_str()));
+    assert!(!get_str(&updated, "association_id").unwrap().is_empty());
+
+    let imported = h.import(&id).await.unwrap();
+    assert_eq!(get_str(&imported[0], "instance"), Some(iid.as_str()));
+    let found = p
+        .find_by_token("aws_eip", "harness-token")
+        .await
+        .unwrap()
+        .expect("adopted by token");
+    assert_eq!(get_str(&found, "id"), Some(id.as_str()));
+
+    h.destroy(&updated).await.unwrap();
+    assert!(h.read(&updated).await.unwrap().is_none());
+    hi.destroy(&inst).await.unwrap();
+}

@@ -1,6 +1,7 @@
 //! EC2 and VPC resource types (one file each) and what they share: describing one object by
 //! id, finding one by the token tag, and creating without duplicates.
 
+pub mod eip;
 pub mod instance;
 pub mod instance_api;
 pub mod internet_gateway;
@@ -38,6 +39,7 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(security_group_rule::SecurityGroupRule),
         Box::new(key_pair::KeyPair),
         Box::new(instance::Instance),
+        Box::new(eip::Eip),
     ]
 }
 

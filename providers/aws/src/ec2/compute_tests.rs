@@ -183,7 +183,35 @@ async fn eip_lifecycle() {
         .expect("adopted by token");
     assert_eq!(get_str(&found, "id"), Some(id.as_str()));
 
-    h.destroy(&updated).await.unwrap();
-    assert!(h.read(&updated).await.unwrap().is_none());
+    // A separate association, after disassociating behind terrane's back (refresh sees it).
+    let assoc_id = get_str(&updated, "association_id").unwrap().to_string();
+    moto.client()
+        .ec2_write(
+            "DisassociateAddress",
+            &Params::new().set("AssociationId", &assoc_id),
+            crate::client::Idempotency::Safe,
+        )
+        .await
+        .unwrap();
+    let bare = h.read(&updated).await.unwrap().unwrap();
+    assert_eq!(get_str(&bare, "association_id"), Some(""));
+    let ha = Harness::new(p.clone() as Arc<dyn Provider>, "aws_eip_association");
+    let acfg = ha
+        .config(vec![
+            ("allocation_id", Value::string(&id)),
+            ("instance_id", Value::string(&iid)),
+        ])
+        .unwrap();
+    let assoc = ha.create(&acfg).await.unwrap();
+    assert!(get_str(&assoc, "id").unwrap().starts_with("eipassoc-"));
+    let aread = ha.read(&assoc).await.unwrap().unwrap();
+    assert!(aread.raw_equals(&assoc), "{aread:?}\n{assoc:?}");
+    let aplan = ha.plan(Some(&aread), &acfg).await.unwrap();
+    assert!(aplan.requires_replace.is_empty());
+    ha.destroy(&assoc).await.unwrap();
+    assert!(ha.read(&assoc).await.unwrap().is_none());
+
+    h.destroy(&bare).await.unwrap();
+    assert!(h.read(&bare).await.unwrap().is_none());
     hi.destroy(&inst).await.unwrap();
 }

@@ -2,6 +2,7 @@
 //! id, finding one by the token tag, and creating without duplicates.
 
 pub mod eip;
+pub mod eip_association;
 pub mod instance;
 pub mod instance_api;
 pub mod internet_gateway;
@@ -40,6 +41,7 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(key_pair::KeyPair),
         Box::new(instance::Instance),
         Box::new(eip::Eip),
+        Box::new(eip_association::EipAssociation),
     ]
 }
 

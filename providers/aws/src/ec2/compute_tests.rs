@@ -215,3 +215,52 @@ async fn eip_lifecycle() {
     assert!(h.read(&bare).await.unwrap().is_none());
     hi.destroy(&inst).await.unwrap();
 }
+
+#[tokio::test]
+async fn ebs_volume_lifecycle() {
+    let moto = Moto::start().await;
+    let p = moto.provider(&[]).await;
+    let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_ebs_volume");
+    let config = h
+        .config(vec![
+            ("availability_zone", Value::string("us-east-1a")),
+            ("size", Value::int(8)),
+            ("type", Value::string("gp3")),
+        ])
+        .unwrap();
+    let state = h.create(&config).await.unwrap();
+    let id = get_str(&state, "id").unwrap().to_string();
+    assert!(id.starts_with("vol-"), "{id}");
+    let read = h.read(&state).await.unwrap().unwrap();
+    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
+    let again = h.plan(Some(&read), &config).await.unwrap();
+    assert!(again.requires_replace.is_empty());
+    assert!(again.planned_state.raw_equals(&read));
+    let config2 = with_attr(&config, "size", Value::int(16));
+    let upd = h.plan(Some(&read), &config2).await.unwrap();
+    assert!(upd.requires_replace.is_empty());
+    let updated = h
+        .apply(Some(&read), &upd.planned_state, &config2)
+        .await
+        .unwrap();
+    assert_eq!(updated.get_attr("size"), Some(&Value::int(16)));
+    let config3 = with_attr(&config2, "availability_zone", Value::string("us-east-1b"));
+    assert_eq!(
+        h.plan(Some(&updated), &config3)
+            .await
+            .unwrap()
+            .requires_replace
+            .len(),
+        1
+    );
+    let imported = h.import(&id).await.unwrap();
+    assert_eq!(get_str(&imported[0], "type"), Some("gp3"));
+    let found = p
+        .find_by_token("aws_ebs_volume", "harness-token")
+        .await
+        .unwrap()
+        .expect("adopted by token");
+    assert_eq!(get_str(&found, "id"), Some(id.as_str()));
+    h.destroy(&updated).await.unwrap();
+    assert!(h.read(&updated).await.unwrap().is_none());
+}

@@ -1,6 +1,7 @@
 //! EC2 and VPC resource types (one file each) and what they share: describing one object by
 //! id, finding one by the token tag, and creating without duplicates.
 
+pub mod ebs_volume;
 pub mod eip;
 pub mod eip_association;
 pub mod instance;
@@ -41,6 +42,7 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(key_pair::KeyPair),
         Box::new(instance::Instance),
         Box::new(eip::Eip),
+        Box::new(ebs_volume::EbsVolume),
         Box::new(eip_association::EipAssociation),
     ]
 }

@@ -261,6 +261,36 @@ async fn ebs_volume_lifecycle() {
         .unwrap()
         .expect("adopted by token");
     assert_eq!(get_str(&found, "id"), Some(id.as_str()));
+    // Attached to an instance, then detached.
+    let hi = Harness::new(p.clone() as Arc<dyn Provider>, "aws_instance");
+    let ami = some_ami(&moto).await;
+    let icfg = hi
+        .config(vec![
+            ("ami", Value::string(&ami)),
+            ("availability_zone", Value::string("us-east-1a")),
+        ])
+        .unwrap();
+    let inst = hi.create(&icfg).await.unwrap();
+    let iid = get_str(&inst, "id").unwrap().to_string();
+    let ha = Harness::new(p.clone() as Arc<dyn Provider>, "aws_volume_attachment");
+    let acfg = ha
+        .config(vec![
+            ("device_name", Value::string("/dev/sdh")),
+            ("volume_id", Value::string(&id)),
+            ("instance_id", Value::string(&iid)),
+        ])
+        .unwrap();
+    let att = ha.create(&acfg).await.unwrap();
+    assert!(super::volume_attachment::id_of(&att)
+        .unwrap()
+        .starts_with("vai-"));
+    assert!(ha.read(&att).await.unwrap().unwrap().raw_equals(&att));
+    let imp = ha.import(&format!("/dev/sdh:{id}:{iid}")).await.unwrap();
+    assert_eq!(get_str(&imp[0], "id"), get_str(&att, "id"));
+    ha.destroy(&att).await.unwrap();
+    assert!(ha.read(&att).await.unwrap().is_none());
+    hi.destroy(&inst).await.unwrap();
+
     h.destroy(&updated).await.unwrap();
     assert!(h.read(&updated).await.unwrap().is_none());
 }

@@ -15,6 +15,7 @@ pub mod security_group;
 pub mod security_group_rule;
 pub mod sg_rules;
 pub mod subnet;
+pub mod volume_attachment;
 pub mod vpc;
 
 use std::time::Duration;
@@ -43,6 +44,7 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(instance::Instance),
         Box::new(eip::Eip),
         Box::new(ebs_volume::EbsVolume),
+        Box::new(volume_attachment::VolumeAttachment),
         Box::new(eip_association::EipAssociation),
     ]
 }

@@ -1,6 +1,11 @@
 //! EC2 and VPC resource types (one file each) and what they share: describing one object by
 //! id, finding one by the token tag, and creating without duplicates.
 
+pub mod ebs_volume;
+pub mod eip;
+pub mod eip_association;
+pub mod instance;
+pub mod instance_api;
 pub mod internet_gateway;
 pub mod key_pair;
 pub mod route;
@@ -10,6 +15,7 @@ pub mod security_group;
 pub mod security_group_rule;
 pub mod sg_rules;
 pub mod subnet;
+pub mod volume_attachment;
 pub mod vpc;
 
 use std::time::Duration;
@@ -35,6 +41,11 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(security_group::SecurityGroup),
         Box::new(security_group_rule::SecurityGroupRule),
         Box::new(key_pair::KeyPair),
+        Box::new(instance::Instance),
+        Box::new(eip::Eip),
+        Box::new(ebs_volume::EbsVolume),
+        Box::new(volume_attachment::VolumeAttachment),
+        Box::new(eip_association::EipAssociation),
     ]
 }
 
@@ -160,3 +171,6 @@ mod vpc_tests;
 
 #[cfg(test)]
 mod network_tests;
+
+#[cfg(test)]
+mod compute_tests;

@@ -207,7 +207,8 @@ fn first_block<'a>(config: &'a Value, name: &str) -> Option<&'a Value> {
 
 impl AwsProvider {
     pub fn new(host: Arc<dyn Host>) -> AwsProvider {
-        let resources = crate::ec2::resources();
+        let mut resources = crate::ec2::resources();
+        resources.extend(crate::iam::resources());
         let data_sources = crate::data::data_sources();
         let mut schema = ProviderSchema {
             provider: provider_block(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use terrane_dsl::value::{Type, Value};
 use terrane_provider::objchange::requires_replace;
-use terrane_provider::values::{object_for, with_attr, with_attrs};
+use terrane_provider::values::{object_for, with_attr};
 use terrane_provider::{
     ApplyError, AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ProviderDiagnostic,
     ProviderError, ResourceSchema,
@@ -171,18 +171,12 @@ pub fn plan_generic(
         None => Vec::new(),
     };
     if req.prior_state.is_none() || !requires.is_empty() {
-        let fresh: Vec<(&str, Value)> = block
-            .attributes
-            .iter()
-            .filter(|(name, a)| {
-                a.computed
-                    && name.as_str() != "tags_all"
-                    && !defaults.iter().any(|(d, _)| d == name)
-                    && req.config.get_attr(name).is_none_or(Value::is_null)
-            })
-            .map(|(name, a)| (name.as_str(), Value::unknown(a.ty.clone())))
-            .collect();
-        planned = with_attrs(&planned, fresh);
+        planned = terrane_provider::objchange::unknown_unset_computed(
+            block,
+            &req.config,
+            &planned,
+            |name| name == "tags_all" || defaults.iter().any(|(d, _)| *d == name),
+        );
     }
     PlanResponse {
         planned_state: planned,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use terrane_dsl::value::{Path, PathStep, Value};
 use terrane_provider::objchange::requires_replace;
-use terrane_provider::values::{with_attr, with_attrs};
+use terrane_provider::values::with_attr;
 use terrane_provider::{
     ApplyError, ApplyRequest, ApplyResponse, BlockSchema, Host, PlanRequest, PlanResponse,
     Provider, ProviderDiagnostic, ProviderError, ProviderSchema, ResourceSchema,
@@ -221,17 +221,12 @@ pub fn plan_immutable_except(
         None => Vec::new(),
     };
     if req.prior_state.is_none() || !requires.is_empty() {
-        let fresh: Vec<(&str, Value)> = block
-            .attributes
-            .iter()
-            .filter(|(name, a)| {
-                a.computed
-                    && !defaults.iter().any(|(d, _)| d == name)
-                    && req.config.get_attr(name).is_none_or(Value::is_null)
-            })
-            .map(|(name, a)| (name.as_str(), Value::unknown(a.ty.clone())))
-            .collect();
-        planned = with_attrs(&planned, fresh);
+        planned = terrane_provider::objchange::unknown_unset_computed(
+            block,
+            &req.config,
+            &planned,
+            |name| defaults.iter().any(|(d, _)| *d == name),
+        );
     }
     PlanResponse {
         planned_state: planned,

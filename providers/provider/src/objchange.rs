@@ -138,6 +138,25 @@ fn non_computed_part(block: &BlockSchema, v: &Value) -> Option<Value> {
 /// Nested blocks are compared element by element where they can be matched (single blocks,
 /// list positions, map keys); a set of blocks that changed at all is reported as the block's
 /// path when its block has any `force_new` attribute.
+/// `planned` with every computed attribute that the configuration leaves unset unknown, except
+/// those `keep` names: what a create or a replacement plans for values only apply will tell.
+pub fn unknown_unset_computed(
+    schema: &BlockSchema,
+    config: &Value,
+    planned: &Value,
+    keep: impl Fn(&str) -> bool,
+) -> Value {
+    let fresh: Vec<(&str, Value)> = schema
+        .attributes
+        .iter()
+        .filter(|(name, a)| {
+            a.computed && !keep(name) && config.get_attr(name).is_none_or(Value::is_null)
+        })
+        .map(|(name, a)| (name.as_str(), Value::unknown(a.ty.clone())))
+        .collect();
+    crate::values::with_attrs(planned, fresh)
+}
+
 pub fn requires_replace(schema: &BlockSchema, prior: &Value, planned: &Value) -> Vec<Path> {
     let mut out = Vec::new();
     replace_paths(schema, prior, planned, &Path::root(), &mut out);

@@ -91,8 +91,75 @@ pub const EFS: Service = Service {
     target_prefix: "",
 };
 
+pub const ELB: Service = Service {
+    key: "elb",
+    env_suffix: "ELASTIC_LOAD_BALANCING",
+    signing_name: "elasticloadbalancing",
+    host_prefix: "elasticloadbalancing",
+    global: false,
+    version: "2012-06-01",
+    protocol: Protocol::AwsQuery,
+    target_prefix: "",
+};
+
+pub const AUTOSCALING: Service = Service {
+    key: "autoscaling",
+    env_suffix: "AUTO_SCALING",
+    signing_name: "autoscaling",
+    host_prefix: "autoscaling",
+    global: false,
+    version: "2011-01-01",
+    protocol: Protocol::AwsQuery,
+    target_prefix: "",
+};
+
+pub const CLOUDWATCH: Service = Service {
+    key: "cloudwatch",
+    env_suffix: "CLOUDWATCH",
+    signing_name: "monitoring",
+    host_prefix: "monitoring",
+    global: false,
+    version: "2010-08-01",
+    protocol: Protocol::AwsQuery,
+    target_prefix: "",
+};
+
+pub const RDS: Service = Service {
+    key: "rds",
+    env_suffix: "RDS",
+    signing_name: "rds",
+    host_prefix: "rds",
+    global: false,
+    version: "2014-10-31",
+    protocol: Protocol::AwsQuery,
+    target_prefix: "",
+};
+
+pub const S3: Service = Service {
+    key: "s3",
+    env_suffix: "S3",
+    signing_name: "s3",
+    host_prefix: "s3",
+    global: false,
+    version: "2006-03-01",
+    protocol: Protocol::RestXml,
+    target_prefix: "",
+};
+
 /// Every service the provider knows (for `AWS_ENDPOINT_URL_<SERVICE>`).
-pub const ALL: &[Service] = &[EC2, STS, IAM, ROUTE53, ACM, EFS];
+pub const ALL: &[Service] = &[
+    EC2,
+    STS,
+    IAM,
+    ROUTE53,
+    ACM,
+    EFS,
+    ELB,
+    AUTOSCALING,
+    CLOUDWATCH,
+    RDS,
+    S3,
+];
 
 /// Where each service's requests go.
 #[derive(Clone, Debug, Default, PartialEq)]

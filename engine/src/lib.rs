@@ -4,6 +4,7 @@
 pub mod addrs;
 pub mod apply;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod events;
 pub mod graph;

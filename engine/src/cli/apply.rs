@@ -90,10 +90,10 @@ fn carry_out(
     compact_warnings: bool,
 ) -> i32 {
     let progress = super::progress::start(!global.color);
-    if !json {
-        // The -json stream carries no progress lines.
-        input.events = Some(progress.sink.clone());
-    }
+    input.events = Some(match json {
+        true => super::progress::json_sink(),
+        false => progress.sink.clone(),
+    });
     let applied = crate::apply::apply(&input, plan, &p.backend, &p.session.workspace);
     progress.finish();
     let compact = match compact_warnings && !json {
@@ -109,6 +109,10 @@ fn carry_out(
     if applied.diags.has_errors() {
         return 1;
     }
+    if json {
+        json_result(plan, &applied);
+        return 0;
+    }
     let mut out = std::io::stdout().lock();
     if plan.destroy {
         let _ = writeln!(
@@ -123,30 +127,57 @@ fn carry_out(
         "\nApply complete! Resources: {} added, {} changed, {} destroyed.",
         applied.added, applied.changed, applied.destroyed
     );
-    if let Some(w) = &applied.walk {
-        let outputs: terrane_state::Outputs = w
-            .outputs
-            .iter()
-            .filter(|(_, (v, _))| !v.is_null())
-            .map(|(k, (v, s))| {
-                (
-                    k.clone(),
-                    terrane_state::OutputValue {
-                        value: v.clone().unmark_deep().0,
-                        sensitive: *s,
-                    },
-                )
-            })
-            .collect();
-        if !outputs.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nOutputs:\n\n{}",
-                crate::render::outputs::human(&outputs)
-            );
-        }
+    let outputs = root_outputs(&applied);
+    if !outputs.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nOutputs:\n\n{}",
+            crate::render::outputs::human(&outputs)
+        );
     }
     0
+}
+
+/// The root outputs an apply ended with (none for a destroy).
+fn root_outputs(applied: &crate::apply::Applied) -> terrane_state::Outputs {
+    let Some(w) = &applied.walk else {
+        return terrane_state::Outputs::new();
+    };
+    w.outputs
+        .iter()
+        .filter(|(_, (v, _))| !v.is_null())
+        .map(|(k, (v, s))| {
+            (
+                k.clone(),
+                terrane_state::OutputValue {
+                    value: v.clone().unmark_deep().0,
+                    sensitive: *s,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The end of an `apply -json` stream: the summary, then the outputs.
+fn json_result(plan: &Plan, applied: &crate::apply::Applied) {
+    use crate::render::json_hooks;
+    let ts = crate::clock::rfc3339_micros_now();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}",
+        json_hooks::summary(
+            applied.added,
+            applied.changed,
+            applied.destroyed,
+            plan.destroy,
+            &ts
+        )
+    );
+    let outputs = root_outputs(applied);
+    if !plan.destroy && !outputs.is_empty() {
+        let _ = writeln!(out, "{}", json_hooks::outputs(&outputs, &ts));
+    }
 }
 
 /// `terrane apply FILE`.

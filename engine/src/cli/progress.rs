@@ -104,3 +104,16 @@ pub fn start(plain: bool) -> Progress {
         bar: Some(bar),
     }
 }
+
+/// The `-json` stream's progress: one hook message a line (`apply_start`, `apply_complete`,
+/// `provision_progress`).
+pub fn json_sink() -> EventSink {
+    Arc::new(|e: Event| {
+        let ts = crate::clock::rfc3339_micros_now();
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            crate::render::json_hooks::event(&e, &ts)
+        );
+    })
+}

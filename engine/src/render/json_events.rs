@@ -12,7 +12,13 @@ use crate::plan::model::{Action, Plan, Reason, ResourceChange};
 /// The version of the UI message format followed.
 pub const UI_VERSION: &str = "1.2";
 
-fn message(level: &str, text: &str, kind: &str, ts: &str, extra: Map<String, Json>) -> String {
+pub(crate) fn message(
+    level: &str,
+    text: &str,
+    kind: &str,
+    ts: &str,
+    extra: Map<String, Json>,
+) -> String {
     let mut m = Map::new();
     m.insert("@level".into(), json!(level));
     m.insert("@message".into(), json!(text));
@@ -47,7 +53,7 @@ fn message(level: &str, text: &str, kind: &str, ts: &str, extra: Map<String, Jso
     out
 }
 
-fn one(k: &str, v: Json) -> Map<String, Json> {
+pub(crate) fn one(k: &str, v: Json) -> Map<String, Json> {
     let mut m = Map::new();
     m.insert(k.into(), v);
     m

@@ -5,6 +5,7 @@ pub mod diagnostics;
 pub mod human;
 pub mod json_config;
 pub mod json_events;
+pub mod json_hooks;
 pub mod json_plan;
 pub mod json_state;
 pub mod json_values;

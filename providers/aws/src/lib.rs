@@ -23,6 +23,8 @@ pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 #[cfg(any(test, feature = "testing"))]
+pub mod testing_inventory;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing_proxy;
 
 use std::sync::Arc;

@@ -2,10 +2,12 @@
 //! share is answered "throttled" (503 `RequestLimitExceeded`) without being forwarded, and a
 //! share is forwarded but answered 500 `InternalError` (the call happened, the client cannot
 //! know it); the others are relayed; every forwarded call can be delayed by a fixed latency.
-//! Runs on its own thread and runtime; stops on drop.
+//! Every call is logged with the time it arrived (for the latency benchmark's attribution of
+//! calls to resources). Runs on its own thread and runtime; stops on drop.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -16,6 +18,9 @@ pub struct FaultProxy {
     pub calls: Arc<AtomicUsize>,
     pub throttled: Arc<AtomicUsize>,
     pub failed_after: Arc<AtomicUsize>,
+    /// Every call: when it arrived, and what it was (`Action` of a query call, else method
+    /// and path).
+    pub log: CallLog,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -93,7 +98,24 @@ async fn respond(sock: &mut TcpStream, status: u16, content_type: &str, body: &[
     sock.write_all(head.as_bytes()).await.is_ok() && sock.write_all(body).await.is_ok()
 }
 
+/// The proxy's log of calls.
+pub type CallLog = Arc<Mutex<Vec<(SystemTime, String)>>>;
+
+/// What a call was: its query `Action`, else its method and path.
+fn describe(r: &Request) -> String {
+    let body = String::from_utf8_lossy(&r.body);
+    let action = body
+        .split('&')
+        .chain(r.path.split(['?', '&']))
+        .find_map(|kv| kv.strip_prefix("Action="));
+    match action {
+        Some(a) => a.to_string(),
+        None => format!("{} {}", r.method, r.path),
+    }
+}
+
 struct Shared {
+    log: CallLog,
     target: String,
     http: reqwest::Client,
     calls: Arc<AtomicUsize>,
@@ -135,6 +157,9 @@ fn nth(n: usize, k: usize) -> bool {
 
 async fn serve_conn(s: Arc<Shared>, mut sock: TcpStream) {
     while let Some(r) = read_request(&mut sock).await {
+        if let Ok(mut log) = s.log.lock() {
+            log.push((SystemTime::now(), describe(&r)));
+        }
         let n = s.calls.fetch_add(1, Ordering::SeqCst) + 1;
         let ok = if nth(n, s.throttle_every) {
             s.throttled.fetch_add(1, Ordering::SeqCst);
@@ -182,7 +207,9 @@ impl FaultProxy {
         let calls = Arc::new(AtomicUsize::new(0));
         let throttled = Arc::new(AtomicUsize::new(0));
         let failed_after = Arc::new(AtomicUsize::new(0));
+        let log: CallLog = Arc::default();
         let shared = Shared {
+            log: log.clone(),
             target: target.trim_end_matches('/').to_string(),
             http: reqwest::Client::new(),
             calls: calls.clone(),
@@ -222,6 +249,7 @@ impl FaultProxy {
             calls,
             throttled,
             failed_after,
+            log,
             stop: Some(stop_tx),
             thread: Some(thread),
         }

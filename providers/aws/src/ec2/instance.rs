@@ -32,7 +32,7 @@ fn ebs_attrs(root: bool) -> BlockSchema {
         ("throughput", optc(Type::Number).force_new()),
         ("encrypted", optc(Type::Bool).force_new()),
         ("kms_key_id", optc(Type::String).force_new()),
-        ("delete_on_termination", opt(Type::Bool).force_new()),
+        ("delete_on_termination", optc(Type::Bool).force_new()),
         ("tags", opt(Type::map(Type::String))),
         ("tags_all", comp(Type::map(Type::String))),
         ("volume_id", comp(Type::String)),

@@ -1,0 +1,224 @@
+//! Benchmark (not a test: `#[ignore]`, run by `scripts/bench-aws-latency`): the apply of
+//! `examples/web-asg-rds` against moto with 50 ms of latency added to every call by the proxy,
+//! against its lower bound: the longest dependency chain's calls × 50 ms.
+//!
+//! The lower bound is measured, not guessed: a calibration apply of the same saved plan with
+//! `-parallelism=1` and no latency gives, from `apply -json`'s microsecond `apply_start` /
+//! `apply_complete` times and the proxy's call log, how many calls each resource instance made;
+//! the state's recorded dependencies give the chains. Then the timed apply (default parallelism,
+//! 50 ms a call) runs the same plan against a fresh moto.
+
+#[path = "support/examples.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant, SystemTime};
+
+use support::{text, Sandbox};
+use terrane_provider_aws::testing::Moto;
+use terrane_provider_aws::testing_proxy::FaultProxy;
+
+const LATENCY: Duration = Duration::from_millis(50);
+const VARS: &[(&str, &str)] = &[
+    ("TF_VAR_dbpassword", "correct-horse-battery"),
+    ("TF_VAR_db_final_snapshot", "false"),
+];
+
+/// RFC 3339 with microseconds (`2026-11-29T04:19:13.556495Z`) to a time.
+fn parse_ts(ts: &str) -> SystemTime {
+    let num = |a: usize, b: usize| ts[a..b].parse::<i64>().expect("a timestamp");
+    let (y, m, d) = (num(0, 4), num(5, 7), num(8, 10));
+    let secs_of_day = num(11, 13) * 3600 + num(14, 16) * 60 + num(17, 19);
+    let micros = ts[20..26].parse::<u64>().expect("microseconds");
+    // Days from civil (proleptic Gregorian), the inverse of the engine's clock.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    SystemTime::UNIX_EPOCH
+        + Duration::from_secs((days * 86_400 + secs_of_day) as u64)
+        + Duration::from_micros(micros)
+}
+
+/// Each resource instance's [start, end] from an `apply -json` stream, in start order.
+fn intervals(stream: &str) -> Vec<(String, SystemTime, SystemTime)> {
+    let mut started: BTreeMap<String, SystemTime> = BTreeMap::new();
+    let mut out = Vec::new();
+    for line in stream.lines() {
+        let Ok(m) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let addr = m["hook"]["resource"]["addr"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let ts = parse_ts(
+            m["@timestamp"]
+                .as_str()
+                .unwrap_or("1970-01-01T00:00:00.000000Z"),
+        );
+        match m["type"].as_str() {
+            Some("apply_start") => {
+                started.insert(addr, ts);
+            }
+            Some("apply_complete") => {
+                if let Some(start) = started.remove(&addr) {
+                    out.push((addr, start, ts));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|(_, s, _)| *s);
+    out
+}
+
+/// The configuration address of an instance address (`module.m.aws_x.y[0]` -> `module.m.aws_x.y`).
+fn config_addr(instance: &str) -> &str {
+    match instance.rfind('[') {
+        Some(i) if instance.ends_with(']') => &instance[..i],
+        _ => instance,
+    }
+}
+
+fn apply_json(sb: &Sandbox, dir: &Path, extra_args: &[&str]) -> (String, Duration) {
+    let mut args = vec!["apply", "-json"];
+    args.extend_from_slice(extra_args);
+    args.push("plan.bin");
+    let start = Instant::now();
+    let o = sb.run(dir, &args, VARS);
+    let took = start.elapsed();
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    (String::from_utf8_lossy(&o.stdout).into_owned(), took)
+}
+
+fn plan(sb: &Sandbox, dir: &Path) {
+    let o = sb.run(dir, &["plan", "-out=plan.bin"], VARS);
+    assert!(o.status.success(), "plan failed:\n{}", text(&o));
+}
+
+fn destroy(sb: &Sandbox, dir: &Path) {
+    let o = sb.run(dir, &["destroy", "-auto-approve"], VARS);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+}
+
+#[test]
+#[ignore = "a benchmark: scripts/bench-aws-latency"]
+fn web_asg_rds_apply_with_50ms_latency() {
+    // Calibration: calls per instance, one instance at a time, no latency.
+    let moto = Moto::start_blocking();
+    let proxy = FaultProxy::with_latency(&moto.endpoint, usize::MAX, usize::MAX, Duration::ZERO);
+    let sb = Sandbox::new(&moto, &proxy.url, "bench-calibrate");
+    let dir = sb.example("web-asg-rds");
+    plan(&sb, &dir);
+    let first = proxy.log.lock().expect("log").len();
+    let (stream, _) = apply_json(&sb, &dir, &["-parallelism=1"]);
+    let log: Vec<(SystemTime, String)> = proxy.log.lock().expect("log")[first..].to_vec();
+    let spans = intervals(&stream);
+    let mut calls: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unattributed = Vec::new();
+    for (at, what) in &log {
+        match spans.iter().find(|(_, s, e)| s <= at && at <= e) {
+            Some((addr, _, _)) => *calls.entry(addr.clone()).or_default() += 1,
+            None => unattributed.push(what.clone()),
+        }
+    }
+    let pulled = sb.run(&dir, &["state", "pull"], VARS);
+    let state: serde_json::Value =
+        serde_json::from_slice(&pulled.stdout).expect("state pull gives JSON");
+    let mut deps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in state["resources"].as_array().expect("resources") {
+        let module = r["module"]
+            .as_str()
+            .map(|m| format!("{m}."))
+            .unwrap_or_default();
+        let base = format!(
+            "{module}{}.{}",
+            r["type"].as_str().unwrap_or(""),
+            r["name"].as_str().unwrap_or("")
+        );
+        let base = if r["mode"] == "data" {
+            format!("{module}data.{}", &base[module.len()..])
+        } else {
+            base
+        };
+        for i in r["instances"].as_array().into_iter().flatten() {
+            let addr = match &i["index_key"] {
+                serde_json::Value::Null => base.clone(),
+                serde_json::Value::Number(n) => format!("{base}[{n}]"),
+                k => format!("{base}[{k}]"),
+            };
+            let d = i["dependencies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str().map(str::to_string))
+                .collect();
+            deps.insert(addr, d);
+        }
+    }
+    destroy(&sb, &dir);
+    drop(sb);
+
+    // The longest chain: instances in the order they ran (a topological order), each
+    // costing its calls after the costliest chain among its dependencies.
+    let mut chain: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
+    for (addr, _, _) in &spans {
+        let own = calls.get(addr).copied().unwrap_or(0);
+        let best = deps
+            .get(addr)
+            .into_iter()
+            .flatten()
+            .flat_map(|d| {
+                chain
+                    .iter()
+                    .filter(move |(a, _)| config_addr(a) == d || a.as_str() == d)
+            })
+            .max_by_key(|(_, (c, _))| *c)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let mut path = best.1;
+        path.push(format!("{addr} ({own})"));
+        chain.insert(addr.clone(), (best.0 + own, path));
+    }
+    let (longest_calls, longest_path) = chain
+        .values()
+        .max_by_key(|(c, _)| *c)
+        .cloned()
+        .unwrap_or_default();
+    let lower_bound = LATENCY * longest_calls as u32;
+
+    // The timed apply: default parallelism, 50 ms a call, a fresh moto.
+    let moto = Moto::start_blocking();
+    let proxy = FaultProxy::with_latency(&moto.endpoint, usize::MAX, usize::MAX, LATENCY);
+    let sb = Sandbox::new(&moto, &proxy.url, "bench-timed");
+    let dir = sb.example("web-asg-rds");
+    plan(&sb, &dir);
+    let first = proxy.log.lock().expect("log").len();
+    let (_, took) = apply_json(&sb, &dir, &[]);
+    let timed_calls = proxy.log.lock().expect("log").len() - first;
+    destroy(&sb, &dir);
+
+    let total: usize = calls.values().sum();
+    println!("web-asg-rds apply, {} instances, {total} calls ({} outside any resource: {unattributed:?})", spans.len(), unattributed.len());
+    println!(
+        "longest chain: {longest_calls} calls: {}",
+        longest_path.join(" -> ")
+    );
+    println!(
+        "lower bound (longest chain's calls x 50 ms): {:.2} s",
+        lower_bound.as_secs_f64()
+    );
+    println!(
+        "apply with 50 ms a call ({timed_calls} calls): {:.2} s",
+        took.as_secs_f64()
+    );
+    println!(
+        "ratio: {:.2} (target <= 1.3)",
+        took.as_secs_f64() / lower_bound.as_secs_f64()
+    );
+}

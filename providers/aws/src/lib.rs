@@ -20,6 +20,7 @@ pub mod ec2;
 pub mod elb;
 pub mod iam;
 pub mod provider;
+pub mod s3;
 pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

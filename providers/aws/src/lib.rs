@@ -14,6 +14,7 @@
 //! by the engine as "Not supported yet" ([`terrane_provider::Provider::implements_all_types`]).
 
 pub mod client;
+pub mod cloudwatch;
 pub mod common;
 pub mod data;
 pub mod ec2;

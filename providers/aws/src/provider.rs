@@ -211,6 +211,7 @@ impl AwsProvider {
         resources.extend(crate::iam::resources());
         resources.extend(crate::elb::resources());
         resources.extend(crate::s3::resources());
+        resources.extend(crate::cloudwatch::resources());
         let data_sources = crate::data::data_sources();
         let mut schema = ProviderSchema {
             provider: provider_block(),

@@ -185,6 +185,45 @@ async fn empty(aws: &Aws, bucket: &str, limit: Duration) -> Result<(), AwsError>
     Ok(())
 }
 
+/// CreateBucket: the LocationConstraint outside us-east-1, the tags (the token tag among
+/// them) when given, object lock.
+fn create_request<'a>(
+    aws: &Aws,
+    planned: &Value,
+    bucket: &'a str,
+    tags: Option<&BTreeMap<String, String>>,
+) -> S3Request<'a> {
+    let region = aws.client.region.as_str();
+    let mut body = String::new();
+    if region != "us-east-1" {
+        body.push_str(&format!(
+            "<LocationConstraint>{}</LocationConstraint>",
+            xml_escape(region)
+        ));
+    }
+    if let Some(tags) = tags.filter(|t| !t.is_empty()) {
+        body.push_str("<Tags>");
+        for (k, v) in tags {
+            body.push_str(&format!(
+                "<Tag><Key>{}</Key><Value>{}</Value></Tag>",
+                xml_escape(k),
+                xml_escape(v)
+            ));
+        }
+        body.push_str("</Tags>");
+    }
+    let mut req = S3Request::bucket(bucket, "");
+    if !body.is_empty() {
+        req = req.xml(format!(
+            r#"<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">{body}</CreateBucketConfiguration>"#
+        ));
+    }
+    if get_bool(planned, "object_lock_enabled") == Some(true) {
+        req = req.header("x-amz-bucket-object-lock-enabled", "true");
+    }
+    req
+}
+
 /// Whether the bucket carries our token (an earlier attempt of this create).
 async fn is_ours(aws: &Aws, bucket: &str, token: &str) -> bool {
     get_tags(aws, bucket)
@@ -201,9 +240,10 @@ fn merged_tags(
 ) -> BTreeMap<String, String> {
     let old = get_string_map(prior, "tags_all").unwrap_or_default();
     let new = get_string_map(planned, "tags_all").unwrap_or_default();
+    let dropped = |k: &String| old.contains_key(k) && !new.contains_key(k);
     let mut out: BTreeMap<String, String> = current
         .iter()
-        .filter(|(k, _)| !k.starts_with("aws:") && !(old.contains_key(*k) && !new.contains_key(*k)))
+        .filter(|(k, _)| !k.starts_with("aws:") && !dropped(k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     out.extend(new);
@@ -281,23 +321,26 @@ impl ResourceType for Bucket {
             }
         };
         let what = || format!("creating S3 Bucket ({bucket})");
-        let region = aws.client.region.clone();
-        let mut req = S3Request::bucket(&bucket, "");
-        if region != "us-east-1" {
-            req = req.xml(format!(
-                r#"<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>{region}</LocationConstraint></CreateBucketConfiguration>"#
-            ));
-        }
-        if get_bool(planned, "object_lock_enabled") == Some(true) {
-            req = req.header("x-amz-bucket-object-lock-enabled", "true");
-        }
+        let tags = tags::for_create(planned, token);
+        let mut with_tags = true;
         let mut attempts = 0;
         loop {
             attempts += 1;
+            let req = create_request(aws, planned, &bucket, with_tags.then_some(&tags));
             match call(aws, "CreateBucket", "PUT", &req, Idempotency::Unsafe).await {
                 Ok(_) => break,
                 Err(e) if e.is("BucketAlreadyOwnedByYou") && is_ours(aws, &bucket, token).await => {
                     break
+                }
+                // A partition that does not take tags at creation refuses the request whole:
+                // made without them, the tags follow with PutBucketTagging.
+                Err(e)
+                    if with_tags
+                        && ["MalformedXML", "InvalidArgument", "InvalidRequest"]
+                            .iter()
+                            .any(|c| e.is(c)) =>
+                {
+                    with_tags = false;
                 }
                 Err(e) if retry::is_retryable(&e) && attempts < 5 => {
                     if is_ours(aws, &bucket, token).await {
@@ -315,8 +358,8 @@ impl ResourceType for Bucket {
                 ("bucket", Value::string(&bucket)),
             ],
         );
-        // A new bucket may not be visible at once.
-        let tags = tags::for_create(planned, token);
+        // Tags again (where CreateBucket did not take them); a new bucket may not be visible
+        // at once.
         crate::common::retry_on(&["NoSuchBucket"], Duration::from_secs(120), || {
             put_tags(aws, &bucket, &tags)
         })

@@ -413,3 +413,138 @@ fn network_converges_through_throttling_and_5xx() {
     assert!(proxy.throttled.load(Ordering::SeqCst) > 0);
     assert!(proxy.failed_after.load(Ordering::SeqCst) > 0);
 }
+
+const LB_AND_BUCKET: &str = r#"
+provider "aws" {
+  default_tags {
+    tags = {
+      stack = "e2e-lb"
+    }
+  }
+}
+
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+resource "aws_elb" "web" {
+  name               = "e2e-web"
+  availability_zones = slice(data.aws_availability_zones.available.names, 0, 2)
+  listener {
+    instance_port     = 8000
+    instance_protocol = "http"
+    lb_port           = 80
+    lb_protocol       = "http"
+  }
+  listener {
+    instance_port     = 8443
+    instance_protocol = "tcp"
+    lb_port           = 443
+    lb_protocol       = "tcp"
+  }
+  health_check {
+    healthy_threshold   = 2
+    unhealthy_threshold = 2
+    timeout             = 3
+    target              = "HTTP:8000/"
+    interval            = 30
+  }
+  connection_draining = true
+}
+
+resource "aws_cloudwatch_metric_alarm" "latency" {
+  alarm_name          = "e2e-latency"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 2
+  metric_name         = "Latency"
+  namespace           = "AWS/ELB"
+  period              = 60
+  statistic           = "Average"
+  threshold           = 0.5
+  dimensions = {
+    LoadBalancerName = aws_elb.web.name
+  }
+}
+
+resource "aws_s3_bucket" "logs" {
+  bucket_prefix = "e2e-logs-"
+  force_destroy = true
+}
+
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::123456789012:root" }
+      Action    = ["s3:PutObject"]
+      Resource  = "${aws_s3_bucket.logs.arn}/*"
+    }]
+  })
+}
+"#;
+
+/// A load balancer, an alarm on it and a bucket with versioning and a policy: applied
+/// through the environment only (S3 path-style against moto), a second plan shows no
+/// changes, destroy leaves no load balancer, alarm or bucket.
+#[test]
+fn load_balancer_alarm_and_bucket_against_moto() {
+    use terrane_provider_aws::client::{endpoint, Idempotency};
+    let moto = Moto::start_blocking();
+    let w = Work::with(&moto, "lb", LB_AND_BUCKET);
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    assert!(
+        text(&o).contains("Apply complete! Resources: 5 added, 0 changed, 0 destroyed."),
+        "{}",
+        text(&o)
+    );
+    let o = w.run(&["plan", "-detailed-exitcode"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the second plan shows changes:\n{}",
+        text(&o)
+    );
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert!(
+        text(&o).contains("Destroy complete! Resources: 5 destroyed."),
+        "{}",
+        text(&o)
+    );
+    let c = moto.client();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async {
+        let q = |s, a: &'static str| {
+            let c = c.clone();
+            async move {
+                c.query(s, a, &Params::new(), Idempotency::Safe)
+                    .await
+                    .expect(a)
+            }
+        };
+        let lbs = q(&endpoint::ELB, "DescribeLoadBalancers").await;
+        assert!(lbs.items("LoadBalancerDescriptions").is_empty());
+        let alarms = q(&endpoint::CLOUDWATCH, "DescribeAlarms").await;
+        assert!(alarms.items("MetricAlarms").is_empty());
+        let buckets = c
+            .s3_xml("ListBuckets", "GET", &Default::default(), Idempotency::Safe)
+            .await
+            .expect("ListBuckets");
+        assert!(buckets
+            .child("Buckets")
+            .is_none_or(|b| b.children.is_empty()));
+    });
+}

@@ -14,11 +14,14 @@
 //! by the engine as "Not supported yet" ([`terrane_provider::Provider::implements_all_types`]).
 
 pub mod client;
+pub mod cloudwatch;
 pub mod common;
 pub mod data;
 pub mod ec2;
+pub mod elb;
 pub mod iam;
 pub mod provider;
+pub mod s3;
 pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -209,6 +209,9 @@ impl AwsProvider {
     pub fn new(host: Arc<dyn Host>) -> AwsProvider {
         let mut resources = crate::ec2::resources();
         resources.extend(crate::iam::resources());
+        resources.extend(crate::elb::resources());
+        resources.extend(crate::s3::resources());
+        resources.extend(crate::cloudwatch::resources());
         let data_sources = crate::data::data_sources();
         let mut schema = ProviderSchema {
             provider: provider_block(),
@@ -335,8 +338,9 @@ pub fn configure_from(config: &Value, base: &std::path::Path) -> Result<Aws, Pro
         Some(n) => RetryPolicy::with_max_retries(n.clamp(0, 100) as u32),
         None => RetryPolicy::default(),
     };
-    let client = Client::new(creds, region, endpoints, retry)
+    let mut client = Client::new(creds, region, endpoints, retry)
         .map_err(|e| ProviderError::new("Invalid provider configuration", e.to_string()))?;
+    client.s3_path_style = get_bool(config, "s3_use_path_style").unwrap_or(false);
     let default_tags = first_block(config, "default_tags")
         .and_then(|b| get_string_map(b, "tags"))
         .unwrap_or_default();

@@ -193,6 +193,15 @@ impl Endpoints {
         }
     }
 
+    /// Whether `service` goes to a configured endpoint rather than AWS's own host.
+    pub fn is_custom(&self, service: &Service) -> bool {
+        self.configured
+            .get(service.key)
+            .or_else(|| self.env_service.get(service.env_suffix))
+            .or(self.env_global.as_ref())
+            .is_some_and(|u| !u.is_empty())
+    }
+
     /// The base URL for `service` in `region` (no trailing slash), and the region to sign for.
     pub fn resolve(&self, service: &Service, region: &str) -> (String, String) {
         let signing_region = if service.global {

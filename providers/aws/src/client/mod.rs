@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod error;
 pub mod protocol;
 pub mod retry;
+pub mod s3;
 pub mod sign;
 pub mod xml;
 
@@ -42,6 +43,9 @@ pub struct Client {
     pub region: String,
     pub endpoints: Endpoints,
     pub retry: RetryPolicy,
+    /// S3 buckets addressed in the path (`{endpoint}/{bucket}`) even against AWS (the
+    /// provider block's `s3_use_path_style`); a custom S3 endpoint always is.
+    pub s3_path_style: bool,
 }
 
 /// A response with a 2xx status.
@@ -71,6 +75,7 @@ impl Client {
             region,
             endpoints,
             retry,
+            s3_path_style: false,
         })
     }
 

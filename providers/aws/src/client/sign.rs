@@ -5,7 +5,8 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials as SdkCredentials;
 use aws_sigv4::http_request::{
-    sign, PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings,
+    sign, PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode,
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
@@ -37,6 +38,12 @@ pub fn sign_request(
     let mut settings = SigningSettings::default();
     if content_sha256 {
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    if signing_name == "s3" {
+        // S3 signs the path as sent: encoded once, never normalized (object keys keep their
+        // `//` and `.` segments).
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
+        settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
     }
     let identity: Identity = SdkCredentials::new(
         creds.access_key_id.clone(),

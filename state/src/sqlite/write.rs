@@ -190,7 +190,7 @@ fn put(
     tx: &Connection,
     ws: i64,
     serial: i64,
-    row: &ResourceRow,
+    row: &ResourceRow<'_>,
     closed: &ClosedKeys,
 ) -> Result<(Counts, bool)> {
     let current: Option<(i64, i64, Vec<u8>)> = tx
@@ -230,7 +230,7 @@ fn put(
             (counts, true)
         }
         // Removed earlier in this version, back now: a change, not a removal.
-        None if closed.contains(&key(&row.address, &row.deposed)) => {
+        None if closed.contains(&key(row.address, row.deposed)) => {
             let counts = Counts {
                 changed: 1,
                 removed: -1,
@@ -246,10 +246,8 @@ fn put(
             (counts, false)
         }
     };
-    let mut all: Vec<&dyn rusqlite::ToSql> = vec![&ws, &serial];
-    all.extend(rows::resource_params(row));
     tx.prepare_cached(INSERT_RESOURCE)?
-        .execute(rusqlite::params_from_iter(all))?;
+        .execute(rows::resource_params(&ws, &serial, row))?;
     Ok((counts, closes))
 }
 
@@ -443,7 +441,7 @@ impl ChangeSet for SqliteChangeSet<'_> {
         })?;
         self.counts += counts;
         if closes {
-            self.closed.insert((row.address, row.deposed));
+            self.closed.insert(key(row.address, row.deposed));
         }
         Ok(())
     }
@@ -510,7 +508,7 @@ pub fn write_snapshot(
     let mut seen = HashSet::new();
     for r in &snapshot.resources {
         let row = rows::encode_resource(r, backend.key())?;
-        if !seen.insert((row.address.clone(), row.deposed.clone())) {
+        if !seen.insert(key(row.address, row.deposed)) {
             return Err(StateError::Invalid(format!(
                 "the snapshot holds {} twice",
                 r.address
@@ -551,7 +549,7 @@ pub fn write_snapshot(
         let (c, closes) = put(&tx, ws.id, s, row, &closed)?;
         counts += c;
         if closes {
-            closed.insert(key(&row.address, &row.deposed));
+            closed.insert(key(row.address, row.deposed));
         }
     }
     set_outputs(&tx, backend, ws.id, s, &snapshot.outputs)?;

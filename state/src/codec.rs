@@ -41,7 +41,7 @@ pub fn write_value(value: &Value, out: &mut String) -> std::result::Result<(), J
             }
             out.push_str(&n.to_text());
         }
-        ValueKind::String(s) => write_string(s, out),
+        ValueKind::String(s) => write_str(s, out),
         ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => {
             out.push('[');
             for (i, e) in es.iter().enumerate() {
@@ -58,7 +58,7 @@ pub fn write_value(value: &Value, out: &mut String) -> std::result::Result<(), J
                 if i > 0 {
                     out.push(',');
                 }
-                write_string(k, out);
+                write_str(k, out);
                 out.push(':');
                 write_value(v, out)?;
             }
@@ -66,6 +66,22 @@ pub fn write_value(value: &Value, out: &mut String) -> std::result::Result<(), J
         }
     }
     Ok(())
+}
+
+/// Appends `s` as a JSON string, as `terrane_dsl`'s `write_string` does (escaping `<`, `>`
+/// and `&` as Go does), copying it whole when it has nothing to escape.
+fn write_str(s: &str, out: &mut String) {
+    let plain = s
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&'));
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        write_string(s, out);
+    }
 }
 
 /// Appends `ty` in Terraform's compact JSON form, as `terrane_dsl`'s `type_to_json` writes it.
@@ -101,7 +117,7 @@ pub fn write_type(ty: &Type, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_string(k, out);
+                write_str(k, out);
                 out.push(':');
                 write_type(t, out);
             }

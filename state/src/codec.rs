@@ -2,8 +2,10 @@
 //! as its JSON plus its type's JSON (so it reads back exactly), sensitive paths in Terraform's
 //! `sensitive_attributes` form, and index keys as JSON.
 
-use terrane_dsl::value::json::{from_json, from_json_typed, to_json, type_from_json, type_to_json};
-use terrane_dsl::value::{Path, PathStep, Value};
+use terrane_dsl::value::json::{
+    from_json, from_json_typed, type_from_json, write_string, JsonError,
+};
+use terrane_dsl::value::{Path, PathStep, Type, Value, ValueKind};
 
 use crate::error::{Result, StateError};
 use crate::record::IndexKey;
@@ -18,8 +20,110 @@ fn value_error(context: &str, message: impl ToString) -> StateError {
 /// A value as `(JSON, type JSON)`. Marks are not kept (sensitivity is stored as paths);
 /// unknown values cannot be stored.
 pub fn encode_value(value: &Value, context: &str) -> Result<(String, String)> {
-    let json = to_json(value).map_err(|e| value_error(context, e))?;
-    Ok((json, type_to_json(value.ty())))
+    let mut json = String::new();
+    write_value(value, &mut json).map_err(|e| value_error(context, e))?;
+    let mut ty = String::new();
+    write_type(value.ty(), &mut ty);
+    Ok((json, ty))
+}
+
+/// Appends `value` as compact JSON: the text `terrane_dsl`'s `to_json` gives (the stored
+/// digests depend on it), written straight into `out` without building a document tree first
+/// (this is on the path of every state write).
+pub fn write_value(value: &Value, out: &mut String) -> std::result::Result<(), JsonError> {
+    match value.kind() {
+        ValueKind::Unknown => return Err(JsonError::Unknown),
+        ValueKind::Null => out.push_str("null"),
+        ValueKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        ValueKind::Number(n) => {
+            if n.is_infinite() {
+                return Err(JsonError::Infinity);
+            }
+            out.push_str(&n.to_text());
+        }
+        ValueKind::String(s) => write_str(s, out),
+        ValueKind::List(es) | ValueKind::Set(es) | ValueKind::Tuple(es) => {
+            out.push('[');
+            for (i, e) in es.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(e, out)?;
+            }
+            out.push(']');
+        }
+        ValueKind::Map(m) | ValueKind::Object(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(k, out);
+                out.push(':');
+                write_value(v, out)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+/// Appends `s` as a JSON string, as `terrane_dsl`'s `write_string` does (escaping `<`, `>`
+/// and `&` as Go does), copying it whole when it has nothing to escape.
+fn write_str(s: &str, out: &mut String) {
+    let plain = s
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&'));
+    if plain {
+        out.reserve(s.len() + 2);
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        write_string(s, out);
+    }
+}
+
+/// Appends `ty` in Terraform's compact JSON form, as `terrane_dsl`'s `type_to_json` writes it.
+pub fn write_type(ty: &Type, out: &mut String) {
+    let wrapped = |kind: &str, e: &Type, out: &mut String| {
+        out.push_str("[\"");
+        out.push_str(kind);
+        out.push_str("\",");
+        write_type(e, out);
+        out.push(']');
+    };
+    match ty {
+        Type::String => out.push_str("\"string\""),
+        Type::Number => out.push_str("\"number\""),
+        Type::Bool => out.push_str("\"bool\""),
+        Type::Dynamic => out.push_str("\"dynamic\""),
+        Type::List(e) => wrapped("list", e, out),
+        Type::Set(e) => wrapped("set", e, out),
+        Type::Map(e) => wrapped("map", e, out),
+        Type::Tuple(es) => {
+            out.push_str("[\"tuple\",[");
+            for (i, e) in es.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_type(e, out);
+            }
+            out.push_str("]]");
+        }
+        Type::Object(attrs) => {
+            out.push_str("[\"object\",{");
+            for (i, (k, t)) in attrs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(k, out);
+                out.push(':');
+                write_type(t, out);
+            }
+            out.push_str("}]");
+        }
+    }
 }
 
 /// The value [`encode_value`] encoded.
@@ -100,6 +204,9 @@ pub fn path_from_json(json: &serde_json::Value) -> Result<Path> {
 
 /// Paths as a JSON array of paths (Terraform's `sensitive_attributes`).
 pub fn paths_to_json(paths: &[Path]) -> Result<String> {
+    if paths.is_empty() {
+        return Ok("[]".to_string());
+    }
     let list = paths.iter().map(path_to_json).collect::<Result<Vec<_>>>()?;
     Ok(serde_json::Value::Array(list).to_string())
 }
@@ -149,7 +256,7 @@ pub fn index_key_from_json(json: &serde_json::Value) -> Result<IndexKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use terrane_dsl::value::Type;
+    use terrane_dsl::value::Number;
 
     #[test]
     fn values_keep_their_types() {
@@ -171,6 +278,34 @@ mod tests {
         assert_eq!(back.ty(), v.ty());
         assert!(encode_value(&Value::unknown(Type::String), "x").is_err());
         assert!(decode_value("[1]", "\"string\"", "x").is_err());
+    }
+
+    #[test]
+    fn streaming_text_is_the_dsl_text() {
+        use terrane_dsl::value::json::{to_json, type_to_json};
+        let v = Value::object_from([
+            ("s", Value::string("a\"b\\c\n<&>\u{2028}\u{1}é")),
+            ("n", Value::int(-42)),
+            ("f", Value::number(Number::parse("1.5e300").unwrap())),
+            ("z", Value::number(Number::from_f64(-0.0).unwrap())),
+            ("b", Value::bool(true)),
+            ("e", Value::list(Type::String, vec![]).unwrap()),
+            (
+                "m",
+                Value::map(Type::Number, [("k".to_string(), Value::int(1))].into()).unwrap(),
+            ),
+            (
+                "t",
+                Value::tuple(vec![Value::string("x"), Value::null(Type::Dynamic)]),
+            ),
+            (
+                "o",
+                Value::null(Type::object([("a", Type::set(Type::Bool))])),
+            ),
+        ]);
+        let (j, t) = encode_value(&v, "x").unwrap();
+        assert_eq!(j, to_json(&v).unwrap());
+        assert_eq!(t, type_to_json(v.ty()));
     }
 
     #[test]

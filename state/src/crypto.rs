@@ -144,6 +144,28 @@ pub fn digest(key: Option<&EncryptionKey>, data: &[u8]) -> Vec<u8> {
     }
 }
 
+/// [`digest`] computed piece by piece: the same result as `digest(key, data)` where `data` is
+/// everything fed, in order, without first copying it into one buffer.
+pub struct Digester(Sha256);
+
+impl Digester {
+    pub fn new(key: Option<&EncryptionKey>) -> Digester {
+        let mut h = Sha256::new();
+        if let Some(k) = key {
+            h.update(k.bytes);
+        }
+        Digester(h)
+    }
+
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        self.0.finalize().to_vec()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

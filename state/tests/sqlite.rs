@@ -107,7 +107,7 @@ fn migrates_a_version_1_database() {
         .execute_batch(V1_BY_HAND)
         .expect("v1 layout");
     let b = SqliteBackend::open_with(&path, None).expect("open migrates");
-    assert_eq!(b.schema_version().expect("version"), 2);
+    assert_eq!(b.schema_version().expect("version"), SCHEMA_VERSION);
     let s = b.read("default").expect("read");
     assert_eq!(s.serial, 1);
     assert_eq!(s.lineage, "aaaaaaaa-0000-4000-8000-000000000000");
@@ -136,7 +136,33 @@ fn migrates_a_version_1_database() {
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows");
-    assert_eq!(applied, [1, 2]);
+    assert_eq!(applied, [1, 2, 3]);
+    // Version 3 rebuilt `resources` with its constraints, as comparisons.
+    let raw = Connection::open(&path).expect("raw");
+    let sql: String = raw
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'resources'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("table");
+    assert!(
+        sql.contains("status = 'pending'") && !sql.contains(" IN ("),
+        "{sql}"
+    );
+    let bad_status = raw.execute(
+        "UPDATE resources SET status = 'gone' WHERE address = 'aws_instance.web[0]'",
+        [],
+    );
+    assert!(bad_status.is_err(), "the status CHECK holds");
+    let indexes: Vec<String> = raw
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'resources' ORDER BY name")
+        .expect("prepare")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(indexes, ["resources_current", "resources_to"]);
 }
 
 #[test]

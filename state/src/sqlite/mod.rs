@@ -22,10 +22,18 @@
 //! replayed on read (reads of old versions O(history)).
 //!
 //! # Cost of a write
-//! One `put_resource` is one `BEGIN IMMEDIATE`, a lookup of the current row, an insert
-//! touching the table and one index (plus an update when it replaces a row), and a `COMMIT`:
-//! in WAL mode a few page frames appended to the log, no fsync. Measured by
-//! `examples/state_bench.rs`; SQLite's commit dominates, the encoding is a small part.
+//! One `put_resource` is one `BEGIN IMMEDIATE`, an insert that tries the new row first (doing
+//! nothing when the record already has a current row: then the current row is looked up,
+//! compared by digest and closed, and the insert repeated), and a `COMMIT`. Measured with
+//! `examples/state_bench.rs`, `perf` and `strace` (2-core machine, about 40 µs of CPU per new
+//! record): most of it is SQLite's own per-transaction floor, which a bare one-row insert with
+//! one unique index pays too — about 2.7 WAL frames per commit (table leaf, index leaf, and
+//! amortised page splits with page 1), each two `pwrite`s; six `fcntl` locks on the
+//! shared-memory file (update of a read mark, read lock, write lock and their releases); and
+//! every 16384 frames a checkpoint with two `fsync`s. The rest is encoding (JSON written
+//! straight into the row's buffers, a SHA-256 digest, the address check) and the insert's
+//! constraints, kept cheap: CHECKs are `=` comparisons (an `IN` list of three or more values
+//! costs a temporary table per row), statements are prepared once and cached.
 //!
 //! # Crash safety
 //! WAL journal with `synchronous=NORMAL`: a committed transaction survives the process being

@@ -6,20 +6,21 @@
 use rusqlite::{Row, ToSql};
 
 use crate::codec;
-use crate::crypto::{digest, EncryptionKey};
+use crate::crypto::{Digester, EncryptionKey};
 use crate::error::{Result, StateError};
 use crate::record::{Mode, OutputValue, ResourceRecord, ResourceStatus};
 
 /// The columns of a `resources` row, in [`RESOURCE_COLUMNS`] order after the bookkeeping ones.
-pub struct ResourceRow {
-    pub address: String,
-    pub deposed: String,
+/// Borrows what it can from the record: encoding runs on every write.
+pub struct ResourceRow<'a> {
+    pub address: &'a str,
+    pub deposed: &'a str,
     pub mode: &'static str,
-    pub module: String,
-    pub type_name: String,
-    pub name: String,
+    pub module: &'a str,
+    pub type_name: &'a str,
+    pub name: &'a str,
     pub index_key: Option<String>,
-    pub provider: String,
+    pub provider: &'a str,
     pub schema_version: i64,
     pub status: &'static str,
     pub create_before_destroy: bool,
@@ -50,26 +51,35 @@ fn seal(key: Option<&EncryptionKey>, field: &str, plain: Vec<u8>) -> Result<Vec<
     }
 }
 
-/// Appends a length-prefixed field to a digest input.
-fn feed(buf: &mut Vec<u8>, data: &[u8]) {
-    buf.extend_from_slice(&(data.len() as u64).to_le_bytes());
-    buf.extend_from_slice(data);
+/// Feeds a length-prefixed field to a digest.
+fn feed(d: &mut Digester, data: &[u8]) {
+    d.update(&(data.len() as u64).to_le_bytes());
+    d.update(data);
 }
 
 /// Encodes a record into its row, encrypting the payload when `key` is given.
-pub fn encode_resource(r: &ResourceRecord, key: Option<&EncryptionKey>) -> Result<ResourceRow> {
+pub fn encode_resource<'a>(
+    r: &'a ResourceRecord,
+    key: Option<&EncryptionKey>,
+) -> Result<ResourceRow<'a>> {
     r.validate()?;
-    let context = format!("{}'s attributes", r.address);
-    let (attrs, attrs_type) = codec::encode_value(&r.attributes, &context)?;
+    let mut attrs = String::with_capacity(256);
+    codec::write_value(&r.attributes, &mut attrs).map_err(|e| StateError::Value {
+        context: format!("{}'s attributes", r.address),
+        message: e.to_string(),
+    })?;
+    let mut attrs_type = String::with_capacity(128);
+    codec::write_type(r.attributes.ty(), &mut attrs_type);
     let sensitive = codec::paths_to_json(&r.sensitive_paths)?;
     let index_key = r
         .index_key
         .as_ref()
         .map(|k| codec::index_key_to_json(k).to_string());
-    let dependencies = serde_json::Value::from(r.dependencies.clone()).to_string();
-    let deposed = r.deposed.clone().unwrap_or_default();
+    let dependencies = serde_json::to_string(&r.dependencies)
+        .map_err(|e| StateError::Invalid(format!("{}'s dependencies: {e}", r.address)))?;
+    let deposed = r.deposed.as_deref().unwrap_or_default();
 
-    let mut d = Vec::with_capacity(attrs.len() + 256);
+    let mut d = Digester::new(key);
     for part in [
         r.address.as_bytes(),
         deposed.as_bytes(),
@@ -89,14 +99,14 @@ pub fn encode_resource(r: &ResourceRecord, key: Option<&EncryptionKey>) -> Resul
     feed(&mut d, &[u8::from(r.create_before_destroy)]);
 
     Ok(ResourceRow {
-        address: r.address.clone(),
+        address: &r.address,
         deposed,
         mode: r.mode.as_str(),
-        module: r.module.clone(),
-        type_name: r.type_name.clone(),
-        name: r.name.clone(),
+        module: &r.module,
+        type_name: &r.type_name,
+        name: &r.name,
         index_key,
-        provider: r.provider.clone(),
+        provider: &r.provider,
         schema_version: to_i64(r.schema_version, "schema version")?,
         status: r.status.as_str(),
         create_before_destroy: r.create_before_destroy,
@@ -116,7 +126,7 @@ pub fn encode_resource(r: &ResourceRecord, key: Option<&EncryptionKey>) -> Resul
             .as_ref()
             .map(|p| seal(key, "identity", p.clone().into_bytes()))
             .transpose()?,
-        digest: digest(key, &d),
+        digest: d.finish(),
     })
 }
 
@@ -214,7 +224,7 @@ pub fn encode_output(
     key: Option<&EncryptionKey>,
 ) -> Result<OutputRow> {
     let (v, t) = codec::encode_value(&o.value, &format!("output {name}"))?;
-    let mut d = Vec::new();
+    let mut d = Digester::new(key);
     feed(&mut d, v.as_bytes());
     feed(&mut d, t.as_bytes());
     feed(&mut d, &[u8::from(o.sensitive)]);
@@ -223,7 +233,7 @@ pub fn encode_output(
         encrypted: key.is_some(),
         value: seal(key, "value", v.into_bytes())?,
         value_type: seal(key, "value_type", t.into_bytes())?,
-        digest: digest(key, &d),
+        digest: d.finish(),
     })
 }
 
@@ -244,10 +254,16 @@ pub fn decode_output(row: &Row<'_>, key: Option<&EncryptionKey>) -> Result<(Stri
     ))
 }
 
-/// The bound parameters of a resource row insert, after `workspace_id, serial_from`, in
-/// [`RESOURCE_COLUMNS`] order followed by the digest.
-pub fn resource_params(r: &ResourceRow) -> [&dyn ToSql; 20] {
+/// The bound parameters of a resource row insert: `workspace_id, serial_from`, then the
+/// columns in [`RESOURCE_COLUMNS`] order, then the digest.
+pub fn resource_params<'r>(
+    ws: &'r i64,
+    serial: &'r i64,
+    r: &'r ResourceRow<'_>,
+) -> [&'r dyn ToSql; 22] {
     [
+        ws,
+        serial,
         &r.address,
         &r.deposed,
         &r.mode,

@@ -1,6 +1,6 @@
 //! The SQLite schema and its migrations.
 //!
-//! Tables (schema version 2):
+//! Tables (schema version 3):
 //! - `schema_version(version, applied, terrane_version)`: one row per migration applied. A
 //!   database whose highest version is above [`SCHEMA_VERSION`] was written by a newer terrane
 //!   and is refused rather than misread.
@@ -21,7 +21,9 @@
 //! - `locks(workspace, id, who, operation, created, version, path)`: held locks.
 //!
 //! Foreign keys tie versions to workspaces and record rows to the versions that bound them;
-//! CHECK constraints keep flags, modes and statuses to their values.
+//! CHECK constraints keep flags, modes and statuses to their values (in `resources`, the
+//! table every record write inserts into, as `=` comparisons rather than `IN` lists of three
+//! or more, which SQLite evaluates through a temporary table per row).
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -29,7 +31,7 @@ use crate::error::{Result, StateError};
 use crate::record::TERRANE_VERSION;
 
 /// The schema version this terrane writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Version 1: the first layout.
 pub const V1: &str = r#"
@@ -146,8 +148,59 @@ DROP INDEX IF EXISTS outputs_to;
 CREATE INDEX outputs_to ON outputs(workspace_id, serial_to) WHERE serial_to IS NOT NULL;
 "#;
 
+/// Version 3: `resources` rebuilt with the same columns, indexes and constraints, its CHECKs
+/// written as comparisons: SQLite evaluates `status IN ('ready', 'tainted', 'pending')` (three
+/// values or more) by filling a temporary table on every insert, a few microseconds of each
+/// record write. A version-1 table written without CHECKs gains them here.
+pub const V3: &str = r#"
+CREATE TABLE resources_v3 (
+    id INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL,
+    address TEXT NOT NULL CHECK (address <> ''),
+    deposed TEXT NOT NULL DEFAULT '',
+    serial_from INTEGER NOT NULL,
+    serial_to INTEGER CHECK (serial_to IS NULL OR serial_to > serial_from),
+    mode TEXT NOT NULL CHECK (mode = 'managed' OR mode = 'data'),
+    module TEXT NOT NULL,
+    type TEXT NOT NULL CHECK (type <> ''),
+    name TEXT NOT NULL CHECK (name <> ''),
+    index_key TEXT,
+    provider TEXT NOT NULL,
+    schema_version INTEGER NOT NULL CHECK (schema_version >= 0),
+    status TEXT NOT NULL CHECK (status = 'ready' OR status = 'tainted' OR status = 'pending'),
+    create_before_destroy INTEGER NOT NULL
+        CHECK (create_before_destroy = 0 OR create_before_destroy = 1),
+    dependencies TEXT NOT NULL,
+    encrypted INTEGER NOT NULL CHECK (encrypted = 0 OR encrypted = 1),
+    attributes BLOB NOT NULL,
+    attributes_type BLOB NOT NULL,
+    sensitive_paths BLOB NOT NULL,
+    private BLOB,
+    digest BLOB NOT NULL,
+    identity_schema_version INTEGER NOT NULL DEFAULT 0 CHECK (identity_schema_version >= 0),
+    identity BLOB,
+    FOREIGN KEY (workspace_id, serial_from) REFERENCES versions(workspace_id, serial) ON DELETE CASCADE,
+    FOREIGN KEY (workspace_id, serial_to) REFERENCES versions(workspace_id, serial) ON DELETE CASCADE
+);
+INSERT INTO resources_v3 (id, workspace_id, address, deposed, serial_from, serial_to, mode,
+    module, type, name, index_key, provider, schema_version, status, create_before_destroy,
+    dependencies, encrypted, attributes, attributes_type, sensitive_paths, private, digest,
+    identity_schema_version, identity)
+SELECT id, workspace_id, address, deposed, serial_from, serial_to, mode, module, type, name,
+    index_key, provider, schema_version, status, create_before_destroy, dependencies,
+    encrypted, attributes, attributes_type, sensitive_paths, private, digest,
+    identity_schema_version, identity
+FROM resources ORDER BY id;
+DROP TABLE resources;
+ALTER TABLE resources_v3 RENAME TO resources;
+CREATE UNIQUE INDEX resources_current ON resources(workspace_id, address, deposed)
+    WHERE serial_to IS NULL;
+CREATE INDEX resources_to ON resources(workspace_id, serial_to, address, deposed)
+    WHERE serial_to IS NOT NULL;
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The highest schema version recorded in the database, 0 for a new database.
 pub fn current_version(conn: &Connection) -> Result<i64> {

@@ -300,6 +300,36 @@ async fn group_with_launch_configuration_and_policies() {
     assert_eq!(get_i64(&updated, "desired_capacity").unwrap(), Some(3));
     assert_eq!(elements(&updated, "tag").len(), 2);
     assert_eq!(group_instances(&moto, "web").await, 3);
+    // Classic load balancers attach and detach in place.
+    let elb = Params::new()
+        .set("LoadBalancerName", "web-lb")
+        .set("Listeners.member.1.Protocol", "HTTP")
+        .set("Listeners.member.1.LoadBalancerPort", "80")
+        .set("Listeners.member.1.InstancePort", "8080")
+        .set("AvailabilityZones.member.1", "us-east-1a");
+    moto.client()
+        .query(
+            &crate::client::endpoint::ELB,
+            "CreateLoadBalancer",
+            &elb,
+            crate::client::Idempotency::Safe,
+        )
+        .await
+        .unwrap();
+    let with_lb = with_attr(&config2, "load_balancers", strings(&["web-lb"]));
+    let attached = update(&h, &updated, &with_lb).await;
+    assert_eq!(
+        terrane_provider::values::get_string_list(&attached, "load_balancers").unwrap(),
+        ["web-lb"]
+    );
+    let without_lb = with_attr(&config2, "load_balancers", strings(&[]));
+    let updated = update(&h, &attached, &without_lb).await;
+    let config2 = without_lb;
+    assert!(
+        terrane_provider::values::get_string_list(&updated, "load_balancers")
+            .unwrap()
+            .is_empty()
+    );
     // The name forces a new group.
     let renamed = with_attr(&config2, "name", Value::string("web-b"));
     assert_eq!(
@@ -534,6 +564,7 @@ async fn launch_template_and_group() {
             ("max_size", Value::int(2)),
             ("launch_template", lt),
             ("availability_zones", strings(&["us-east-1a", "us-east-1b"])),
+            ("wait_for_capacity_timeout", Value::string("0")),
         ])
         .unwrap();
     let group = create(&gh, &gc).await;

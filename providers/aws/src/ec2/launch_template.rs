@@ -569,13 +569,12 @@ impl ResourceType for LaunchTemplate {
                 }
             }
             _ => {
-                if let Some(name) = get_str(&req.config, "name") {
+                if get_str(&req.config, "name").is_some() {
                     resp.planned_state = with_attr(
                         &resp.planned_state,
                         "name_prefix",
                         Value::null(Type::String),
                     );
-                    let _ = name;
                 }
             }
         }

@@ -13,6 +13,7 @@
 //! **Partial.** Types of Terraform's AWS provider that are not implemented here are reported
 //! by the engine as "Not supported yet" ([`terrane_provider::Provider::implements_all_types`]).
 
+pub mod autoscaling;
 pub mod client;
 pub mod cloudwatch;
 pub mod common;

@@ -210,10 +210,13 @@ impl Moto {
         ));
         let schema = p.schema().provider.clone();
         let ep_block = &schema.blocks["endpoints"].block;
+        // Every service the client knows goes to moto.
         let ep = object_for(
             ep_block,
-            ["ec2", "sts", "iam", "elb", "cloudwatch", "s3"]
-                .map(|k| (k, Value::string(&self.endpoint))),
+            endpoint::ALL
+                .iter()
+                .filter(|s| ep_block.attributes.contains_key(s.key))
+                .map(|s| (s.key, Value::string(&self.endpoint))),
         );
         let dt_block = &schema.blocks["default_tags"].block;
         let dt = object_for(

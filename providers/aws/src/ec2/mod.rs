@@ -8,6 +8,7 @@ pub mod instance;
 pub mod instance_api;
 pub mod internet_gateway;
 pub mod key_pair;
+pub mod launch_template;
 pub mod route;
 pub mod route_table;
 pub mod route_table_association;
@@ -46,6 +47,7 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(ebs_volume::EbsVolume),
         Box::new(volume_attachment::VolumeAttachment),
         Box::new(eip_association::EipAssociation),
+        Box::new(launch_template::LaunchTemplate),
     ]
 }
 

@@ -1,0 +1,594 @@
+//! Auto Scaling types against moto: launch configurations, groups (with a launch
+//! configuration and with a launch template), policies: create, refresh, update in place,
+//! import, adoption by token, delete.
+
+use std::sync::Arc;
+
+use terrane_dsl::value::{Type, Value};
+use terrane_provider::harness::Harness;
+use terrane_provider::values::{get_i64, get_str, object_for, with_attr};
+use terrane_provider::Provider;
+
+use crate::client::Params;
+use crate::ec2::instance_api::elements;
+use crate::testing::Moto;
+
+/// An AMI moto knows.
+pub async fn some_ami(moto: &Moto) -> String {
+    let r = moto
+        .client()
+        .ec2("DescribeImages", &Params::new())
+        .await
+        .unwrap();
+    r.items("imagesSet")
+        .iter()
+        .find_map(|i| i.text_of("imageId"))
+        .unwrap()
+        .to_string()
+}
+
+fn strings(items: &[&str]) -> Value {
+    crate::common::string_set(items.iter().map(|s| s.to_string()))
+}
+
+/// A nested block value of `h`'s type `name` holding `items` (attribute lists).
+fn blocks(h: &Harness, name: &str, items: Vec<Vec<(&str, Value)>>) -> Value {
+    nested(h, &[name], items)
+}
+
+/// A nested block value at `path` (block names) of `h`'s type holding `items`.
+fn nested(h: &Harness, path: &[&str], items: Vec<Vec<(&str, Value)>>) -> Value {
+    let mut blk = &h.provider.schema().resources[&h.type_name].block;
+    let mut schema = &blk.blocks[path[0]];
+    for name in path {
+        schema = &blk.blocks[*name];
+        blk = &schema.block;
+    }
+    let ety = schema.block.implied_type();
+    let vals: Vec<Value> = items
+        .into_iter()
+        .map(|attrs| object_for(&schema.block, attrs))
+        .collect();
+    match schema.nesting {
+        terrane_provider::NestingMode::Set => Value::set(ety, vals).unwrap(),
+        _ => Value::list(ety, vals).unwrap(),
+    }
+}
+
+async fn create(h: &Harness, config: &Value) -> Value {
+    let plan = h.plan(None, config).await.unwrap();
+    h.apply(None, &plan.planned_state, config).await.unwrap()
+}
+
+/// Plans `config` over `state`, checks it changes in place, applies it.
+async fn update(h: &Harness, state: &Value, config: &Value) -> Value {
+    let plan = h.plan(Some(state), config).await.unwrap();
+    assert!(
+        plan.requires_replace.is_empty(),
+        "{:?}",
+        plan.requires_replace
+    );
+    let new = h
+        .apply(Some(state), &plan.planned_state, config)
+        .await
+        .unwrap();
+    let read = h.read(&new).await.unwrap().unwrap();
+    assert!(read.raw_equals(&new), "{read:?}\n{new:?}");
+    let again = h.plan(Some(&read), config).await.unwrap();
+    assert!(
+        again.planned_state.raw_equals(&read),
+        "{:?}\n{read:?}",
+        again.planned_state
+    );
+    new
+}
+
+/// Refreshes `state`: no drift, and planning the same configuration again changes nothing.
+async fn no_drift(h: &Harness, state: &Value, config: &Value) {
+    let read = h.read(state).await.unwrap().unwrap();
+    assert!(read.raw_equals(state), "{read:?}\n{state:?}");
+    let again = h.plan(Some(&read), config).await.unwrap();
+    assert!(
+        again.requires_replace.is_empty(),
+        "{:?}",
+        again.requires_replace
+    );
+    assert!(
+        again.planned_state.raw_equals(&read),
+        "{:?}\n{read:?}",
+        again.planned_state
+    );
+}
+
+#[tokio::test]
+async fn launch_configuration_lifecycle() {
+    let moto = Moto::start().await;
+    let p = moto.provider(&[]).await;
+    let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_launch_configuration");
+    let ami = some_ami(&moto).await;
+    let config = h
+        .config(vec![
+            ("name_prefix", Value::string("web-")),
+            ("image_id", Value::string(&ami)),
+            ("instance_type", Value::string("t2.micro")),
+            ("user_data", Value::string("#!/bin/sh\necho hi\n")),
+            ("security_groups", strings(&["default"])),
+            ("spot_price", Value::string("0.05")),
+            (
+                "root_block_device",
+                blocks(
+                    &h,
+                    "root_block_device",
+                    vec![vec![
+                        ("volume_size", Value::int(10)),
+                        ("volume_type", Value::string("gp2")),
+                    ]],
+                ),
+            ),
+            (
+                "ebs_block_device",
+                blocks(
+                    &h,
+                    "ebs_block_device",
+                    vec![vec![
+                        ("device_name", Value::string("/dev/sdb")),
+                        ("volume_size", Value::int(5)),
+                        ("delete_on_termination", Value::bool(false)),
+                    ]],
+                ),
+            ),
+        ])
+        .unwrap();
+    let plan = h.plan(None, &config).await.unwrap();
+    assert!(!plan.planned_state.get_attr("name").unwrap().is_known());
+    let state = h.apply(None, &plan.planned_state, &config).await.unwrap();
+    let name = get_str(&state, "name").unwrap().to_string();
+    assert!(name.starts_with("web-") && name.len() == 4 + 26, "{name}");
+    assert_eq!(get_str(&state, "id"), Some(name.as_str()));
+    assert!(get_str(&state, "arn").unwrap().contains(&name));
+    assert_eq!(get_str(&state, "user_data"), Some("#!/bin/sh\necho hi\n"));
+    let ebs = elements(&state, "ebs_block_device");
+    assert_eq!(ebs.len(), 1);
+    assert_eq!(get_i64(&ebs[0], "volume_size").unwrap(), Some(5));
+    let root = elements(&state, "root_block_device");
+    assert_eq!(
+        get_i64(&root[0], "volume_size").unwrap(),
+        Some(10),
+        "{state:?}"
+    );
+    no_drift(&h, &state, &config).await;
+
+    // Every argument forces a new launch configuration.
+    let other = with_attr(&config, "instance_type", Value::string("t3.micro"));
+    assert_eq!(
+        h.plan(Some(&state), &other)
+            .await
+            .unwrap()
+            .requires_replace
+            .len(),
+        1
+    );
+
+    // Import by name; adoption by the name derived from the token; a repeated create adopts.
+    let imported = h.import(&name).await.unwrap();
+    assert_eq!(get_str(&imported[0], "image_id"), Some(ami.as_str()));
+    assert_eq!(get_str(&imported[0], "instance_type"), Some("t2.micro"));
+    let found = p
+        .find_by_token("aws_launch_configuration", "harness-token")
+        .await
+        .unwrap()
+        .expect("adopted");
+    assert_eq!(get_str(&found, "id"), Some(name.as_str()));
+    assert_eq!(get_str(&found, "name_prefix"), Some("web-"));
+    assert!(p
+        .find_by_token("aws_launch_configuration", "other")
+        .await
+        .unwrap()
+        .is_none());
+    let again = h.apply(None, &plan.planned_state, &config).await.unwrap();
+    assert_eq!(get_str(&again, "id"), Some(name.as_str()));
+
+    // A set name is used as is; it forces a new one when it changes.
+    let named = with_attr(&config, "name", Value::string("web-fixed"));
+    let named = with_attr(&named, "name_prefix", Value::null(Type::String));
+    let fixed = create(&h, &named).await;
+    assert_eq!(get_str(&fixed, "id"), Some("web-fixed"));
+
+    h.destroy(&state).await.unwrap();
+    assert!(h.read(&state).await.unwrap().is_none());
+    h.destroy(&state).await.unwrap();
+    h.destroy(&fixed).await.unwrap();
+}
+
+async fn launch_configuration(p: &Arc<dyn Provider>, ami: &str, name: &str) -> Value {
+    let h = Harness::new(p.clone(), "aws_launch_configuration");
+    let config = h
+        .config(vec![
+            ("name", Value::string(name)),
+            ("image_id", Value::string(ami)),
+            ("instance_type", Value::string("t2.micro")),
+        ])
+        .unwrap();
+    create(&h, &config).await
+}
+
+fn tag_blocks(h: &Harness, tags: &[(&str, &str, bool)]) -> Value {
+    blocks(
+        h,
+        "tag",
+        tags.iter()
+            .map(|(k, v, p)| {
+                vec![
+                    ("key", Value::string(*k)),
+                    ("value", Value::string(*v)),
+                    ("propagate_at_launch", Value::bool(*p)),
+                ]
+            })
+            .collect(),
+    )
+}
+
+/// The instances moto runs for group `name`.
+async fn group_instances(moto: &Moto, name: &str) -> usize {
+    let r = moto
+        .client()
+        .query(
+            &crate::client::endpoint::AUTOSCALING,
+            "DescribeAutoScalingGroups",
+            &Params::new().set("AutoScalingGroupNames.member.1", name),
+            crate::client::Idempotency::Safe,
+        )
+        .await
+        .unwrap();
+    r.items("AutoScalingGroups")
+        .first()
+        .map(|g| g.items("Instances").len())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn group_with_launch_configuration_and_policies() {
+    let moto = Moto::start().await;
+    let p: Arc<dyn Provider> = moto.provider(&[]).await;
+    let ami = some_ami(&moto).await;
+    let lc1 = launch_configuration(&p, &ami, "lc-1").await;
+    let lc2 = launch_configuration(&p, &ami, "lc-2").await;
+    let h = Harness::new(p.clone(), "aws_autoscaling_group");
+    let config = h
+        .config(vec![
+            ("name", Value::string("web")),
+            ("min_size", Value::int(1)),
+            ("max_size", Value::int(3)),
+            ("desired_capacity", Value::int(2)),
+            ("launch_configuration", Value::string("lc-1")),
+            ("availability_zones", strings(&["us-east-1a"])),
+            ("health_check_type", Value::string("EC2")),
+            ("wait_for_capacity_timeout", Value::string("2m")),
+            ("tag", tag_blocks(&h, &[("Name", "web", true)])),
+        ])
+        .unwrap();
+    let plan = h.plan(None, &config).await.unwrap();
+    assert_eq!(get_str(&plan.planned_state, "id"), Some("web"));
+    let state = h.apply(None, &plan.planned_state, &config).await.unwrap();
+    assert_eq!(get_i64(&state, "desired_capacity").unwrap(), Some(2));
+    assert_eq!(get_str(&state, "launch_configuration"), Some("lc-1"));
+    assert!(get_str(&state, "arn")
+        .unwrap()
+        .contains("autoScalingGroupName/web"));
+    assert_eq!(
+        get_i64(&state, "health_check_grace_period").unwrap(),
+        Some(300)
+    );
+    assert_eq!(
+        elements(&state, "tag").len(),
+        1,
+        "the token tag is not shown"
+    );
+    assert_eq!(group_instances(&moto, "web").await, 2);
+    no_drift(&h, &state, &config).await;
+
+    // A new launch configuration, capacity and tags: in place.
+    let config2 = with_attr(&config, "launch_configuration", Value::string("lc-2"));
+    let config2 = with_attr(&config2, "desired_capacity", Value::int(3));
+    let config2 = with_attr(
+        &config2,
+        "tag",
+        tag_blocks(&h, &[("Name", "web2", true), ("team", "a", false)]),
+    );
+    let updated = update(&h, &state, &config2).await;
+    assert_eq!(get_str(&updated, "launch_configuration"), Some("lc-2"));
+    assert_eq!(get_i64(&updated, "desired_capacity").unwrap(), Some(3));
+    assert_eq!(elements(&updated, "tag").len(), 2);
+    assert_eq!(group_instances(&moto, "web").await, 3);
+    // Classic load balancers attach and detach in place.
+    let elb = Params::new()
+        .set("LoadBalancerName", "web-lb")
+        .set("Listeners.member.1.Protocol", "HTTP")
+        .set("Listeners.member.1.LoadBalancerPort", "80")
+        .set("Listeners.member.1.InstancePort", "8080")
+        .set("AvailabilityZones.member.1", "us-east-1a");
+    moto.client()
+        .query(
+            &crate::client::endpoint::ELB,
+            "CreateLoadBalancer",
+            &elb,
+            crate::client::Idempotency::Safe,
+        )
+        .await
+        .unwrap();
+    let with_lb = with_attr(&config2, "load_balancers", strings(&["web-lb"]));
+    let attached = update(&h, &updated, &with_lb).await;
+    assert_eq!(
+        terrane_provider::values::get_string_list(&attached, "load_balancers").unwrap(),
+        ["web-lb"]
+    );
+    let without_lb = with_attr(&config2, "load_balancers", strings(&[]));
+    let updated = update(&h, &attached, &without_lb).await;
+    let config2 = without_lb;
+    assert!(
+        terrane_provider::values::get_string_list(&updated, "load_balancers")
+            .unwrap()
+            .is_empty()
+    );
+    // The name forces a new group.
+    let renamed = with_attr(&config2, "name", Value::string("web-b"));
+    assert_eq!(
+        h.plan(Some(&updated), &renamed)
+            .await
+            .unwrap()
+            .requires_replace
+            .len(),
+        1
+    );
+
+    // Import by name; adoption by the token tag.
+    let imported = h.import("web").await.unwrap();
+    assert_eq!(get_str(&imported[0], "launch_configuration"), Some("lc-2"));
+    assert_eq!(get_i64(&imported[0], "max_size").unwrap(), Some(3));
+    let found = p
+        .find_by_token("aws_autoscaling_group", "harness-token")
+        .await
+        .unwrap()
+        .expect("adopted");
+    assert_eq!(get_str(&found, "id"), Some("web"));
+    assert!(p
+        .find_by_token("aws_autoscaling_group", "other")
+        .await
+        .unwrap()
+        .is_none());
+
+    // Policies: simple scaling created, changed in place, imported, deleted; a step policy.
+    let ph = Harness::new(p.clone(), "aws_autoscaling_policy");
+    let pc = ph
+        .config(vec![
+            ("name", Value::string("scale-up")),
+            ("autoscaling_group_name", Value::string("web")),
+            ("adjustment_type", Value::string("ChangeInCapacity")),
+            ("scaling_adjustment", Value::int(1)),
+            ("cooldown", Value::int(300)),
+        ])
+        .unwrap();
+    let policy = create(&ph, &pc).await;
+    assert_eq!(get_str(&policy, "id"), Some("scale-up"));
+    assert_eq!(get_str(&policy, "policy_type"), Some("SimpleScaling"));
+    assert!(get_str(&policy, "arn").unwrap().contains("scalingPolicy"));
+    no_drift(&ph, &policy, &pc).await;
+    let pc2 = with_attr(&pc, "scaling_adjustment", Value::int(2));
+    let policy2 = update(&ph, &policy, &pc2).await;
+    assert_eq!(get_i64(&policy2, "scaling_adjustment").unwrap(), Some(2));
+    let imported = ph.import("web/scale-up").await.unwrap();
+    assert_eq!(
+        get_i64(&imported[0], "scaling_adjustment").unwrap(),
+        Some(2)
+    );
+    assert!(ph.import("scale-up").await.is_err());
+    let step = ph
+        .config(vec![
+            ("name", Value::string("steps")),
+            ("autoscaling_group_name", Value::string("web")),
+            ("policy_type", Value::string("StepScaling")),
+            ("adjustment_type", Value::string("ChangeInCapacity")),
+            ("estimated_instance_warmup", Value::int(60)),
+            (
+                "step_adjustment",
+                blocks(
+                    &ph,
+                    "step_adjustment",
+                    vec![
+                        vec![
+                            ("scaling_adjustment", Value::int(1)),
+                            ("metric_interval_lower_bound", Value::string("0")),
+                            ("metric_interval_upper_bound", Value::string("10")),
+                        ],
+                        vec![
+                            ("scaling_adjustment", Value::int(2)),
+                            ("metric_interval_lower_bound", Value::string("10")),
+                        ],
+                    ],
+                ),
+            ),
+        ])
+        .unwrap();
+    let steps = create(&ph, &step).await;
+    assert_eq!(elements(&steps, "step_adjustment").len(), 2);
+    no_drift(&ph, &steps, &step).await;
+    ph.destroy(&policy2).await.unwrap();
+    assert!(ph.read(&policy2).await.unwrap().is_none());
+    ph.destroy(&steps).await.unwrap();
+
+    // Destroy drains the group and waits until it is gone; the launch configurations go.
+    h.destroy(&updated).await.unwrap();
+    assert!(h.read(&updated).await.unwrap().is_none());
+    h.destroy(&updated).await.unwrap();
+    let lh = Harness::new(p.clone(), "aws_launch_configuration");
+    lh.destroy(&lc1).await.unwrap();
+    lh.destroy(&lc2).await.unwrap();
+    assert!(lh.read(&lc2).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn launch_template_and_group() {
+    let moto = Moto::start().await;
+    let p: Arc<dyn Provider> = moto.provider(&[("env", "test")]).await;
+    let ami = some_ami(&moto).await;
+    let h = Harness::new(p.clone(), "aws_launch_template");
+    let ebs = nested(
+        &h,
+        &["block_device_mappings", "ebs"],
+        vec![vec![
+            ("volume_size", Value::int(20)),
+            ("volume_type", Value::string("gp3")),
+            ("delete_on_termination", Value::string("true")),
+        ]],
+    );
+    let config = h
+        .config(vec![
+            ("name_prefix", Value::string("web-")),
+            ("image_id", Value::string(&ami)),
+            ("instance_type", Value::string("t2.micro")),
+            ("user_data", Value::string("ZWNobyBoaQ==")),
+            ("description", Value::string("first")),
+            (
+                "iam_instance_profile",
+                blocks(
+                    &h,
+                    "iam_instance_profile",
+                    vec![vec![("name", Value::string("prof"))]],
+                ),
+            ),
+            (
+                "block_device_mappings",
+                blocks(
+                    &h,
+                    "block_device_mappings",
+                    vec![vec![
+                        ("device_name", Value::string("/dev/xvda")),
+                        ("ebs", ebs),
+                    ]],
+                ),
+            ),
+            (
+                "tag_specifications",
+                blocks(
+                    &h,
+                    "tag_specifications",
+                    vec![vec![
+                        ("resource_type", Value::string("instance")),
+                        (
+                            "tags",
+                            terrane_provider::values::string_map(
+                                [("Name".to_string(), "web".to_string())].into(),
+                            ),
+                        ),
+                    ]],
+                ),
+            ),
+            (
+                "tags",
+                terrane_provider::values::string_map(
+                    [("Name".to_string(), "lt".to_string())].into(),
+                ),
+            ),
+        ])
+        .unwrap();
+    let state = create(&h, &config).await;
+    let id = get_str(&state, "id").unwrap().to_string();
+    assert!(id.starts_with("lt-"), "{id}");
+    assert!(get_str(&state, "name").unwrap().starts_with("web-"));
+    assert!(get_str(&state, "arn")
+        .unwrap()
+        .ends_with(&format!("launch-template/{id}")));
+    assert_eq!(get_i64(&state, "latest_version").unwrap(), Some(1));
+    assert_eq!(get_i64(&state, "default_version").unwrap(), Some(1));
+    assert_eq!(get_str(&state, "user_data"), Some("ZWNobyBoaQ=="));
+    let bdm = elements(&state, "block_device_mappings");
+    assert_eq!(
+        get_i64(&elements(&bdm[0], "ebs")[0], "volume_size").unwrap(),
+        Some(20)
+    );
+    let all = terrane_provider::values::get_string_map(&state, "tags_all").unwrap();
+    assert_eq!(all.get("env").map(String::as_str), Some("test"));
+    no_drift(&h, &state, &config).await;
+
+    // A change makes a new version in place; with update_default_version it is the default.
+    let config2 = with_attr(&config, "instance_type", Value::string("t3.micro"));
+    let config2 = with_attr(&config2, "update_default_version", Value::bool(true));
+    let plan = h.plan(Some(&state), &config2).await.unwrap();
+    assert!(plan.requires_replace.is_empty());
+    assert!(!plan
+        .planned_state
+        .get_attr("latest_version")
+        .unwrap()
+        .is_known());
+    let v2 = update(&h, &state, &config2).await;
+    assert_eq!(get_str(&v2, "id"), Some(id.as_str()));
+    assert_eq!(get_i64(&v2, "latest_version").unwrap(), Some(2));
+    assert_eq!(get_i64(&v2, "default_version").unwrap(), Some(2));
+    assert_eq!(get_str(&v2, "instance_type"), Some("t3.micro"));
+    // Without it, the default stays.
+    let config3 = with_attr(&config, "instance_type", Value::string("t3.small"));
+    let v3 = update(&h, &v2, &config3).await;
+    assert_eq!(get_i64(&v3, "latest_version").unwrap(), Some(3));
+    assert_eq!(get_i64(&v3, "default_version").unwrap(), Some(2));
+
+    // Import by id; adoption by token.
+    let imported = h.import(&id).await.unwrap();
+    assert_eq!(get_str(&imported[0], "instance_type"), Some("t3.small"));
+    let found = p
+        .find_by_token("aws_launch_template", "harness-token")
+        .await
+        .unwrap()
+        .expect("adopted");
+    assert_eq!(get_str(&found, "id"), Some(id.as_str()));
+    assert!(p
+        .find_by_token("aws_launch_template", "other")
+        .await
+        .unwrap()
+        .is_none());
+
+    // A group launching from it, by id and version. (moto 5.2.5 cannot launch from a
+    // version made by CreateLaunchTemplateVersion with user data: it asserts on its type.)
+    let gh = Harness::new(p.clone(), "aws_autoscaling_group");
+    let lt = blocks(
+        &gh,
+        "launch_template",
+        vec![vec![
+            ("id", Value::string(&id)),
+            ("version", Value::string("1")),
+        ]],
+    );
+    let gc = gh
+        .config(vec![
+            ("name_prefix", Value::string("lt-group-")),
+            ("min_size", Value::int(1)),
+            ("max_size", Value::int(2)),
+            ("launch_template", lt),
+            ("availability_zones", strings(&["us-east-1a", "us-east-1b"])),
+            ("wait_for_capacity_timeout", Value::string("0")),
+        ])
+        .unwrap();
+    let group = create(&gh, &gc).await;
+    let gname = get_str(&group, "id").unwrap().to_string();
+    assert!(gname.starts_with("lt-group-"), "{gname}");
+    let lts = elements(&group, "launch_template");
+    assert_eq!(get_str(&lts[0], "id"), Some(id.as_str()));
+    assert_eq!(get_str(&lts[0], "version"), Some("1"));
+    assert!(get_str(&lts[0], "name").unwrap().starts_with("web-"));
+    assert_eq!(get_i64(&group, "desired_capacity").unwrap(), Some(1));
+    assert_eq!(group_instances(&moto, &gname).await, 1);
+    no_drift(&gh, &group, &gc).await;
+    // Desired capacity changes in place and is waited for.
+    let gc2 = with_attr(&gc, "desired_capacity", Value::int(2));
+    let group2 = update(&gh, &group, &gc2).await;
+    assert_eq!(get_i64(&group2, "desired_capacity").unwrap(), Some(2));
+    assert_eq!(group_instances(&moto, &gname).await, 2);
+    // force_delete deletes at once.
+    let gc3 = with_attr(&gc2, "force_delete", Value::bool(true));
+    let group3 = update(&gh, &group2, &gc3).await;
+    gh.destroy(&group3).await.unwrap();
+    assert!(gh.read(&group3).await.unwrap().is_none());
+
+    h.destroy(&v3).await.unwrap();
+    assert!(h.read(&v3).await.unwrap().is_none());
+    h.destroy(&v3).await.unwrap();
+}

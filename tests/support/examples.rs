@@ -3,6 +3,9 @@
 //! HOME with the SSH key the examples import, a stand-in `ansible-playbook`, and the
 //! environment that points the real `terrane` binary at moto.
 
+// Each test crate that includes this module uses a part of it.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

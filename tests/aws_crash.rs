@@ -5,7 +5,8 @@
 //! every object moto holds is known to the state (by its id, or by the idempotency token of a
 //! pending intent, which the next plan adopts), and no token is ever found on two objects (none
 //! made twice). At the end an apply converges, a plan shows no changes and destroy leaves
-//! nothing. The seed is printed; `TERRANE_CRASH_SEED` replays a run.
+//! nothing. The seed is printed; `TERRANE_CRASH_SEED` replays a run (as far as timing allows),
+//! `TERRANE_CRASH_KILLS` asks for more kills.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -511,7 +512,11 @@ fn sigkill_during_aws_applies_leaves_no_orphan_and_no_duplicate() {
     let mut kills = 0;
     let mut destroy_kills = 0;
     let mut round = 0;
-    while kills < KILLS {
+    let want: usize = std::env::var("TERRANE_CRASH_KILLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(KILLS);
+    while kills < want {
         round += 1;
         let destroying = rng.below(4) == 0;
         let (args, span) = if destroying {
@@ -548,11 +553,12 @@ fn sigkill_during_aws_applies_leaves_no_orphan_and_no_duplicate() {
     );
 
     // It converges: everything exists once, is known by id, and a plan shows no changes.
-    let (killed, _, _) = w.killed(&apply, Duration::from_secs(600));
+    let (killed, _, out) = w.killed(&apply, Duration::from_secs(600));
     assert!(!killed);
     let all = block_on(objects(&client));
     let (ids, _) = w.known();
-    check("after the final apply", &all, &ids, &BTreeSet::new(), &mut seen);
+    let what = format!("after the final apply:\n{out}\n");
+    check(&what, &all, &ids, &BTreeSet::new(), &mut seen);
     assert_eq!(all.len(), full, "{all:#?}");
     let o = w.run(&["plan", "-detailed-exitcode"]);
     assert_eq!(

@@ -190,9 +190,14 @@ impl Work {
         let ran = started.elapsed();
         let text = std::fs::read_to_string(&out).unwrap_or_default();
         if !killed {
+            // The end of the output: the errors, not the plan.
+            let tail: String = {
+                let lines: Vec<&str> = text.lines().collect();
+                lines[lines.len().saturating_sub(60)..].join("\n")
+            };
             assert!(
                 status.success(),
-                "terrane {args:?} failed ({status:?}):\n{text}"
+                "terrane {args:?} failed ({status:?}):\n{tail}"
             );
         }
         (killed, ran, text)
@@ -300,7 +305,11 @@ async fn objects(client: &Client) -> Vec<Object> {
         push("subnet", s, "subnetId");
     }
     for g in client
-        .ec2_pages("DescribeSecurityGroups", &Params::new(), "securityGroupInfo")
+        .ec2_pages(
+            "DescribeSecurityGroups",
+            &Params::new(),
+            "securityGroupInfo",
+        )
         .await
         .expect("DescribeSecurityGroups")
         .iter()
@@ -441,8 +450,7 @@ fn check(
                 o.id
             );
         }
-        let known =
-            ids.contains(&o.id) || o.token.as_ref().is_some_and(|t| tokens.contains(t));
+        let known = ids.contains(&o.id) || o.token.as_ref().is_some_and(|t| tokens.contains(t));
         let adoptable = o.kind == "mount target" && o.token.is_none();
         assert!(
             known || adoptable,
@@ -482,11 +490,7 @@ fn sigkill_during_aws_applies_leaves_no_orphan_and_no_duplicate() {
     let dir = tmp.path().to_path_buf();
     std::fs::create_dir_all(dir.join("home")).expect("home");
     std::fs::write(dir.join("main.tf"), CONFIG).expect("main.tf");
-    std::fs::write(
-        dir.join("terraform.tfvars"),
-        format!("ami = \"{ami}\"\n"),
-    )
-    .expect("tfvars");
+    std::fs::write(dir.join("terraform.tfvars"), format!("ami = \"{ami}\"\n")).expect("tfvars");
     let w = Work {
         dir,
         env: moto.env(),
@@ -539,13 +543,7 @@ fn sigkill_during_aws_applies_leaves_no_orphan_and_no_duplicate() {
             args[0]
         );
         let (ids, tokens) = w.known();
-        check(
-            &what,
-            &block_on(objects(&client)),
-            &ids,
-            &tokens,
-            &mut seen,
-        );
+        check(&what, &block_on(objects(&client)), &ids, &tokens, &mut seen);
     }
     eprintln!(
         "{kills} kills ({destroy_kills} during destroys) in {round} rounds, {:?} so far",

@@ -309,7 +309,11 @@ pub fn apply(
     // Objects of interrupted creates that the plan adopted and now replaces enter the state
     // first (clearing their intents in the same transaction): they are then destroyed like any
     // recorded object, and the new intent of the replacement cannot make them orphans.
-    for c in plan.changes.iter().filter(|c| c.adopted && c.action.is_replace()) {
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.adopted && c.action.is_replace())
+    {
         let address = c.addr.to_string();
         let recorded = moved_prior
             .resources

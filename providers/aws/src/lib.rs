@@ -17,6 +17,7 @@ pub mod client;
 pub mod common;
 pub mod data;
 pub mod ec2;
+pub mod efs;
 pub mod iam;
 pub mod provider;
 pub mod tags;

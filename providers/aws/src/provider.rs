@@ -209,6 +209,7 @@ impl AwsProvider {
     pub fn new(host: Arc<dyn Host>) -> AwsProvider {
         let mut resources = crate::ec2::resources();
         resources.extend(crate::iam::resources());
+        resources.extend(crate::efs::resources());
         let data_sources = crate::data::data_sources();
         let mut schema = ProviderSchema {
             provider: provider_block(),

@@ -108,6 +108,12 @@ resource "aws_instance" "i" {
   }
 }
 
+resource "aws_efs_file_system" "fs" {
+  tags = {
+    Name = "crash"
+  }
+}
+
 resource "aws_eip" "e" {
   count      = 3
   domain     = "vpc"

@@ -3,7 +3,7 @@
 //! replacement planned, imported, adopted by token, a repeated create adopting; a mount target
 //! in a subnet made through the EC2 types, its security groups changed in place, imported,
 //! a repeated create adopting it; both destroyed. UpdateFileSystem, which moto lacks, is
-//! checked against a scripted answer.
+//! checked against a recorded answer (a loopback server).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -348,4 +348,130 @@ async fn file_system_and_mount_target_lifecycle() {
         .expect("a second file system with the same token");
     assert!(e.error.detail.contains("FileSystemAlreadyExists"), "{e:?}");
     fs_h.destroy(&fs2).await.unwrap();
+}
+
+/// AWS's answer to UpdateFileSystem (moto lacks the call), then the file system as
+/// DescribeFileSystems shows it while and after it updates.
+fn recorded(state: &str) -> String {
+    format!(
+        r#"{{"OwnerId":"123456789012","CreationToken":"tok","FileSystemId":"fs-0123456789abcdef0","FileSystemArn":"arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0","CreationTime":1700000000.0,"LifeCycleState":"{state}","Name":"data","NumberOfMountTargets":0,"SizeInBytes":{{"Value":6144,"ValueInIA":0,"ValueInStandard":6144}},"PerformanceMode":"generalPurpose","Encrypted":false,"ThroughputMode":"provisioned","ProvisionedThroughputInMibps":128.0,"Tags":[{{"Key":"Name","Value":"data"}}]}}"#
+    )
+}
+
+/// A loopback server answering EFS calls from the recorded documents; it keeps the bodies of
+/// the PUT requests.
+async fn scripted_efs() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let puts = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = puts.clone();
+    let describes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let (seen, describes) = (seen.clone(), describes.clone());
+            tokio::spawn(async move {
+                loop {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    let (head, body) = loop {
+                        let Ok(n) = sock.read(&mut chunk).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        let text = String::from_utf8_lossy(&buf).to_string();
+                        if let Some(i) = text.find("\r\n\r\n") {
+                            let head = text[..i].to_string();
+                            let len = head
+                                .lines()
+                                .find_map(|l| {
+                                    let (k, v) = l.split_once(':')?;
+                                    k.eq_ignore_ascii_case("content-length")
+                                        .then(|| v.trim().parse::<usize>().ok())?
+                                })
+                                .unwrap_or(0);
+                            if buf.len() >= i + 4 + len {
+                                break (head, text[i + 4..i + 4 + len].to_string());
+                            }
+                        }
+                    };
+                    let line = head.lines().next().unwrap_or("").to_string();
+                    let (status, answer) = if line.starts_with("PUT ") {
+                        seen.lock().unwrap().push(body);
+                        (202, recorded("updating"))
+                    } else if line.contains("lifecycle-configuration") {
+                        (200, r#"{"LifecyclePolicies":[]}"#.to_string())
+                    } else {
+                        let n = describes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let state = if n == 0 { "updating" } else { "available" };
+                        (200, format!(r#"{{"FileSystems":[{}]}}"#, recorded(state)))
+                    };
+                    let resp = format!(
+                        "HTTP/1.1 {status} OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    if sock.write_all(resp.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, puts)
+}
+
+#[tokio::test]
+async fn throughput_changes_in_place_with_update_file_system() {
+    use crate::client::{Client, Credentials, Endpoints, RetryPolicy};
+    use crate::common::ResourceType;
+    let (url, puts) = scripted_efs().await;
+    let creds = Credentials {
+        access_key_id: "AKID".into(),
+        secret_access_key: "secret".into(),
+        session_token: None,
+        source: "test".into(),
+    };
+    let endpoints = Endpoints {
+        env_global: Some(url),
+        ..Endpoints::default()
+    };
+    let client = Client::new(creds, "us-east-1".into(), endpoints, RetryPolicy::default()).unwrap();
+    let aws = crate::common::Aws {
+        client,
+        default_tags: BTreeMap::new(),
+        ignore_keys: Vec::new(),
+        ignore_prefixes: Vec::new(),
+        skip_account_id: true,
+        account: tokio::sync::OnceCell::new(),
+    };
+    let block = super::file_system::block();
+    let prior = object_for(
+        &block,
+        [
+            ("id", Value::string("fs-0123456789abcdef0")),
+            ("throughput_mode", Value::string("bursting")),
+            ("tags", tags("Name", "data")),
+            ("tags_all", tags("Name", "data")),
+        ],
+    );
+    let planned = with_attr(&prior, "throughput_mode", Value::string("provisioned"));
+    let planned = with_attr(&planned, "provisioned_throughput_in_mibps", Value::int(128));
+    let state = super::file_system::FileSystem
+        .update(&aws, &prior, &planned)
+        .await
+        .unwrap();
+    assert_eq!(get_str(&state, "throughput_mode"), Some("provisioned"));
+    assert_eq!(
+        get_i64(&state, "provisioned_throughput_in_mibps").unwrap(),
+        Some(128)
+    );
+    assert_eq!(get_str(&state, "name"), Some("data"));
+    let puts = puts.lock().unwrap().clone();
+    assert_eq!(puts.len(), 1, "{puts:?}");
+    let sent: serde_json::Value = serde_json::from_str(&puts[0]).unwrap();
+    assert_eq!(sent["ThroughputMode"], "provisioned");
+    assert_eq!(sent["ProvisionedThroughputInMibps"], 128.0);
 }

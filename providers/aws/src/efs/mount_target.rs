@@ -13,7 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value as Json};
 use terrane_dsl::value::{Type, Value};
-use terrane_provider::values::{get_str, get_string_list, object_for, with_attr, with_attrs};
+use terrane_provider::values::{get_str, get_string_list, with_attr, with_attrs};
 use terrane_provider::{ApplyError, AttributeSchema, BlockSchema, ProviderError, ResourceSchema};
 
 use super::{call, describe_mount_target, wait_state};
@@ -302,9 +302,4 @@ impl ResourceType for MountTarget {
         // (above).
         Ok(None)
     }
-}
-
-/// An import stub (for the tests).
-pub fn stub(id: &str) -> Value {
-    object_for(&block(), [("id", Value::string(id))])
 }

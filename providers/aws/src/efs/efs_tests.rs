@@ -343,9 +343,7 @@ async fn file_system_and_mount_target_lifecycle() {
             idempotency_token: Some("someone-else".into()),
         })
         .await;
-    let e = other
-        .err()
-        .expect("a second file system with the same token");
+    let e = other.expect_err("a second file system with the same token");
     assert!(e.error.detail.contains("FileSystemAlreadyExists"), "{e:?}");
     fs_h.destroy(&fs2).await.unwrap();
 }

@@ -306,6 +306,38 @@ pub fn apply(
             }
         }
     }
+    // Objects of interrupted creates that the plan adopted and now replaces enter the state
+    // first (clearing their intents in the same transaction): they are then destroyed like any
+    // recorded object, and the new intent of the replacement cannot make them orphans.
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.adopted && c.action.is_replace())
+    {
+        let address = c.addr.to_string();
+        let recorded = moved_prior
+            .resources
+            .iter()
+            .any(|r| r.address == address && r.deposed.is_none());
+        let (Some(before), Ok(parsed)) =
+            (&c.before, terrane_state::ResourceAddress::parse(&address))
+        else {
+            continue;
+        };
+        if recorded {
+            continue;
+        }
+        let (plain, paths) = before.clone().unmark_deep_with_paths();
+        let mut rec = ResourceRecord::new(&parsed, &c.provider, plain);
+        rec.sensitive_paths = paths.into_iter().map(|p| p.path).collect();
+        match cs.put_resource(&rec) {
+            Ok(()) => moved_prior.resources.push(rec),
+            Err(e) => applied
+                .diags
+                .0
+                .push(bare("Failed to write the state", e.to_string())),
+        }
+    }
     let by_addr: BTreeMap<(String, Option<String>), &ResourceRecord> = moved_prior
         .resources
         .iter()

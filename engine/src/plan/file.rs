@@ -174,6 +174,7 @@ fn change_json(c: &ResourceChange) -> Result<Json, String> {
         "after": opt_value(&c.after)?,
         "replace_paths": c.replace_paths.iter().map(path_json).collect::<Result<Vec<_>, _>>()?,
         "importing": c.importing,
+        "adopted": c.adopted,
     }))
 }
 
@@ -207,6 +208,7 @@ fn change_from(j: &Json) -> Result<ResourceChange, String> {
             .transpose()?
             .unwrap_or_default(),
         importing: opt_str(j, "importing"),
+        adopted: j.get("adopted").and_then(Json::as_bool).unwrap_or(false),
     })
 }
 

@@ -76,6 +76,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 after: None,
                 replace_paths: Vec::new(),
                 importing: None,
+                adopted: false,
             });
         }
         plan.drift = drift;
@@ -159,6 +160,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
             after: None,
             replace_paths: Vec::new(),
             importing: None,
+            adopted: false,
         });
     }
     plan.changes
@@ -297,6 +299,7 @@ fn moved_drift(plan: &mut Plan, prior: &Snapshot, moves: &[(String, String)], re
             after: Some(value),
             replace_paths: Vec::new(),
             importing: None,
+            adopted: false,
         });
     }
     plan.drift.sort_by(|a, b| a.addr.cmp(&b.addr));

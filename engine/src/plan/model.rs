@@ -87,6 +87,9 @@ pub struct ResourceChange {
     pub replace_paths: Vec<Path>,
     /// Being imported by an `import` block, with this id.
     pub importing: Option<String>,
+    /// `before` is the object of an interrupted create, found by its intent's token and not in
+    /// the state yet: the apply records it first.
+    pub adopted: bool,
 }
 
 /// The planned change of a root output.

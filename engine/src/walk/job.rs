@@ -218,6 +218,7 @@ impl Job {
             after,
             replace_paths: Vec::new(),
             importing: None,
+            adopted: false,
         }
     }
 
@@ -415,6 +416,7 @@ impl Job {
             let mut ch = self.change(action, before, Some(after), reason);
             ch.replace_paths = replace_paths;
             ch.importing = importing;
+            ch.adopted = adopted;
             o.change = Some(ch);
             return o;
         }

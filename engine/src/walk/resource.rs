@@ -595,6 +595,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                 after: None,
                 replace_paths: Vec::new(),
                 importing: None,
+                adopted: false,
             });
         }
     }

@@ -19,6 +19,7 @@ pub mod cloudwatch;
 pub mod common;
 pub mod data;
 pub mod ec2;
+pub mod efs;
 pub mod elb;
 pub mod iam;
 pub mod provider;

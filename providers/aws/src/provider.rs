@@ -213,6 +213,7 @@ impl AwsProvider {
         resources.extend(crate::s3::resources());
         resources.extend(crate::cloudwatch::resources());
         resources.extend(crate::autoscaling::resources());
+        resources.extend(crate::efs::resources());
         let data_sources = crate::data::data_sources();
         let mut schema = ProviderSchema {
             provider: provider_block(),

@@ -85,6 +85,7 @@ fn saved_plans_round_trip() {
             after: Some(Value::object_from([("id", Value::unknown(Type::String))])),
             replace_paths: vec![Path::root().attr("triggers_replace")],
             importing: None,
+            adopted: false,
         }],
         prior_lineage: "lin".into(),
         prior_serial: 3,

@@ -94,7 +94,12 @@ impl Protocol {
 /// A JSON protocol error: `{"__type": "prefix#Code", "message": "..."}`.
 fn parse_json_error(body: &[u8]) -> Option<ApiError> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let ty = v.get("__type").or(v.get("code"))?.as_str()?;
+    // REST-JSON services (EFS) name the error in `ErrorCode`.
+    let ty = v
+        .get("__type")
+        .or(v.get("code"))
+        .or(v.get("ErrorCode"))?
+        .as_str()?;
     let code = ty.rsplit_once('#').map_or(ty, |(_, c)| c);
     let message = v
         .get("message")

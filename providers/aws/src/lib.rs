@@ -19,6 +19,8 @@ pub mod data;
 pub mod ec2;
 pub mod iam;
 pub mod provider;
+pub mod rds;
+pub mod route53;
 pub mod tags;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

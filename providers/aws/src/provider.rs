@@ -209,6 +209,8 @@ impl AwsProvider {
     pub fn new(host: Arc<dyn Host>) -> AwsProvider {
         let mut resources = crate::ec2::resources();
         resources.extend(crate::iam::resources());
+        resources.extend(crate::rds::resources());
+        resources.extend(crate::route53::resources());
         let data_sources = crate::data::data_sources();
         let mut schema = ProviderSchema {
             provider: provider_block(),

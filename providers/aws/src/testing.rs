@@ -212,7 +212,7 @@ impl Moto {
         let ep_block = &schema.blocks["endpoints"].block;
         let ep = object_for(
             ep_block,
-            ["ec2", "sts", "iam"].map(|k| (k, Value::string(&self.endpoint))),
+            ["ec2", "sts", "iam", "rds", "route53"].map(|k| (k, Value::string(&self.endpoint))),
         );
         let dt_block = &schema.blocks["default_tags"].block;
         let dt = object_for(

@@ -1,0 +1,1 @@
+//! RDS types against moto.

@@ -1,0 +1,1 @@
+//! Route 53 types against moto.

@@ -434,10 +434,8 @@ impl ResourceType for Zone {
                 .await
                 .map_err(|e| partial(e.into_provider_error(what)))?;
         }
-        let tags = tags::for_create(planned, token)
-            .into_iter()
-            .filter(|(k, _)| k != tags::TOKEN_TAG)
-            .collect();
+        // The token goes in the tags too (the caller reference is what finds the zone).
+        let tags = tags::for_create(planned, token);
         change_tags(aws, &id, &tags, &[])
             .await
             .map_err(|e| partial(e.into_provider_error(what)))?;

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use terrane_dsl::value::{Path, Type, Value};
-use terrane_provider::values::{get_bool, get_i64, get_str, get_string_list, object_for, with_attrs};
+use terrane_provider::values::{
+    get_bool, get_i64, get_str, get_string_list, object_for, with_attrs,
+};
 use terrane_provider::{
     ApplyError, AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ProviderDiagnostic,
     ProviderError, ResourceSchema,
@@ -270,7 +272,10 @@ impl ResourceType for DbInstance {
             .opt("MasterUsername", text(planned, "username"))
             .opt("MasterUserPassword", text(planned, "password"))
             .opt("Port", int(planned, "port"))
-            .opt("DBParameterGroupName", text(planned, "parameter_group_name"))
+            .opt(
+                "DBParameterGroupName",
+                text(planned, "parameter_group_name"),
+            )
             .opt("DBSubnetGroupName", text(planned, "db_subnet_group_name"))
             .opt("MultiAZ", flag(planned, "multi_az"))
             .opt("PubliclyAccessible", flag(planned, "publicly_accessible"))
@@ -298,9 +303,13 @@ impl ResourceType for DbInstance {
         let p = tag_params(p, &tags::for_create(planned, token));
         // RDS has no client token: an identifier with our token tag is an earlier attempt.
         let ours = || async {
-            api::describe(aws, &ident).await.ok().flatten().is_some_and(|el| {
-                super::tags_of(&el).get(TOKEN_TAG).map(String::as_str) == Some(token)
-            })
+            api::describe(aws, &ident)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|el| {
+                    super::tags_of(&el).get(TOKEN_TAG).map(String::as_str) == Some(token)
+                })
         };
         let what = "creating RDS DB Instance";
         let mut attempts = 0;

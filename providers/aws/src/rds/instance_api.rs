@@ -139,7 +139,10 @@ pub fn state_from(aws: &Aws, prior: &Value, el: &Element) -> Value {
     let max_storage = el
         .i64_of("MaxAllocatedStorage")
         .filter(|m| Some(*m) != el.i64_of("AllocatedStorage"));
-    let max_storage = match (get_i64(prior, "max_allocated_storage").ok().flatten(), max_storage) {
+    let max_storage = match (
+        get_i64(prior, "max_allocated_storage").ok().flatten(),
+        max_storage,
+    ) {
         // Unset and "the same as allocated" both mean no autoscaling.
         (None, None) => Value::null(Type::Number),
         (Some(0), None) => Value::int(0),

@@ -113,7 +113,11 @@ pub async fn update_tags(
 ) -> Result<(), AwsError> {
     let old = get_string_map(prior, "tags_all").unwrap_or_default();
     let new = get_string_map(planned, "tags_all").unwrap_or_default();
-    let removed: Vec<String> = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+    let removed: Vec<String> = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
     if !removed.is_empty() {
         let mut p = Params::new().set("ResourceName", arn);
         for (i, k) in removed.iter().enumerate() {
@@ -230,10 +234,8 @@ pub fn name_for_create(planned: &Value) -> String {
     use terrane_provider::values::get_str;
     match get_str(planned, "name") {
         Some(n) => n.to_lowercase(),
-        None => {
-            crate::common::unique_name(get_str(planned, "name_prefix").unwrap_or("terraform-"))
-                .to_lowercase()
-        }
+        None => crate::common::unique_name(get_str(planned, "name_prefix").unwrap_or("terraform-"))
+            .to_lowercase(),
     }
 }
 

@@ -13,8 +13,8 @@ use terrane_provider::{
 };
 
 use super::{
-    call, find_tagged, is_gone, kept_name, list_tags, members, name_for_create, pages,
-    plan_names, tag_params, visible,
+    call, find_tagged, is_gone, kept_name, list_tags, members, name_for_create, pages, plan_names,
+    tag_params, visible,
 };
 use crate::client::{retry, AwsError, Element, Idempotency, Params};
 use crate::common::{
@@ -39,7 +39,10 @@ fn block() -> BlockSchema {
     BlockSchema::with_attributes([
         ("name", optc(Type::String).force_new()),
         ("name_prefix", optc(Type::String).force_new()),
-        ("family", AttributeSchema::required(Type::String).force_new()),
+        (
+            "family",
+            AttributeSchema::required(Type::String).force_new(),
+        ),
         ("description", optc(Type::String).force_new()),
         ("id", comp(Type::String)),
         ("arn", comp(Type::String)),
@@ -111,7 +114,11 @@ fn param_params(mut p: Params, params: &[Param], with_values: bool) -> Params {
 /// Sets parameters, 20 per call (RDS's limit).
 pub async fn modify(aws: &Aws, group: &str, params: &[Param]) -> Result<(), AwsError> {
     for chunk in params.chunks(20) {
-        let p = param_params(Params::new().set("DBParameterGroupName", group), chunk, true);
+        let p = param_params(
+            Params::new().set("DBParameterGroupName", group),
+            chunk,
+            true,
+        );
         call(aws, "ModifyDBParameterGroup", &p, Idempotency::Safe).await?;
     }
     Ok(())
@@ -304,7 +311,10 @@ impl ResourceType for ParameterGroup {
         }
         let with_id = with_attrs(
             planned,
-            [("id", Value::string(&name)), ("name", kept_name(planned, &name))],
+            [
+                ("id", Value::string(&name)),
+                ("name", kept_name(planned, &name)),
+            ],
         );
         let partial = |e: ProviderError| ApplyError::partial(e, with_id.clone());
         modify(aws, &name, &params_of(planned))
@@ -336,9 +346,9 @@ impl ResourceType for ParameterGroup {
         super::update_tags(aws, arn, prior, planned)
             .await
             .map_err(fail(what()))?;
-        read(aws, planned).await?.ok_or_else(|| {
-            ProviderError::new("RDS DB Parameter Group gone", id.to_string()).into()
-        })
+        read(aws, planned)
+            .await?
+            .ok_or_else(|| ProviderError::new("RDS DB Parameter Group gone", id.to_string()).into())
     }
 
     async fn delete(&self, aws: &Aws, prior: &Value) -> Result<(), ProviderError> {
@@ -354,9 +364,9 @@ impl ResourceType for ParameterGroup {
         match r {
             Ok(_) => Ok(()),
             Err(e) if is_gone(&e) => Ok(()),
-            Err(e) => Err(e.into_provider_error(&format!(
-                "deleting RDS DB Parameter Group ({id})"
-            ))),
+            Err(e) => {
+                Err(e.into_provider_error(&format!("deleting RDS DB Parameter Group ({id})")))
+            }
         }
     }
 

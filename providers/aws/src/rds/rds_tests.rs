@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use terrane_dsl::value::Value;
+use terrane_dsl::Severity;
 use terrane_provider::harness::Harness;
 use terrane_provider::values::{get_bool, get_i64, get_str, get_string_map, string_map, with_attr};
-use terrane_dsl::Severity;
 use terrane_provider::Provider;
 
 use crate::client::{endpoint, Client, Idempotency, Params};
@@ -80,7 +80,9 @@ async fn subnet_and_parameter_groups() {
     assert_eq!(get_str(&state, "id"), Some("main-group"));
     assert_eq!(get_str(&state, "name"), Some("Main-Group"));
     assert_eq!(get_str(&state, "vpc_id"), Some(vpc.as_str()));
-    assert!(get_str(&state, "arn").unwrap().ends_with(":subgrp:main-group"));
+    assert!(get_str(&state, "arn")
+        .unwrap()
+        .ends_with(":subgrp:main-group"));
     let all = get_string_map(&state, "tags_all").unwrap();
     assert_eq!(all.get("env").map(String::as_str), Some("test"));
     assert!(!all.contains_key(crate::tags::TOKEN_TAG));
@@ -172,7 +174,15 @@ async fn subnet_and_parameter_groups() {
     let group = g.apply(None, &plan.planned_state, &gconfig).await.unwrap();
     assert_eq!(get_str(&group, "id"), Some("mysql-params"));
     assert_eq!(get_str(&group, "family"), Some("mysql8.0"));
-    assert_eq!(group.get_attr("parameter").unwrap().elements().unwrap().len(), 2);
+    assert_eq!(
+        group
+            .get_attr("parameter")
+            .unwrap()
+            .elements()
+            .unwrap()
+            .len(),
+        2
+    );
     let read = g.read(&group).await.unwrap().unwrap();
     assert!(read.raw_equals(&group), "{read:?}\n{group:?}");
     let again = g.plan(Some(&read), &gconfig).await.unwrap();
@@ -226,7 +236,12 @@ async fn subnet_and_parameter_groups() {
     assert_eq!(rep.requires_replace.len(), 1);
     let imported = g.import("mysql-params").await.unwrap();
     assert_eq!(
-        imported[0].get_attr("parameter").unwrap().elements().unwrap().len(),
+        imported[0]
+            .get_attr("parameter")
+            .unwrap()
+            .elements()
+            .unwrap()
+            .len(),
         3
     );
     let found = p
@@ -305,7 +320,10 @@ async fn mysql_instance_in_a_subnet_group() {
     assert_eq!(get_str(&state, "db_subnet_group_name"), Some("db"));
     assert_eq!(get_str(&state, "parameter_group_name"), Some("mysql"));
     assert_eq!(get_str(&state, "password"), Some("very-secret-1"));
-    assert_eq!(get_str(&state, "maintenance_window"), Some("Mon:00:00-Mon:03:00"));
+    assert_eq!(
+        get_str(&state, "maintenance_window"),
+        Some("Mon:00:00-Mon:03:00")
+    );
     assert!(p.schema().resources["aws_db_instance"].block.attributes["password"].sensitive);
     let read = h.read(&state).await.unwrap().unwrap();
     assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
@@ -319,20 +337,30 @@ async fn mysql_instance_in_a_subnet_group() {
         .set("ApplyImmediately", "true");
     rds(&c, "ModifyDBInstance", q).await;
     let drifted = h.read(&state).await.unwrap().unwrap();
-    assert_eq!(get_i64(&drifted, "backup_retention_period").unwrap(), Some(3));
+    assert_eq!(
+        get_i64(&drifted, "backup_retention_period").unwrap(),
+        Some(3)
+    );
 
     // Storage grows in place, the retention period goes back, the final snapshot is skipped.
     let config2 = with_attr(&config, "allocated_storage", Value::int(30));
     let config2 = with_attr(&config2, "apply_immediately", Value::bool(true));
     let config2 = with_attr(&config2, "skip_final_snapshot", Value::bool(true));
     let upd = h.plan(Some(&drifted), &config2).await.unwrap();
-    assert!(upd.requires_replace.is_empty(), "{:?}", upd.requires_replace);
+    assert!(
+        upd.requires_replace.is_empty(),
+        "{:?}",
+        upd.requires_replace
+    );
     let updated = h
         .apply(Some(&drifted), &upd.planned_state, &config2)
         .await
         .unwrap();
     assert_eq!(get_i64(&updated, "allocated_storage").unwrap(), Some(30));
-    assert_eq!(get_i64(&updated, "backup_retention_period").unwrap(), Some(7));
+    assert_eq!(
+        get_i64(&updated, "backup_retention_period").unwrap(),
+        Some(7)
+    );
     assert_eq!(get_bool(&updated, "skip_final_snapshot"), Some(true));
     let after = h.plan(Some(&updated), &config2).await.unwrap();
     assert!(after.planned_state.raw_equals(&updated));
@@ -355,12 +383,18 @@ async fn mysql_instance_in_a_subnet_group() {
         .await
         .err()
         .expect("no final snapshot");
-    assert!(format!("{e:?}").contains("final_snapshot_identifier"), "{e:?}");
+    assert!(
+        format!("{e:?}").contains("final_snapshot_identifier"),
+        "{e:?}"
+    );
 
     // Import by identifier, adoption by token.
     let imported = h.import("app-db").await.unwrap();
     assert_eq!(get_str(&imported[0], "identifier"), Some("app-db"));
-    assert_eq!(get_i64(&imported[0], "allocated_storage").unwrap(), Some(30));
+    assert_eq!(
+        get_i64(&imported[0], "allocated_storage").unwrap(),
+        Some(30)
+    );
     let found = p
         .find_by_token("aws_db_instance", "harness-token")
         .await
@@ -370,7 +404,10 @@ async fn mysql_instance_in_a_subnet_group() {
 
     // Destroy: refused without a final snapshot, done with skip_final_snapshot.
     let e = h.destroy(&state).await.err().expect("refused");
-    assert!(format!("{e:?}").contains("final_snapshot_identifier"), "{e:?}");
+    assert!(
+        format!("{e:?}").contains("final_snapshot_identifier"),
+        "{e:?}"
+    );
     assert!(h.read(&state).await.unwrap().is_some());
     h.destroy(&updated).await.unwrap();
     assert!(h.read(&updated).await.unwrap().is_none());
@@ -484,7 +521,10 @@ async fn parameters_taken_out_are_reset() {
         .unwrap();
     let body = bodies.lock().unwrap()[0].clone();
     assert!(body.contains("Action=ResetDBParameterGroup"), "{body}");
-    assert!(body.contains("DBParameterGroupName=mydbparametergroup"), "{body}");
+    assert!(
+        body.contains("DBParameterGroupName=mydbparametergroup"),
+        "{body}"
+    );
     assert!(body.contains("ResetAllParameters=false"), "{body}");
     assert!(
         body.contains("Parameters.Parameter.1.ParameterName=max_connections"),
@@ -518,7 +558,10 @@ async fn subnet_group_changes_in_place() {
             [
                 ("id", Value::string("main")),
                 ("name", Value::string("main")),
-                ("arn", Value::string("arn:aws:rds:us-east-1:123456789012:subgrp:main")),
+                (
+                    "arn",
+                    Value::string("arn:aws:rds:us-east-1:123456789012:subgrp:main"),
+                ),
                 ("description", Value::string(d)),
                 ("subnet_ids", strings(subnets)),
             ],
@@ -535,7 +578,13 @@ async fn subnet_group_changes_in_place() {
         .raw_equals(&strings(&["subnet-3"])));
     let body = bodies.lock().unwrap()[0].clone();
     assert!(body.contains("Action=ModifyDBSubnetGroup"), "{body}");
-    assert!(body.contains("DBSubnetGroupDescription=new+words"), "{body}");
-    assert!(body.contains("SubnetIds.SubnetIdentifier.1=subnet-3"), "{body}");
+    assert!(
+        body.contains("DBSubnetGroupDescription=new+words"),
+        "{body}"
+    );
+    assert!(
+        body.contains("SubnetIds.SubnetIdentifier.1=subnet-3"),
+        "{body}"
+    );
     assert!(!body.contains("subnet-1"), "{body}");
 }

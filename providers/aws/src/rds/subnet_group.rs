@@ -171,7 +171,10 @@ impl ResourceType for SubnetGroup {
         }
         let with_id = with_attrs(
             planned,
-            [("id", Value::string(&name)), ("name", kept_name(planned, &name))],
+            [
+                ("id", Value::string(&name)),
+                ("name", kept_name(planned, &name)),
+            ],
         );
         read_after_create(|| read(aws, &with_id))
             .await

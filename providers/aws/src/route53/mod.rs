@@ -91,7 +91,9 @@ pub async fn wait_insync(aws: &Aws, change_id: &str, limit: Duration) -> Result<
                 Idempotency::Safe,
             )
             .await
-            .map_err(crate::common::fail(format!("reading Route 53 change ({id})")))?;
+            .map_err(crate::common::fail(format!(
+                "reading Route 53 change ({id})"
+            )))?;
             Ok(r.text_at(&["ChangeInfo", "Status"]).map(str::to_string))
         },
     )

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use terrane_dsl::value::{Type, Value};
-use terrane_provider::values::{get_bool, get_i64, get_str, get_string_list, object_for, with_attrs};
+use terrane_provider::values::{
+    get_bool, get_i64, get_str, get_string_list, object_for, with_attrs,
+};
 use terrane_provider::{
     ApplyError, AttributeSchema, BlockSchema, NestedBlockSchema, NestingMode, PlanRequest,
     PlanResponse, ProviderError, ResourceSchema,
@@ -67,7 +69,10 @@ fn block() -> BlockSchema {
     )
     .with_block(
         "weighted_routing_policy",
-        one(BlockSchema::with_attributes([("weight", req(Type::Number))])),
+        one(BlockSchema::with_attributes([(
+            "weight",
+            req(Type::Number),
+        )])),
     )
     .with_block(
         "failover_routing_policy",
@@ -75,7 +80,10 @@ fn block() -> BlockSchema {
     )
     .with_block(
         "latency_routing_policy",
-        one(BlockSchema::with_attributes([("region", req(Type::String))])),
+        one(BlockSchema::with_attributes([(
+            "region",
+            req(Type::String),
+        )])),
     )
     .with_block(
         "geolocation_routing_policy",
@@ -198,7 +206,10 @@ fn record_xml(v: &Value, fqdn: &str) -> String {
                 } else {
                     r
                 };
-                x.push_str(&format!("<ResourceRecord><Value>{}</Value></ResourceRecord>", esc(&r)));
+                x.push_str(&format!(
+                    "<ResourceRecord><Value>{}</Value></ResourceRecord>",
+                    esc(&r)
+                ));
             }
             x.push_str("</ResourceRecords>");
         }
@@ -262,7 +273,11 @@ async fn locate(
     aws: &Aws,
     v: &Value,
 ) -> Result<(String, String, String, Option<String>), ProviderError> {
-    match (get_str(v, "zone_id"), get_str(v, "name"), get_str(v, "type")) {
+    match (
+        get_str(v, "zone_id"),
+        get_str(v, "name"),
+        get_str(v, "type"),
+    ) {
         (Some(z), Some(n), Some(t)) => {
             let z = bare_zone_id(z).to_string();
             let fqdn = match get_str(v, "fqdn") {
@@ -283,13 +298,14 @@ async fn locate(
         }
         _ => {
             let id = need(v, "id")?;
-            parse_id(id).ok_or_else(|| {
-                ProviderError::new(
-                    "Invalid import id",
-                    format!("{id:?} is not ZONEID_NAME_TYPE or ZONEID_NAME_TYPE_SETID."),
-                )
-            })
-            .map(|(z, n, t, s)| (z, clean_name(&n), t, s))
+            parse_id(id)
+                .ok_or_else(|| {
+                    ProviderError::new(
+                        "Invalid import id",
+                        format!("{id:?} is not ZONEID_NAME_TYPE or ZONEID_NAME_TYPE_SETID."),
+                    )
+                })
+                .map(|(z, n, t, s)| (z, clean_name(&n), t, s))
         }
     }
 }
@@ -353,7 +369,10 @@ fn state_from(prior: &Value, zone: &str, fqdn: &str, el: &Element) -> Value {
         vec![
             ("continent", crate::common::s(g.text_of("ContinentCode"))),
             ("country", crate::common::s(g.text_of("CountryCode"))),
-            ("subdivision", crate::common::s(g.text_of("SubdivisionCode"))),
+            (
+                "subdivision",
+                crate::common::s(g.text_of("SubdivisionCode")),
+            ),
         ]
     });
     let alias_ty = alias_block().implied_type();
@@ -375,7 +394,10 @@ fn state_from(prior: &Value, zone: &str, fqdn: &str, el: &Element) -> Value {
                     string_set(records)
                 },
             ),
-            ("health_check_id", crate::common::s(el.text_of("HealthCheckId"))),
+            (
+                "health_check_id",
+                crate::common::s(el.text_of("HealthCheckId")),
+            ),
             (
                 "multivalue_answer_routing_policy",
                 crate::common::b(el.bool_of("MultiValueAnswer")),
@@ -539,7 +561,11 @@ impl ResourceType for Record {
     /// interrupted create is found by what it is: a repeated CREATE of a record set that
     /// exists with the same values adopts it (see `create`), one with other values fails as
     /// Terraform's does, and `allow_overwrite` makes the create an UPSERT that takes it over.
-    async fn find_by_token(&self, _aws: &Aws, _token: &str) -> Result<Option<Value>, ProviderError> {
+    async fn find_by_token(
+        &self,
+        _aws: &Aws,
+        _token: &str,
+    ) -> Result<Option<Value>, ProviderError> {
         Ok(None)
     }
 }

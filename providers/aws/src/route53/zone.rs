@@ -48,10 +48,7 @@ fn block() -> BlockSchema {
         ("primary_name_server", comp(Type::String)),
     ])
     .with_attributes_from(tag_attrs())
-    .with_block(
-        "vpc",
-        NestedBlockSchema::new(NestingMode::Set, vpc_block()),
-    )
+    .with_block("vpc", NestedBlockSchema::new(NestingMode::Set, vpc_block()))
 }
 
 /// The configured VPCs: `(vpc_id, region)`, the region defaulting to the provider's.
@@ -265,7 +262,10 @@ async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> 
                 "comment",
                 Value::string(z.text_at(&["Config", "Comment"]).unwrap_or("")),
             ),
-            ("name_servers", terrane_provider::values::string_list(servers)),
+            (
+                "name_servers",
+                terrane_provider::values::string_list(servers),
+            ),
             ("primary_name_server", Value::string(primary)),
             ("vpc", vpc_set(&vpcs)),
             ("delegation_set_id", delegation),
@@ -288,11 +288,23 @@ async fn by_caller_reference(aws: &Aws, token: &str) -> Result<Option<String>, A
             Some(m) => format!("/hostedzone?marker={}", super::q(m)),
             None => "/hostedzone".to_string(),
         };
-        let r = call(aws, "ListHostedZones", "GET", &path, None, Idempotency::Safe).await?;
+        let r = call(
+            aws,
+            "ListHostedZones",
+            "GET",
+            &path,
+            None,
+            Idempotency::Safe,
+        )
+        .await?;
         let zones = r.child("HostedZones").map(|l| l.children.clone());
         for z in zones.unwrap_or_default() {
             let reference = z.text_of("CallerReference").unwrap_or_default();
-            if reference == token || reference.strip_prefix(token).is_some_and(|s| s.starts_with("-r")) {
+            if reference == token
+                || reference
+                    .strip_prefix(token)
+                    .is_some_and(|s| s.starts_with("-r"))
+            {
                 return Ok(z.text_of("Id").map(|i| bare_zone_id(i).to_string()));
             }
         }
@@ -317,7 +329,12 @@ async fn empty_zone(aws: &Aws, id: &str, name: &str, limit: Duration) -> Result<
             let apex = clean_name(r.text_of("Name").unwrap_or_default()) == clean_name(name);
             !(t == "SOA" || (t == "NS" && apex))
         })
-        .map(|r| format!("<Change><Action>DELETE</Action>{}</Change>", super::record::xml_of(r)))
+        .map(|r| {
+            format!(
+                "<Change><Action>DELETE</Action>{}</Change>",
+                super::record::xml_of(r)
+            )
+        })
         .collect();
     for chunk in doomed.chunks(100) {
         let change = super::change(aws, id, chunk, Some("Deleted by Terraform"))
@@ -360,7 +377,8 @@ impl ResourceType for Zone {
     }
 
     async fn create(&self, aws: &Aws, planned: &Value, token: &str) -> Result<Value, ApplyError> {
-        let name = need(planned, "name")?;
+        // As AWS keeps it (lower case), which its listings compare with.
+        let name = &clean_name(need(planned, "name")?);
         let vpcs = vpcs_of(aws, planned);
         let comment = get_str(planned, "comment").unwrap_or(MANAGED);
         let what = "creating Route 53 Hosted Zone";
@@ -413,7 +431,9 @@ impl ResourceType for Zone {
                             .duration_since(std::time::UNIX_EPOCH)
                             .map(|d| d.as_millis())
                             .unwrap_or_default();
-                        let r = send(format!("{token}-r{millis}")).await.map_err(fail(what))?;
+                        let r = send(format!("{token}-r{millis}"))
+                            .await
+                            .map_err(fail(what))?;
                         r.text_at(&["HostedZone", "Id"])
                             .map(|i| bare_zone_id(i).to_string())
                     }
@@ -512,9 +532,7 @@ impl ResourceType for Zone {
         {
             Ok(_) => Ok(()),
             Err(e) if e.is("NoSuchHostedZone") || e.is_not_found() => Ok(()),
-            Err(e) => Err(e.into_provider_error(&format!(
-                "deleting Route 53 Hosted Zone ({id})"
-            ))),
+            Err(e) => Err(e.into_provider_error(&format!("deleting Route 53 Hosted Zone ({id})"))),
         }
     }
 
@@ -534,15 +552,13 @@ impl ResourceType for Zone {
 }
 
 /// Associates (`true`) or disassociates a VPC, waiting for the change.
-async fn associate(
-    aws: &Aws,
-    id: &str,
-    vpc: &str,
-    region: &str,
-    on: bool,
-) -> Result<(), AwsError> {
+async fn associate(aws: &Aws, id: &str, vpc: &str, region: &str, on: bool) -> Result<(), AwsError> {
     let (action, path, root) = if on {
-        ("AssociateVPCWithHostedZone", "associatevpc", "AssociateVPCWithHostedZoneRequest")
+        (
+            "AssociateVPCWithHostedZone",
+            "associatevpc",
+            "AssociateVPCWithHostedZoneRequest",
+        )
     } else {
         (
             "DisassociateVPCFromHostedZone",

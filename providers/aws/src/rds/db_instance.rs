@@ -198,15 +198,13 @@ impl ResourceType for DbInstance {
                 Path::root().attr("engine"),
             ));
         }
-        for (a, b) in [("identifier", "identifier_prefix")] {
-            let set = |k: &str| config.get_attr(k).is_some_and(|v| !v.is_null());
-            if set(a) && set(b) {
-                out.push(ProviderDiagnostic::error(
-                    "Conflicting configuration arguments",
-                    format!("\"{a}\": conflicts with {b}"),
-                    Path::root().attr(a),
-                ));
-            }
+        let set = |k: &str| config.get_attr(k).is_some_and(|v| !v.is_null());
+        if set("identifier") && set("identifier_prefix") {
+            out.push(ProviderDiagnostic::error(
+                "Conflicting configuration arguments",
+                "\"identifier\": conflicts with identifier_prefix",
+                Path::root().attr("identifier"),
+            ));
         }
         let skip = config.get_attr("skip_final_snapshot");
         let known = |v: Option<&Value>| v.is_none_or(Value::is_known);

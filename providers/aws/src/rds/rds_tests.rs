@@ -381,8 +381,7 @@ async fn mysql_instance_in_a_subnet_group() {
             &with_attr(&config, "db_name", Value::string("other")),
         )
         .await
-        .err()
-        .expect("no final snapshot");
+        .expect_err("no final snapshot");
     assert!(
         format!("{e:?}").contains("final_snapshot_identifier"),
         "{e:?}"
@@ -403,7 +402,7 @@ async fn mysql_instance_in_a_subnet_group() {
     assert_eq!(get_str(&found, "id"), get_str(&updated, "id"));
 
     // Destroy: refused without a final snapshot, done with skip_final_snapshot.
-    let e = h.destroy(&state).await.err().expect("refused");
+    let e = h.destroy(&state).await.expect_err("refused");
     assert!(
         format!("{e:?}").contains("final_snapshot_identifier"),
         "{e:?}"

@@ -23,6 +23,8 @@ pub mod efs;
 pub mod elb;
 pub mod iam;
 pub mod provider;
+pub mod rds;
+pub mod route53;
 pub mod s3;
 pub mod tags;
 #[cfg(any(test, feature = "testing"))]

@@ -214,6 +214,8 @@ impl AwsProvider {
         resources.extend(crate::cloudwatch::resources());
         resources.extend(crate::autoscaling::resources());
         resources.extend(crate::efs::resources());
+        resources.extend(crate::rds::resources());
+        resources.extend(crate::route53::resources());
         let data_sources = crate::data::data_sources();
         let mut schema = ProviderSchema {
             provider: provider_block(),

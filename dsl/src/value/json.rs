@@ -223,33 +223,54 @@ pub fn from_json_typed(text: &str, ty: &Type) -> Result<Value, JsonError> {
         serde_json::from_str(text).map_err(|e| JsonError::Syntax(e.to_string()))?;
     // The common case (a value this module wrote with this type) is read straight into the
     // type, sharing its parts; anything else goes through the general conversion.
-    if let Some(v) = typed_value(&parsed, ty) {
+    if let Some(v) = typed_value(&parsed, ty, &mut SharedStrings::default()) {
         return Ok(v);
     }
     let v = json_value(&parsed)?;
     super::convert::convert(&v, ty).map_err(|e| JsonError::Syntax(e.to_string()))
 }
 
+/// The long strings already read from one document: a text that comes back (an attribute
+/// copied into another, as `input` and `output`, or `tags` and `tags_all`) shares one value.
+#[derive(Default)]
+struct SharedStrings<'a>(std::collections::HashMap<&'a str, Value>);
+
+impl<'a> SharedStrings<'a> {
+    /// Shorter strings cost less than the lookup saves.
+    const MIN_LEN: usize = 32;
+
+    fn string(&mut self, s: &'a str) -> Value {
+        if s.len() < Self::MIN_LEN {
+            return Value::string(s);
+        }
+        self.0.entry(s).or_insert_with(|| Value::string(s)).clone()
+    }
+}
+
 /// `j` read as a value of type `ty` exactly, or `None` where it does not fit that type as it
 /// stands (a dynamic part, a number in a string, a missing attribute ...).
-fn typed_value(j: &serde_json::Value, ty: &Type) -> Option<Value> {
+fn typed_value<'a>(
+    j: &'a serde_json::Value,
+    ty: &Type,
+    strings: &mut SharedStrings<'a>,
+) -> Option<Value> {
     use serde_json::Value as J;
     match (j, ty) {
         (J::Null, _) => Some(Value::null(ty.clone())),
         (J::Bool(b), Type::Bool) => Some(Value::bool(*b)),
         (J::Number(n), Type::Number) => Number::parse(&n.to_string()).ok().map(Value::number),
-        (J::String(s), Type::String) => Some(Value::string(s)),
+        (J::String(s), Type::String) => Some(strings.string(s)),
         (J::Array(es), Type::List(ety)) => {
             let elems = es
                 .iter()
-                .map(|e| typed_value(e, ety))
+                .map(|e| typed_value(e, ety, strings))
                 .collect::<Option<_>>()?;
             Value::of_type(ty, ValueKind::List(elems))
         }
         (J::Array(es), Type::Set(ety)) => {
             let elems = es
                 .iter()
-                .map(|e| typed_value(e, ety))
+                .map(|e| typed_value(e, ety, strings))
                 .collect::<Option<_>>()?;
             Value::set((**ety).clone(), elems).ok()
         }
@@ -257,21 +278,21 @@ fn typed_value(j: &serde_json::Value, ty: &Type) -> Option<Value> {
             let elems = es
                 .iter()
                 .zip(etys.iter())
-                .map(|(e, t)| typed_value(e, t))
+                .map(|(e, t)| typed_value(e, t, strings))
                 .collect::<Option<_>>()?;
             Value::of_type(ty, ValueKind::Tuple(elems))
         }
         (J::Object(m), Type::Map(ety)) => {
             let elems = m
                 .iter()
-                .map(|(k, e)| Some((k.clone(), typed_value(e, ety)?)))
+                .map(|(k, e)| Some((k.clone(), typed_value(e, ety, strings)?)))
                 .collect::<Option<_>>()?;
             Value::of_type(ty, ValueKind::Map(elems))
         }
         (J::Object(m), Type::Object(atys)) if m.len() == atys.len() => {
             let attrs = atys
                 .iter()
-                .map(|(k, t)| Some((k.clone(), typed_value(m.get(k)?, t)?)))
+                .map(|(k, t)| Some((k.clone(), typed_value(m.get(k)?, t, strings)?)))
                 .collect::<Option<_>>()?;
             Value::of_type(ty, ValueKind::Object(attrs))
         }

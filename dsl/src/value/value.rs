@@ -25,7 +25,8 @@ pub struct Value(Arc<Inner>);
 struct Inner {
     ty: Type,
     kind: ValueKind,
-    marks: Marks,
+    /// `None` when unmarked (nearly always): an empty set would cost every node its size.
+    marks: Option<Box<Marks>>,
     /// Facts about an unknown value; always `None` for known values.
     refinement: Option<Box<Refinement>>,
 }
@@ -35,7 +36,7 @@ impl std::fmt::Debug for Value {
         f.debug_struct("Value")
             .field("ty", &self.0.ty)
             .field("kind", &self.0.kind)
-            .field("marks", &self.0.marks)
+            .field("marks", self.marks())
             .field("refinement", &self.0.refinement)
             .finish()
     }
@@ -73,7 +74,7 @@ impl Value {
         Value(Arc::new(Inner {
             ty,
             kind,
-            marks: Marks::new(),
+            marks: None,
             refinement: None,
         }))
     }
@@ -346,15 +347,21 @@ impl Value {
     // ----- marks -----
 
     pub fn marks(&self) -> &Marks {
-        &self.0.marks
+        static NO_MARKS: Marks = Marks::new();
+        self.0.marks.as_deref().unwrap_or(&NO_MARKS)
+    }
+
+    /// The marks of this node, to add to.
+    fn marks_mut(&mut self) -> &mut Marks {
+        self.inner_mut().marks.get_or_insert_with(Box::default)
     }
 
     pub fn is_marked(&self) -> bool {
-        !self.0.marks.is_empty()
+        !self.marks().is_empty()
     }
 
     pub fn has_mark(&self, mark: &Mark) -> bool {
-        self.0.marks.contains(mark)
+        self.marks().contains(mark)
     }
 
     pub fn is_sensitive(&self) -> bool {
@@ -362,8 +369,8 @@ impl Value {
     }
 
     pub fn mark(mut self, mark: Mark) -> Value {
-        if !self.0.marks.contains(&mark) {
-            self.inner_mut().marks.insert(mark);
+        if !self.marks().contains(&mark) {
+            self.marks_mut().insert(mark);
         }
         self
     }
@@ -371,8 +378,8 @@ impl Value {
     /// Adds every mark in `marks`.
     pub fn with_marks(mut self, marks: impl IntoIterator<Item = Mark>) -> Value {
         for mark in marks {
-            if !self.0.marks.contains(&mark) {
-                self.inner_mut().marks.insert(mark);
+            if !self.marks().contains(&mark) {
+                self.marks_mut().insert(mark);
             }
         }
         self
@@ -380,16 +387,21 @@ impl Value {
 
     /// Adds the top-level marks of each of `others` (for an operation's result).
     pub fn with_marks_of(self, others: &[&Value]) -> Value {
-        let marks = combine(others.iter().map(|v| &v.0.marks));
+        let marks = combine(others.iter().map(|v| v.marks()));
         self.with_marks(marks)
     }
 
     /// Removes the top-level marks and returns them.
     pub fn unmark(mut self) -> (Value, Marks) {
-        if self.0.marks.is_empty() {
+        if !self.is_marked() {
             return (self, Marks::new());
         }
-        let marks = std::mem::take(&mut self.inner_mut().marks);
+        let marks = self
+            .inner_mut()
+            .marks
+            .take()
+            .map(|m| *m)
+            .unwrap_or_default();
         (self, marks)
     }
 
@@ -400,7 +412,7 @@ impl Value {
 
     /// The union of the marks on this value and every nested value.
     pub fn deep_marks(&self) -> Marks {
-        let mut out = self.0.marks.clone();
+        let mut out = self.marks().clone();
         for c in self.children() {
             out.extend(c.deep_marks());
         }
@@ -476,10 +488,10 @@ impl Value {
             marks,
             refinement,
         } = self.into_inner();
-        if !marks.is_empty() {
+        if let Some(marks) = marks.filter(|m| !m.is_empty()) {
             out.push(PathMarks {
                 path: path.clone(),
-                marks,
+                marks: *marks,
             });
         }
         let kind = match kind {
@@ -509,7 +521,7 @@ impl Value {
         Value(Arc::new(Inner {
             ty,
             kind,
-            marks: Marks::new(),
+            marks: None,
             refinement,
         }))
     }
@@ -524,7 +536,7 @@ impl Value {
             marks,
             refinement,
         } = self.into_inner();
-        f(marks);
+        f(marks.map(|m| *m).unwrap_or_default());
         let kind = match kind {
             ValueKind::List(es) => {
                 ValueKind::List(es.into_iter().map(|e| e.map_marks(f)).collect())
@@ -544,7 +556,7 @@ impl Value {
         Value(Arc::new(Inner {
             ty,
             kind,
-            marks: Marks::new(),
+            marks: None,
             refinement,
         }))
     }

@@ -169,6 +169,8 @@ fn resource(
             );
         }
     }
+    // Kept for the whole run, once per resource block: no spare capacity.
+    body.items.shrink_to_fit();
     let provider_explicit = provider.is_some();
     let provider = provider.unwrap_or_else(|| ProviderRef {
         name: addr.implied_provider().to_string(),

@@ -124,8 +124,8 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         conditions_as_warnings(&mut out.diags);
     }
     out.diags.append(move_diags);
-    plan.changes = out.changes.clone();
-    plan.deferred = out.deferred.clone();
+    plan.changes = std::mem::take(&mut out.changes);
+    plan.deferred = std::mem::take(&mut out.deferred);
     let planned: BTreeSet<String> = plan.changes.iter().map(|c| c.addr.to_string()).collect();
     for rec in &prior.resources {
         if planned.contains(&rec.address) && rec.deposed.is_none() {

@@ -241,10 +241,13 @@ impl Job {
                     .await
                 {
                     Ok(Some(v)) => {
-                        if !v.raw_equals(&recorded.attributes) {
+                        prior = if v.raw_equals(&recorded.attributes) {
+                            // Unchanged: keep the recorded copy only.
+                            Some(recorded.attributes.clone())
+                        } else {
                             drift = self.drift(recorded.attributes.clone(), Some(v.clone()));
-                        }
-                        prior = Some(v);
+                            Some(v)
+                        };
                     }
                     Ok(None) => {
                         drift = self.drift(recorded.attributes.clone(), None);
@@ -407,6 +410,13 @@ impl Job {
                 "Instance cannot be destroyed",
                 format!("Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option.", self.addr),
             );
+        }
+        if action == Action::NoOp {
+            // The plan is the prior object: keep one copy, so the configuration's value and
+            // the provider's answer can go.
+            if let Some(p) = &prior {
+                planned = p.clone();
+            }
         }
         if self.phase == Phase::Plan {
             let after = self.remark(planned.clone(), &marks);

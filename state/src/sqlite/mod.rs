@@ -223,6 +223,9 @@ impl SqliteBackend {
         let tx = conn.transaction()?;
         let out = f(&tx)?;
         tx.finish()?;
+        // A whole-state read fills the page cache with pages nothing reads again soon; give
+        // that memory back to the allocator, for the values just decoded to grow into.
+        conn.execute_batch("PRAGMA shrink_memory")?;
         Ok(out)
     }
 

@@ -107,7 +107,7 @@ impl Value {
             return true;
         }
         if self.0.ty != other.0.ty
-            || self.0.marks != other.0.marks
+            || self.marks() != other.marks()
             || self.0.refinement != other.0.refinement
         {
             return false;

@@ -181,7 +181,10 @@ fn web_asg_rds_against_moto() {
     let log = std::fs::read_to_string(sb.home.join("ansible.log")).unwrap_or_default();
     assert_eq!(log.lines().count(), 1, "ansible-playbook runs: {log}");
     assert!(
-        log.contains("/ansible -i '") && log.contains("jenkins.yml"),
+        log.contains("web-asg-rds/ansible -i ")
+            && log.contains(", -u ubuntu")
+            && log.contains("-e backup_bucket=myapp-jenkins-backups-")
+            && log.trim_end().ends_with("jenkins.yml"),
         "{log}"
     );
 }

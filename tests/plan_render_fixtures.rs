@@ -71,6 +71,7 @@ pub fn change(
         after,
         replace_paths: Vec::new(),
         importing: None,
+        adopted: false,
     }
 }
 

@@ -5,7 +5,7 @@
 //! The lower bound is measured, not guessed: a calibration apply of the same saved plan with
 //! `-parallelism=1` and no latency gives, from `apply -json`'s microsecond `apply_start` /
 //! `apply_complete` times and the proxy's call log, how many calls each resource instance made;
-//! the state's recorded dependencies give the chains. Then the timed apply (default parallelism,
+//! `terrane graph` gives the chains. Then the timed apply (default parallelism,
 //! 50 ms a call) runs the same plan against a fresh moto.
 
 #[path = "support/examples.rs"]
@@ -127,68 +127,57 @@ fn web_asg_rds_apply_with_50ms_latency() {
             None => unattributed.push(what.clone()),
         }
     }
-    let pulled = sb.run(&dir, &["state", "pull"], VARS);
-    let state: serde_json::Value =
-        serde_json::from_slice(&pulled.stdout).expect("state pull gives JSON");
+    // The dependency graph (`terrane graph`: `"a" -> "b"` when a depends on b), through
+    // locals, module variables and outputs.
+    let graph = sb.run(&dir, &["graph"], VARS);
+    assert!(graph.status.success(), "graph failed:\n{}", text(&graph));
     let mut deps: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in state["resources"].as_array().expect("resources") {
-        let module = r["module"]
-            .as_str()
-            .map(|m| format!("{m}."))
-            .unwrap_or_default();
-        let base = format!(
-            "{module}{}.{}",
-            r["type"].as_str().unwrap_or(""),
-            r["name"].as_str().unwrap_or("")
-        );
-        let base = if r["mode"] == "data" {
-            format!("{module}data.{}", &base[module.len()..])
-        } else {
-            base
-        };
-        for i in r["instances"].as_array().into_iter().flatten() {
-            let addr = match &i["index_key"] {
-                serde_json::Value::Null => base.clone(),
-                serde_json::Value::Number(n) => format!("{base}[{n}]"),
-                k => format!("{base}[{k}]"),
-            };
-            let d = i["dependencies"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|d| d.as_str().map(str::to_string))
-                .collect();
-            deps.insert(addr, d);
+    for line in String::from_utf8_lossy(&graph.stdout).lines() {
+        if let Some((from, to)) = line.trim().split_once(" -> ") {
+            deps.entry(from.trim_matches('"').to_string())
+                .or_default()
+                .push(to.trim_matches('"').to_string());
         }
     }
     destroy(&sb, &dir);
     drop(sb);
 
-    // The longest chain: instances in the order they ran (a topological order), each
-    // costing its calls after the costliest chain among its dependencies.
-    let mut chain: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
-    for (addr, _, _) in &spans {
-        let own = calls.get(addr).copied().unwrap_or(0);
-        let best = deps
-            .get(addr)
-            .into_iter()
-            .flatten()
-            .flat_map(|d| {
-                chain
-                    .iter()
-                    .filter(move |(a, _)| config_addr(a) == d || a.as_str() == d)
-            })
-            .max_by_key(|(_, (c, _))| *c)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let mut path = best.1;
-        path.push(format!("{addr} ({own})"));
-        chain.insert(addr.clone(), (best.0 + own, path));
+    // The longest chain over the graph: a configuration node costs the calls of its
+    // costliest instance (instances of one resource run side by side), other nodes nothing.
+    let mut cost: BTreeMap<&str, usize> = BTreeMap::new();
+    for (addr, own) in &calls {
+        let c = cost.entry(config_addr(addr)).or_default();
+        *c = (*c).max(*own);
     }
-    let (longest_calls, longest_path) = chain
-        .values()
+    fn longest<'a>(
+        node: &'a str,
+        deps: &'a BTreeMap<String, Vec<String>>,
+        cost: &BTreeMap<&str, usize>,
+        memo: &mut BTreeMap<&'a str, (usize, Vec<String>)>,
+    ) -> (usize, Vec<String>) {
+        if let Some(m) = memo.get(node) {
+            return m.clone();
+        }
+        let mut best = (0, Vec::new());
+        for d in deps.get(node).into_iter().flatten() {
+            let r = longest(d, deps, cost, memo);
+            if r.0 > best.0 {
+                best = r;
+            }
+        }
+        let own = cost.get(node).copied().unwrap_or(0);
+        if own > 0 {
+            best.0 += own;
+            best.1.push(format!("{node} ({own})"));
+        }
+        memo.insert(node, best.clone());
+        best
+    }
+    let mut memo = BTreeMap::new();
+    let (longest_calls, longest_path) = deps
+        .keys()
+        .map(|n| longest(n, &deps, &cost, &mut memo))
         .max_by_key(|(c, _)| *c)
-        .cloned()
         .unwrap_or_default();
     let lower_bound = LATENCY * longest_calls as u32;
 

@@ -268,7 +268,8 @@ fn apply_saved(file: &Path, pargs: &PlanArgs, global: &Global) -> i32 {
     let input = walk_input_with(
         &p,
         saved.options.refresh,
-        saved.options.parallelism,
+        // As Terraform: how many calls at once is the apply's choice, not the plan's.
+        pargs.parallelism,
         saved.options.replace.clone(),
         saved.options.targets.clone(),
         saved.plan.refresh_only,

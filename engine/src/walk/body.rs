@@ -66,22 +66,23 @@ fn decode_with(
                         }
                     }
                     _ => {
-                        let mut d = Diagnostic::error(
-                            "Unsupported argument",
-                            format!("An argument named \"{name}\" is not expected here."),
-                            a.name.span,
-                        );
-                        if let Some(s) = suggest(
+                        let close = suggest(
                             name,
                             schema
                                 .attributes
                                 .iter()
                                 .filter(|(_, s)| s.required || s.optional)
                                 .map(|(k, _)| k),
-                        ) {
-                            d = d.with_help(format!("did you mean \"{s}\"?"));
-                        }
-                        diags.push(d);
+                        );
+                        diags.push(unexpected(
+                            schema,
+                            name,
+                            "Unsupported argument",
+                            format!("An argument named \"{name}\" is not expected here."),
+                            format!("the argument \"{name}\""),
+                            close,
+                            a.name.span,
+                        ));
                     }
                 }
             }
@@ -103,15 +104,16 @@ fn decode_with(
                         blocks.entry(name.clone()).or_default().push((label, v));
                     }
                     None => {
-                        let mut d = Diagnostic::error(
+                        let close = suggest(name, schema.blocks.keys());
+                        diags.push(unexpected(
+                            schema,
+                            name,
                             "Unsupported block type",
                             format!("Blocks of type \"{name}\" are not expected here."),
+                            format!("blocks of type \"{name}\""),
+                            close,
                             b.ident.span,
-                        );
-                        if let Some(s) = suggest(name, schema.blocks.keys()) {
-                            d = d.with_help(format!("did you mean \"{s}\"?"));
-                        }
-                        diags.push(d);
+                        ));
                     }
                 }
             }
@@ -225,9 +227,13 @@ fn dynamic(
     };
     let name = &label.value;
     let Some(nb) = schema.blocks.get(name) else {
-        diags.push(Diagnostic::error(
+        diags.push(unexpected(
+            schema,
+            name,
             "Unsupported block type",
             format!("Blocks of type \"{name}\" are not expected here."),
+            format!("blocks of type \"{name}\""),
+            suggest(name, schema.blocks.keys()),
             label.span,
         ));
         return;
@@ -350,4 +356,49 @@ fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Opti
         })
         .min_by_key(|c| c.len().abs_diff(name.len()))
         .cloned()
+}
+
+/// The diagnostic of a name the schema does not have: Terraform's ("Unsupported argument",
+/// with a "did you mean" when a known name is close), or, in a schema its provider marks
+/// partial and with no name within two edits, "Not supported yet": most likely a real
+/// argument of the type that terrane's provider does not implement yet.
+fn unexpected(
+    schema: &BlockSchema,
+    name: &str,
+    summary: &str,
+    detail: String,
+    what: String,
+    close: Option<String>,
+    span: Span,
+) -> Diagnostic {
+    let typo = close
+        .as_deref()
+        .is_some_and(|c| edit_distance(name, c) <= 2);
+    match close {
+        _ if schema.partial && !typo => Diagnostic::error(
+            "Not supported yet",
+            format!("terrane's provider does not implement {what} of this type yet."),
+            span,
+        ),
+        Some(s) => {
+            Diagnostic::error(summary, detail, span).with_help(format!("did you mean \"{s}\"?"))
+        }
+        None => Diagnostic::error(summary, detail, span),
+    }
+}
+
+/// Levenshtein distance of two names (characters inserted, deleted or replaced).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }

@@ -209,6 +209,19 @@ impl<'a, 'w> Walker<'a, 'w> {
                     }
                 }
             };
+            // As Terraform: validation holds for every possible input, so a module's variables
+            // are unknown there too (their given values were checked against the type above).
+            let value = match validate {
+                true if !path.is_root() => {
+                    let u = Value::unknown(var.constraint.ty());
+                    if var.sensitive {
+                        u.mark(Mark::Sensitive)
+                    } else {
+                        u
+                    }
+                }
+                _ => value,
+            };
             self.values
                 .variables
                 .insert((inst.clone(), name.to_string()), value);

@@ -224,6 +224,8 @@ impl AwsProvider {
         for r in &resources {
             let mut rs = r.schema();
             with_common_arguments(&mut rs.block, true);
+            // Each type has the arguments terrane implements, not yet all of Terraform's.
+            rs.block.mark_partial();
             schema.resources.insert(r.name().to_string(), rs);
         }
         for d in &data_sources {

@@ -29,6 +29,10 @@ pub struct BlockSchema {
     pub attributes: BTreeMap<String, AttributeSchema>,
     pub blocks: BTreeMap<String, NestedBlockSchema>,
     pub description: String,
+    /// The arguments and blocks here are a subset of the real type's (a provider still being
+    /// built): a name that is not here and not close to one that is gets "Not supported yet"
+    /// rather than "Unsupported argument".
+    pub partial: bool,
 }
 
 /// One attribute. Exactly one of these combinations makes sense, as in Terraform: `required`;
@@ -141,6 +145,14 @@ impl BlockSchema {
     }
 
     /// Sets the description.
+    /// This block and every block nested in it marked [`BlockSchema::partial`].
+    pub fn mark_partial(&mut self) {
+        self.partial = true;
+        for nb in self.blocks.values_mut() {
+            nb.block.mark_partial();
+        }
+    }
+
     pub fn describe(mut self, text: impl Into<String>) -> BlockSchema {
         self.description = text.into();
         self

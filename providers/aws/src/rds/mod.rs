@@ -249,3 +249,26 @@ pub fn kept_name(prior: &Value, remote: &str) -> Value {
 
 #[cfg(test)]
 mod rds_tests;
+
+/// Deletes a group with `action`, retrying while AWS answers `busy` (an instance still holding
+/// it) within the delete timeout; a group already gone is deleted.
+pub async fn delete_busy(
+    aws: &Aws,
+    prior: &terrane_dsl::value::Value,
+    action: &str,
+    params: Params,
+    busy: &str,
+    what: &str,
+) -> Result<(), terrane_provider::ProviderError> {
+    let r = crate::common::retry_on(
+        &[busy],
+        crate::common::timeout(prior, "delete", std::time::Duration::from_secs(600)),
+        || call(aws, action, &params, Idempotency::Safe),
+    )
+    .await;
+    match r {
+        Ok(_) => Ok(()),
+        Err(e) if is_gone(&e) => Ok(()),
+        Err(e) => Err(e.into_provider_error(what)),
+    }
+}

@@ -353,21 +353,16 @@ impl ResourceType for ParameterGroup {
 
     async fn delete(&self, aws: &Aws, prior: &Value) -> Result<(), ProviderError> {
         let id = need(prior, "id")?;
-        let p = Params::new().set("DBParameterGroupName", id);
         // A DB instance being deleted may hold the group a little longer.
-        let r = crate::common::retry_on(
-            &["InvalidDBParameterGroupState"],
-            crate::common::timeout(prior, "delete", std::time::Duration::from_secs(600)),
-            || call(aws, "DeleteDBParameterGroup", &p, Idempotency::Safe),
+        super::delete_busy(
+            aws,
+            prior,
+            "DeleteDBParameterGroup",
+            Params::new().set("DBParameterGroupName", id),
+            "InvalidDBParameterGroupState",
+            &format!("deleting RDS DB Parameter Group ({id})"),
         )
-        .await;
-        match r {
-            Ok(_) => Ok(()),
-            Err(e) if is_gone(&e) => Ok(()),
-            Err(e) => {
-                Err(e.into_provider_error(&format!("deleting RDS DB Parameter Group ({id})")))
-            }
-        }
+        .await
     }
 
     async fn read(&self, aws: &Aws, state: &Value) -> Result<Option<Value>, ProviderError> {

@@ -209,19 +209,16 @@ impl ResourceType for SubnetGroup {
 
     async fn delete(&self, aws: &Aws, prior: &Value) -> Result<(), ProviderError> {
         let id = need(prior, "id")?;
-        let p = Params::new().set("DBSubnetGroupName", id);
         // A DB instance just deleted may hold the group a little longer.
-        let r = crate::common::retry_on(
-            &["InvalidDBSubnetGroupStateFault"],
-            crate::common::timeout(prior, "delete", std::time::Duration::from_secs(600)),
-            || call(aws, "DeleteDBSubnetGroup", &p, Idempotency::Safe),
+        super::delete_busy(
+            aws,
+            prior,
+            "DeleteDBSubnetGroup",
+            Params::new().set("DBSubnetGroupName", id),
+            "InvalidDBSubnetGroupStateFault",
+            &format!("deleting RDS DB Subnet Group ({id})"),
         )
-        .await;
-        match r {
-            Ok(_) => Ok(()),
-            Err(e) if is_gone(&e) => Ok(()),
-            Err(e) => Err(e.into_provider_error(&format!("deleting RDS DB Subnet Group ({id})"))),
-        }
+        .await
     }
 
     async fn read(&self, aws: &Aws, state: &Value) -> Result<Option<Value>, ProviderError> {

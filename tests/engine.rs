@@ -526,11 +526,28 @@ resource "terraform_data" "a" {
         use std::io::Write;
         let mut stdin = child.stdin.take().expect("stdin");
         stdin
-            .write_all(b"terraform_data.a[1].output\nvar.n * 10\nlength(terraform_data.a)\n")
+            .write_all(
+                b"terraform_data.a[1].output\nvar.n * 10\nlength(terraform_data.a)\ntype(var.n)\n",
+            )
             .expect("writing to console");
     }
     let o = child.wait_with_output().expect("console");
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "\"item-1\"\n20\n2\n");
+    // `type` is a console function only (a module calling it gets "unknown function").
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "\"item-1\"\n20\n2\nnumber\n"
+    );
+    std::fs::write(
+        w.path().join("type.tn"),
+        "output \"t\" {\n  value = type(1)\n}\n",
+    )
+    .expect("writing type.tn");
+    let o = w.run(&["validate"]);
+    let t = text(&o);
+    assert!(!o.status.success(), "{t}");
+    assert!(t.contains("Call to unknown function"), "{t}");
+    assert!(t.contains("type.tn:2"), "{t}");
+    std::fs::remove_file(w.path().join("type.tn")).expect("removing type.tn");
     let o = w.run(&["graph"]);
     let t = text(&o);
     assert!(t.contains("\"terraform_data.a\" -> \"var.n\""), "{t}");

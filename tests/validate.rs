@@ -200,3 +200,67 @@ fn chdir_selects_the_directory() {
     let out = terrane(parent, &[&format!("-chdir={name}"), "validate", "-json"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Errors Terraform 1.15 reports at validate, each on the line it reports (checked with the
+/// real binary): an attribute read off a resource with `count`/`for_each` without an instance
+/// key, an `ignore_changes` element the type does not have, and a `replace_triggered_by`
+/// element that is not a resource reference.
+#[test]
+fn instance_keys_and_lifecycle_references_are_checked() {
+    let dir = TempDir::new("lifecycle");
+    dir.write(
+        "main.tn",
+        r#"resource "terraform_data" "a" {
+  count = 2
+}
+output "o" { value = terraform_data.a.id }
+output "fine" { value = terraform_data.a[*].id }
+resource "terraform_data" "b" {
+  for_each = toset(["x"])
+  lifecycle {
+    ignore_changes       = [nope, input]
+    replace_triggered_by = [local.x, terraform_data.a[0]]
+  }
+}
+output "p" { value = terraform_data.b.output }
+locals { x = 1 }
+"#,
+    );
+    let (code, doc) = json(dir.path());
+    assert_eq!(code, 1);
+    let mut found: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .map(|a| a.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["range"]["start"]["line"],
+                d["range"]["start"]["column"],
+                d["summary"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "10:29 Invalid reference in replace_triggered_by expression",
+            "10:29 Invalid replace_triggered_by expression",
+            "13:22 Missing resource instance key",
+            "4:22 Missing resource instance key",
+            "9:29 Unsupported attribute",
+        ]
+    );
+    let detail = doc["diagnostics"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|d| d["range"]["start"]["line"] == 13)
+                .and_then(|d| d["detail"].as_str())
+        })
+        .unwrap_or_default()
+        .to_string();
+    assert!(detail.contains("terraform_data.b[each.key]"), "{detail}");
+}

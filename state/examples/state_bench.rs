@@ -34,12 +34,17 @@ fn record(i: usize) -> ResourceRecord {
     )
 }
 
-/// CPU time this thread has run, from `/proc/thread-self/schedstat` (Linux; zero elsewhere).
+/// CPU time every thread of the process has run (the writer and the background checkpoint
+/// thread), the sum of `/proc/self/task/*/schedstat` (Linux; zero elsewhere).
 fn cpu_time() -> Duration {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .map_or(Duration::ZERO, Duration::from_nanos)
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse().ok())
+        .map(Duration::from_nanos)
+        .sum()
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

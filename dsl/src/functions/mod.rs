@@ -161,6 +161,17 @@ impl FunctionTable {
         FunctionTable { functions }
     }
 
+    /// The functions a configuration may call: [`FunctionTable::builtin`] without those
+    /// Terraform offers only in `terraform console` (`type`), which a module calling them gets
+    /// "Call to unknown function" for, as from Terraform.
+    pub fn configuration() -> FunctionTable {
+        let mut table = FunctionTable::builtin();
+        for name in CONSOLE_ONLY {
+            table.functions.remove(name);
+        }
+        table
+    }
+
     pub fn get(&self, name: &str) -> Option<&dyn Function> {
         self.functions.get(name).map(|f| f.as_ref())
     }
@@ -186,6 +197,9 @@ impl FunctionTable {
         call_function(f, args, ctx)
     }
 }
+
+/// Functions only `console` offers.
+pub const CONSOLE_ONLY: &[&str] = &["type"];
 
 /// Functions that move values around without looking into them: marks nested in their
 /// arguments stay on the elements they were on (checked against Terraform).

@@ -86,6 +86,9 @@ fn yaml() {
         ("yamlencode", r##"["s"]"##, r##""\"s\"\n""##),
         ("yamlencode", r##"[1]"##, r##""1\n...\n""##),
         ("yamlencode", r##"[null]"##, r##""null\n...\n""##),
+        // Empty collections are flow nodes, not plain scalars: no end-of-document marker.
+        ("yamlencode", r##"[[]]"##, r##""[]\n""##),
+        ("yamlencode", r##"[{}]"##, r##""{}\n""##),
         (
             "yamlencode",
             r##"[[{"name":"a","port":80},{"name":"b","port":443}]]"##,

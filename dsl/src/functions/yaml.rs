@@ -68,7 +68,9 @@ pub(super) fn encode(v: &Value) -> String {
         text: String::new(),
         col: 0,
     };
-    let plain_top = is_scalar(v) && v.as_str().is_none();
+    // A plain scalar at the top ends its document with `...`; a flow `[]`/`{}` does not.
+    let plain_top =
+        v.is_null() || (v.elements().is_none() && v.entries().is_none() && v.as_str().is_none());
     node(&mut out, v, 0, 2);
     if !out.at_line_start() {
         out.push_char('\n');

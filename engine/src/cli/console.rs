@@ -31,7 +31,7 @@ pub fn run(vars: Vec<CliVar>, global: &Global) -> i32 {
             cwd: cwd.clone(),
             workspace: p.session.workspace.clone(),
         },
-        evaluator: crate::walk::eval::Evaluator::new(Some(super::plan::chrono_now())),
+        evaluator: crate::walk::eval::Evaluator::console(Some(super::plan::chrono_now())),
         prior: &p.prior,
         plan: None,
         options: WalkOptions {

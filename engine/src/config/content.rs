@@ -102,7 +102,7 @@ pub fn missing_argument(name: &str, block_span: Span) -> Diagnostic {
 /// Evaluates an expression that may use no variables (a literal, or functions of literals).
 pub fn constant(expr: &Expr) -> Result<Value, Vec<Diagnostic>> {
     thread_local! {
-        static TABLE: FunctionTable = FunctionTable::builtin();
+        static TABLE: FunctionTable = FunctionTable::configuration();
     }
     TABLE.with(|table| {
         let refs = references(expr);

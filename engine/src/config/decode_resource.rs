@@ -251,6 +251,9 @@ fn decode_lifecycle(b: &Block, file: FileId, diags: &mut Diags) -> Lifecycle {
     }
     if let Some(a) = c.attr("replace_triggered_by") {
         if let ExprKind::Tuple(items) = &a.expr.kind {
+            for item in items {
+                check_trigger(item, file, diags);
+            }
             l.replace_triggered_by = items
                 .iter()
                 .map(|e| Ex {
@@ -272,6 +275,53 @@ fn decode_lifecycle(b: &Block, file: FileId, diags: &mut Diags) -> Lifecycle {
     l.preconditions = conditions(&c, "precondition", file, diags);
     l.postconditions = conditions(&c, "postcondition", file, diags);
     l
+}
+
+/// A `replace_triggered_by` element refers to a managed resource (or one of its instances or
+/// attributes), with only `count.index` and `each.key` besides, as Terraform requires.
+fn check_trigger(item: &terrane_dsl::syntax::ast::Expr, file: FileId, diags: &mut Diags) {
+    const NOT_RESOURCES: &[&str] = &[
+        "var",
+        "local",
+        "module",
+        "data",
+        "path",
+        "terraform",
+        "self",
+        "count",
+        "each",
+    ];
+    let mut has_resource = false;
+    for r in terrane_dsl::eval::references(item) {
+        let first = r.attr_names().next();
+        let allowed = match r.root.as_str() {
+            "count" => first == Some("index"),
+            "each" => first == Some("key"),
+            root => !NOT_RESOURCES.contains(&root),
+        };
+        if !allowed {
+            diags.push(
+                file,
+                Diagnostic::error(
+                    "Invalid reference in replace_triggered_by expression",
+                    "Only resources, count.index, and each.key may be used in replace_triggered_by.",
+                    r.span,
+                ),
+            );
+        } else if !NOT_RESOURCES.contains(&r.root.as_str()) {
+            has_resource = true;
+        }
+    }
+    if !has_resource {
+        diags.push(
+            file,
+            Diagnostic::error(
+                "Invalid replace_triggered_by expression",
+                "Missing resource reference in replace_triggered_by expression.",
+                item.span,
+            ),
+        );
+    }
 }
 
 fn decode_provisioner(b: &Block, file: FileId, diags: &mut Diags) -> Option<Provisioner> {

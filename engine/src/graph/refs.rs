@@ -76,6 +76,31 @@ fn undeclared<'a>(
     d
 }
 
+/// An attribute read straight off a resource with `count` or `for_each` (`aws_instance.web.id`
+/// instead of `aws_instance.web[0].id`): step `at` of `t` is the one after the resource name.
+fn missing_instance_key(
+    t: &Traversal,
+    at: usize,
+    rc: &crate::config::ResourceConfig,
+    name: &str,
+) -> Result<(), Diagnostic> {
+    let (meta, key) = match (&rc.count, &rc.for_each) {
+        (Some(_), _) => ("count", "count.index"),
+        (None, Some(_)) => ("for_each", "each.key"),
+        (None, None) => return Ok(()),
+    };
+    let Some((_, attr_span)) = attr(t, at) else {
+        return Ok(());
+    };
+    Err(Diagnostic::error(
+        "Missing resource instance key",
+        format!(
+            "Because {name} has \"{meta}\" set, its attributes must be accessed on specific instances.\n\nFor example, to correlate with indices of a referring resource, use:\n    {name}[{key}]"
+        ),
+        terrane_dsl::syntax::Span::new(t.span.start, attr_span.end),
+    ))
+}
+
 /// Resolves `t`, written in `module`.
 pub fn resolve(t: &Traversal, module: &Module, config: &Config) -> Result<Target, Diagnostic> {
     let path = &module.path;
@@ -156,7 +181,8 @@ pub fn resolve(t: &Traversal, module: &Module, config: &Config) -> Result<Target
                 ));
             };
             let r = Resource::data(ty, name);
-            if module.resources.contains_key(&r) {
+            if let Some(rc) = module.resources.get(&r) {
+                missing_instance_key(t, 2, rc, &format!("data.{ty}.{name}"))?;
                 Ok(Target::Node(Node::Resource(path.clone(), r)))
             } else {
                 Err(Diagnostic::error(
@@ -203,7 +229,8 @@ pub fn resolve(t: &Traversal, module: &Module, config: &Config) -> Result<Target
                 ));
             };
             let r = Resource::managed(ty, name);
-            if module.resources.contains_key(&r) {
+            if let Some(rc) = module.resources.get(&r) {
+                missing_instance_key(t, 1, rc, &format!("{ty}.{name}"))?;
                 Ok(Target::Node(Node::Resource(path.clone(), r)))
             } else {
                 Err(Diagnostic::error(

@@ -21,7 +21,16 @@ pub struct Evaluator {
 }
 
 impl Evaluator {
+    /// The evaluator of a configuration (no console-only functions).
     pub fn new(plan_timestamp: Option<String>) -> Evaluator {
+        Evaluator {
+            functions: Arc::new(FunctionTable::configuration()),
+            plan_timestamp,
+        }
+    }
+
+    /// The evaluator of `terrane console`: every function, `type` included.
+    pub fn console(plan_timestamp: Option<String>) -> Evaluator {
         Evaluator {
             functions: Arc::new(FunctionTable::builtin()),
             plan_timestamp,

@@ -30,7 +30,9 @@
 //! one unique index pays too — about 2.7 WAL frames per commit (table leaf, index leaf, and
 //! amortised page splits with page 1), each two `pwrite`s; six `fcntl` locks on the
 //! shared-memory file (update of a read mark, read lock, write lock and their releases); and
-//! every 16384 frames a checkpoint with two `fsync`s. The rest is encoding (JSON written
+//! the WAL's copy back into the database file (a checkpoint, with two `fsync`s), which a
+//! background thread does (`checkpoint.rs`: nudged every 2048 commits; the writer's own
+//! automatic checkpoint is only a backstop). The rest is encoding (JSON written
 //! straight into the row's buffers, a SHA-256 digest, the address check) and the insert's
 //! constraints, kept cheap: CHECKs are `=` comparisons (an `IN` list of three or more values
 //! costs a temporary table per row), statements are prepared once and cached.
@@ -49,6 +51,7 @@
 //! insert), so locking works across processes. A holder that dies leaves its row until
 //! `force_unlock`, as with Terraform.
 
+mod checkpoint;
 mod lock;
 mod read;
 mod rows;
@@ -80,6 +83,22 @@ pub struct SqliteBackend {
     key: Option<EncryptionKey>,
     /// The store holds an encryption check: writes need the key.
     encrypted_store: bool,
+    /// The background checkpoint thread, started by the first change set.
+    checkpointer: Mutex<Option<checkpoint::Checkpointer>>,
+    /// Commits since the last nudge of the checkpointer.
+    commits: std::sync::atomic::AtomicU32,
+}
+
+impl Drop for SqliteBackend {
+    fn drop(&mut self) {
+        // Stop the checkpoint thread before the writer's connection closes (that close
+        // checkpoints what is left).
+        let checkpointer = self
+            .checkpointer
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner());
+        drop(checkpointer.take());
+    }
 }
 
 /// The time as stored: RFC 3339, UTC, microseconds.
@@ -166,7 +185,35 @@ impl SqliteBackend {
             conn: Mutex::new(conn),
             key,
             encrypted_store,
+            checkpointer: Mutex::new(None),
+            commits: std::sync::atomic::AtomicU32::new(0),
         })
+    }
+
+    /// Starts the background checkpoints (once; by the first change set), handing the WAL's
+    /// copy-back from the writer's commits to their own thread.
+    pub(crate) fn start_checkpoints(&self) {
+        let mut slot = self.checkpointer.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_none() {
+            if let Some(c) = checkpoint::Checkpointer::start(&self.path) {
+                let backstop =
+                    format!("PRAGMA wal_autocheckpoint = {}", checkpoint::BACKSTOP_PAGES);
+                if self.conn().execute_batch(&backstop).is_ok() {
+                    *slot = Some(c);
+                }
+            }
+        }
+    }
+
+    /// Counts a commit of a change set, nudging the checkpointer every so many.
+    pub(crate) fn committed(&self) {
+        use std::sync::atomic::Ordering;
+        let n = self.commits.fetch_add(1, Ordering::Relaxed) + 1;
+        if n % checkpoint::NUDGE_EVERY == 0 {
+            if let Some(c) = &*self.checkpointer.lock().unwrap_or_else(|e| e.into_inner()) {
+                c.nudge();
+            }
+        }
     }
 
     /// The database file.

@@ -399,6 +399,8 @@ impl<'a> SqliteChangeSet<'a> {
             .prepare_cached("SELECT 1 FROM intents WHERE workspace_id = ?1 LIMIT 1")?
             .exists(params![ws.id])?;
         tx.commit()?;
+        drop(conn);
+        backend.start_checkpoints();
         Ok(SqliteChangeSet {
             backend,
             workspace: workspace.to_string(),
@@ -426,6 +428,10 @@ impl<'a> SqliteChangeSet<'a> {
         if out.is_err() && !conn.is_autocommit() {
             // Best effort: the error that matters is the one returned.
             let _ = conn.execute_batch("ROLLBACK");
+        }
+        drop(conn);
+        if out.is_ok() {
+            self.backend.committed();
         }
         out
     }

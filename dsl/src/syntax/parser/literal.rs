@@ -111,13 +111,18 @@ pub(super) fn remove_common_indent(pieces: &mut [Piece]) {
     let is_indent = |c: char| c.is_whitespace() && c != '\n' && c != '\r';
     let mut min = usize::MAX;
     let mut at_line_start = true;
-    for piece in pieces.iter() {
+    // As HCL: a line starts after a literal ending in a newline *after* strip markers acted
+    // (a `~` that ate a newline joins the next line to the directive's), and a blank line
+    // (only whitespace, then its newline) neither counts nor is cut.
+    let mut adjust = Vec::new();
+    for (i, piece) in pieces.iter().enumerate() {
         if at_line_start {
             let indent = match piece {
                 Piece::Literal { text, .. } => {
                     if text.trim().is_empty() && text.ends_with('\n') {
                         usize::MAX
                     } else {
+                        adjust.push(i);
                         text.chars().take_while(|&c| is_indent(c)).count()
                     }
                 }
@@ -130,13 +135,8 @@ pub(super) fn remove_common_indent(pieces: &mut [Piece]) {
     if min == usize::MAX || min == 0 {
         return;
     }
-    for piece in pieces.iter_mut() {
-        if let Piece::Literal {
-            text,
-            line_start: true,
-            ..
-        } = piece
-        {
+    for i in adjust {
+        if let Some(Piece::Literal { text, .. }) = pieces.get_mut(i) {
             let cut: usize = text
                 .chars()
                 .take_while(|&c| is_indent(c))

@@ -18,8 +18,6 @@ pub(super) enum Piece {
     Literal {
         text: String,
         span: Span,
-        /// Starts a line of a heredoc (for `<<-` indentation).
-        line_start: bool,
     },
     Interp {
         expr: Expr,
@@ -111,11 +109,7 @@ impl Parser<'_> {
                     }
                     let span = Span::new(start, end);
                     let text = self.unescape_quoted(span);
-                    pieces.push(Piece::Literal {
-                        text,
-                        span,
-                        line_start: false,
-                    });
+                    pieces.push(Piece::Literal { text, span });
                 }
                 TokenKind::TemplateInterp => pieces.push(self.parse_interpolation(tok)),
                 TokenKind::TemplateControl => pieces.push(self.parse_directive(tok)),
@@ -180,7 +174,6 @@ impl Parser<'_> {
             .trim_end()
             .to_string();
         let mut pieces = Vec::new();
-        let mut line_start = true;
         let errors_at_open = self.error_count();
         let close = loop {
             let tok = self.toks[self.pos];
@@ -195,26 +188,20 @@ impl Parser<'_> {
                     pieces.push(Piece::Literal {
                         text: raw.to_string(),
                         span: tok.span,
-                        line_start,
                     });
-                    line_start = raw.ends_with('\n');
                 }
                 TokenKind::Newline => {
                     self.pos += 1;
                     pieces.push(Piece::Literal {
                         text: self.text(tok).to_string(),
                         span: tok.span,
-                        line_start,
                     });
-                    line_start = true;
                 }
                 TokenKind::TemplateInterp => {
                     pieces.push(self.parse_interpolation(tok));
-                    line_start = false;
                 }
                 TokenKind::TemplateControl => {
                     pieces.push(self.parse_directive(tok));
-                    line_start = false;
                 }
                 _ if self.error_count() > errors_at_open => break None,
                 _ => {
@@ -268,7 +255,6 @@ impl Parser<'_> {
                     pieces.push(Piece::Literal {
                         text: unescape_heredoc(self.text(tok)),
                         span: tok.span,
-                        line_start: false,
                     });
                 }
                 TokenKind::TemplateInterp => pieces.push(self.parse_interpolation(tok)),

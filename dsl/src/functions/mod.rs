@@ -27,6 +27,7 @@ mod regex;
 mod set;
 mod string;
 mod typeconv;
+pub use typeconv::TYPE_MARK;
 mod util;
 mod yaml;
 mod yaml_decode;

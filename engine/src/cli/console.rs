@@ -91,8 +91,13 @@ pub fn run(vars: Vec<CliVar>, global: &Global) -> i32 {
             code = 1;
             continue;
         }
+        let type_mark =
+            terrane_dsl::value::Mark::Other(terrane_dsl::functions::TYPE_MARK.to_string());
         let shown = if v.has_mark(&terrane_dsl::value::Mark::Sensitive) {
             "(sensitive value)".to_string()
+        } else if let (true, Some(t)) = (v.has_mark(&type_mark), v.as_str()) {
+            // `type(x)` prints the type itself, unquoted, as Terraform's console does.
+            t.to_string()
         } else if !v.is_known() {
             "(known after apply)".to_string()
         } else {

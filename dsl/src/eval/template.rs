@@ -47,7 +47,7 @@ impl Evaluator<'_, '_> {
                     body,
                     span,
                 } => (
-                    self.template_for(key_var.as_ref(), value_var, collection, body, *span),
+                    self.template_for(key_var.as_deref(), value_var, collection, body, *span),
                     *span,
                 ),
             };

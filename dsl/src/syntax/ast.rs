@@ -312,16 +312,17 @@ pub enum TemplatePart {
     },
     /// `%{if cond}...%{else}...%{endif}`
     If {
-        condition: Expr,
+        /// Boxed, as `For`'s parts: every part costs the size of the largest kind.
+        condition: Box<Expr>,
         then: Vec<TemplatePart>,
         otherwise: Vec<TemplatePart>,
         span: Span,
     },
     /// `%{for k, v in coll}...%{endfor}`
     For {
-        key_var: Option<Ident>,
+        key_var: Option<Box<Ident>>,
         value_var: Ident,
-        collection: Expr,
+        collection: Box<Expr>,
         body: Vec<TemplatePart>,
         span: Span,
     },

@@ -375,7 +375,7 @@ pub fn apply_defaults(value: &Value, constraint: &Constraint) -> Value {
     let (plain, marks) = value.clone().unmark();
     let result = match (plain.kind(), constraint) {
         (ValueKind::Object(attrs), Constraint::Object(want)) => {
-            let mut out = attrs.clone();
+            let mut out = attrs.to_map();
             for (name, attr) in want {
                 let present = out.get(name).is_some_and(|v| !v.is_null());
                 if !present {
@@ -394,7 +394,7 @@ pub fn apply_defaults(value: &Value, constraint: &Constraint) -> Value {
         (ValueKind::Map(entries), Constraint::Object(want)) => {
             // A map becomes an object only by conversion; fill what it lacks with its own
             // element type so the conversion can proceed.
-            let mut out = entries.clone();
+            let mut out = entries.to_map();
             let ety = plain.ty().element_type().cloned().unwrap_or(Type::Dynamic);
             for (name, attr) in want {
                 if out.get(name).is_none_or(Value::is_null) {

@@ -111,7 +111,7 @@ fn write_sequence(es: &[Value], indent: usize, out: &mut String) {
     out.push(']');
 }
 
-fn write_mapping(m: &std::collections::BTreeMap<String, Value>, indent: usize, out: &mut String) {
+fn write_mapping(m: &super::Attrs, indent: usize, out: &mut String) {
     out.push('{');
     for (k, v) in m {
         out.push('\n');

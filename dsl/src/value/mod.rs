@@ -17,6 +17,7 @@
 //! Operations on marked values follow one pattern: `unmark` (or `unmark_deep`) the operands,
 //! compute, then put the union of the operands' marks on the result (`with_marks_of`).
 
+pub mod attrs;
 pub mod constraint;
 pub mod convert;
 mod decimal;
@@ -32,6 +33,7 @@ pub mod unify;
 #[allow(clippy::module_inception)]
 pub mod value;
 
+pub use attrs::Attrs;
 pub use constraint::{convert_to_constraint, parse_constraint, Constraint};
 pub use convert::{convert, convert_safe, ConvertError};
 pub use display::format_value;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::attrs::Attrs;
 use super::marks::{combine, Mark, Marks, PathMarks};
 use super::number::Number;
 use super::path::{Path, PathStep};
@@ -53,9 +54,9 @@ pub enum ValueKind {
     List(Vec<Value>),
     /// Deduplicated, in cty's set order.
     Set(Vec<Value>),
-    Map(BTreeMap<String, Value>),
+    Map(Attrs),
     Tuple(Vec<Value>),
-    Object(BTreeMap<String, Value>),
+    Object(Attrs),
 }
 
 /// A value could not be built as asked.
@@ -209,6 +210,7 @@ impl Value {
 
     /// A map whose elements all have type `ety` exactly.
     pub fn map(ety: Type, elems: BTreeMap<String, Value>) -> Result<Value, ValueError> {
+        let elems = Attrs::from(elems);
         check_elements(&ety, elems.iter().map(|(k, v)| (go_quote(k), v)))?;
         Ok(Value::new(Type::map(ety), ValueKind::Map(elems)))
     }
@@ -219,6 +221,11 @@ impl Value {
     }
 
     pub fn object(attrs: BTreeMap<String, Value>) -> Value {
+        Value::object_of(Attrs::from(attrs))
+    }
+
+    /// An object with these attributes (as [`Value::object`], without a `BTreeMap`).
+    pub fn object_of(attrs: Attrs) -> Value {
         let ty = Type::object_of(
             attrs
                 .iter()
@@ -253,7 +260,7 @@ impl Value {
 
     /// An object from `(name, value)` pairs.
     pub fn object_from<K: Into<String>>(attrs: impl IntoIterator<Item = (K, Value)>) -> Value {
-        Value::object(attrs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+        Value::object_of(attrs.into_iter().collect())
     }
 
     pub fn ty(&self) -> &Type {
@@ -323,7 +330,7 @@ impl Value {
     }
 
     /// The entries of a map or the attributes of an object.
-    pub fn entries(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn entries(&self) -> Option<&Attrs> {
         match &self.0.kind {
             ValueKind::Map(m) | ValueKind::Object(m) => Some(m),
             _ => None,
@@ -334,7 +341,7 @@ impl Value {
     pub fn length(&self) -> Option<usize> {
         self.elements()
             .map(<[Value]>::len)
-            .or_else(|| self.entries().map(BTreeMap::len))
+            .or_else(|| self.entries().map(Attrs::len))
     }
 
     pub fn get_attr(&self, name: &str) -> Option<&Value> {
@@ -450,16 +457,16 @@ impl Value {
         match (&mut self.inner_mut().kind, first) {
             (ValueKind::Object(m), PathStep::GetAttr(name))
             | (ValueKind::Map(m), PathStep::GetAttr(name)) => {
-                if let Some(child) = m.remove(name) {
-                    m.insert(name.clone(), child.mark_at(rest, marks));
+                if let Some(slot) = m.get_mut(name) {
+                    let child = std::mem::replace(slot, Value::dynamic());
+                    *slot = child.mark_at(rest, marks);
                 }
             }
             (ValueKind::Map(m), PathStep::Index(k))
             | (ValueKind::Object(m), PathStep::Index(k)) => {
-                if let Some(key) = k.as_str().map(str::to_string) {
-                    if let Some(child) = m.remove(&key) {
-                        m.insert(key, child.mark_at(rest, marks));
-                    }
+                if let Some(slot) = k.as_str().and_then(|key| m.get_mut(key)) {
+                    let child = std::mem::replace(slot, Value::dynamic());
+                    *slot = child.mark_at(rest, marks);
                 }
             }
             (ValueKind::List(es), PathStep::Index(k))

@@ -136,7 +136,7 @@ impl Job {
                     }
                 }
                 let (_, outer) = v.clone().unmark();
-                v = Value::object(entries).with_marks(outer.iter().cloned());
+                v = Value::object_of(entries).with_marks(outer.iter().cloned());
             }
         }
         v
@@ -596,7 +596,7 @@ fn ignore_changes(
             *slot = p.clone();
         }
     }
-    Value::object(entries)
+    Value::object_of(entries)
 }
 
 /// Destroys one object (the destroy phase of an apply).

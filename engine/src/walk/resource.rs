@@ -14,7 +14,7 @@ use terrane_state::ResourceRecord;
 
 use super::job::{Job, Outcome};
 use super::scope::Site;
-use super::values::{Expansion, Repetition, ResourceValues};
+use super::values::{Expansion, InstanceValues, Repetition, ResourceValues};
 use super::{Phase, Visit, Walker};
 use crate::addrs::{AbsResource, InstanceKey, ModuleInstance, ModulePath, Resource, ResourceMode};
 use crate::graph::Node;
@@ -27,7 +27,7 @@ pub(crate) struct PendingNode {
     pub ok: bool,
     pub file: FileId,
     pub decl: terrane_dsl::syntax::Span,
-    pub instances: BTreeMap<ModuleInstance, (Expansion, BTreeMap<Option<InstanceKey>, Value>)>,
+    pub instances: BTreeMap<ModuleInstance, (Expansion, InstanceValues)>,
     pub resource: Resource,
     pub path: ModulePath,
 }
@@ -171,7 +171,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                         (inst, r.clone()),
                         ResourceValues {
                             expansion: Expansion::Unknown,
-                            instances: BTreeMap::new(),
+                            instances: InstanceValues::new(),
                         },
                     );
                 }
@@ -225,7 +225,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     },
                 });
                 node.instances
-                    .insert(inst.clone(), (Expansion::Unknown, BTreeMap::new()));
+                    .insert(inst.clone(), (Expansion::Unknown, InstanceValues::new()));
                 continue;
             }
             let keys = exp.keys();
@@ -246,7 +246,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                         && c.action != Action::Read
                         && dependencies.contains(&c.addr.abs_resource().to_string())
                 });
-            let mut values = BTreeMap::new();
+            let mut values = InstanceValues::new();
             for key in keys {
                 let rep = if phase == Phase::Validate {
                     Repetition::unknown(&exp, rc.count.is_some(), rc.for_each.is_some())
@@ -700,7 +700,8 @@ impl<'a, 'w> Walker<'a, 'w> {
     }
 
     fn finish_resource(&mut self, node: PendingNode) {
-        for (inst, (expansion, instances)) in node.instances {
+        for (inst, (expansion, mut instances)) in node.instances {
+            instances.shrink_to_fit();
             self.values.resources.insert(
                 (inst, node.resource.clone()),
                 ResourceValues {

@@ -76,7 +76,58 @@ impl Repetition {
 #[derive(Clone, Debug)]
 pub struct ResourceValues {
     pub expansion: Expansion,
-    pub instances: BTreeMap<Option<InstanceKey>, Value>,
+    pub instances: InstanceValues,
+}
+
+/// The value of each instance of a resource, by key, kept as an exact-size array sorted by key
+/// (a `BTreeMap` would allocate a node of eleven slots for each of the many resources that
+/// have one instance).
+#[derive(Clone, Debug, Default)]
+pub struct InstanceValues(Vec<(Option<InstanceKey>, Value)>);
+
+impl InstanceValues {
+    pub fn new() -> InstanceValues {
+        InstanceValues::default()
+    }
+
+    fn position(&self, key: &Option<InstanceKey>) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(key))
+    }
+
+    /// Sets the value of `key` (instances come in key order, or nearly: appending is cheap).
+    pub fn insert(&mut self, key: Option<InstanceKey>, value: Value) {
+        match self.position(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &Option<InstanceKey>) -> Option<&Value> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &Option<InstanceKey>) -> bool {
+        self.position(key).is_ok()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// Drops spare capacity (the values are kept for the rest of the walk).
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
+    /// The values, in key order.
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// `(key, value)` pairs, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Option<InstanceKey>, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
 }
 
 impl ResourceValues {
@@ -86,7 +137,7 @@ impl ResourceValues {
     }
 }
 
-fn collect(expansion: &Expansion, instances: &BTreeMap<Option<InstanceKey>, Value>) -> Value {
+fn collect(expansion: &Expansion, instances: &InstanceValues) -> Value {
     match expansion {
         Expansion::Single => instances.get(&None).cloned().unwrap_or_else(Value::dynamic),
         Expansion::Count(_) => Value::tuple(instances.values().cloned().collect()),
@@ -157,7 +208,7 @@ impl Values {
         if *exp == Expansion::Unknown {
             return Value::dynamic();
         }
-        let mut instances = BTreeMap::new();
+        let mut instances = InstanceValues::new();
         for k in exp.keys() {
             let inst = caller.child(name, k.clone());
             let obj: BTreeMap<String, Value> = outputs

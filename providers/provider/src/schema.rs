@@ -191,19 +191,21 @@ impl BlockSchema {
             return plain.with_marks(outer);
         };
         let mut entries = entries.clone();
+        let mut change = |name: &str, f: &dyn Fn(Value) -> Value| {
+            if let Some(slot) = entries.get_mut(name) {
+                let v = std::mem::replace(slot, Value::dynamic());
+                *slot = f(v);
+            }
+        };
         for (name, attr) in &self.attributes {
             if attr.sensitive {
-                if let Some(a) = entries.remove(name) {
-                    entries.insert(name.clone(), a.mark(Mark::Sensitive));
-                }
+                change(name, &|a| a.mark(Mark::Sensitive));
             }
         }
         for (name, nested) in &self.blocks {
-            if let Some(b) = entries.remove(name) {
-                entries.insert(name.clone(), nested.mark_sensitive(b));
-            }
+            change(name, &|b| nested.mark_sensitive(b));
         }
-        Value::object(entries).with_marks(outer)
+        Value::object_of(entries).with_marks(outer)
     }
 
     /// Whether any attribute here or in a nested block is sensitive.

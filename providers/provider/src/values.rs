@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use terrane_dsl::value::{Type, Value, ValueKind};
+use terrane_dsl::value::{Attrs, Type, Value, ValueKind};
 
 use crate::error::ProviderError;
 use crate::schema::{BlockSchema, NestingMode};
@@ -116,12 +116,12 @@ pub fn object_for<'a>(
 pub fn with_attr(obj: &Value, name: &str, v: Value) -> Value {
     let mut m = obj.entries().cloned().unwrap_or_default();
     m.insert(name.to_string(), v);
-    Value::object(m)
+    Value::object_of(m)
 }
 
 /// `obj` with several attributes replaced.
 pub fn with_attrs<'a>(obj: &Value, set: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
-    let mut m = obj.entries().cloned().unwrap_or_default();
+    let mut m = obj.entries().map(Attrs::to_map).unwrap_or_default();
     for (k, v) in set {
         m.insert(k.to_string(), v);
     }

@@ -107,6 +107,7 @@ impl Parser<'_> {
                 }
             }
         }
+        items.shrink_to_fit();
         items
     }
 

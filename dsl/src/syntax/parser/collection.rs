@@ -88,6 +88,7 @@ impl Parser<'_> {
         loop {
             while self.eat(TokenKind::Newline).is_some() {}
             if let Some(close) = self.eat(TokenKind::CBrace) {
+                items.shrink_to_fit();
                 return Expr {
                     kind: ExprKind::Object(items),
                     span: open.span.to(close.span),

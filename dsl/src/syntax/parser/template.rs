@@ -481,7 +481,9 @@ impl Parser<'_> {
     fn finish_template(&mut self, mut pieces: Vec<Piece>, end: Span) -> Vec<TemplatePart> {
         apply_strip_markers(&mut pieces);
         let mut iter = pieces.into_iter().peekable();
-        let (parts, _) = self.build_parts(&mut iter, Until::End, end, None);
+        let (mut parts, _) = self.build_parts(&mut iter, Until::End, end, None);
+        // Kept for the whole run in the configuration: no spare capacity.
+        parts.shrink_to_fit();
         parts
     }
 
@@ -516,7 +518,7 @@ impl Parser<'_> {
                     }
                     self.leave();
                     parts.push(TemplatePart::If {
-                        condition,
+                        condition: Box::new(condition),
                         then,
                         otherwise,
                         span: span.to(last),
@@ -536,9 +538,9 @@ impl Parser<'_> {
                     self.leave();
                     let last = stop.as_ref().map_or(span, Piece::span);
                     parts.push(TemplatePart::For {
-                        key_var,
+                        key_var: key_var.map(Box::new),
                         value_var,
-                        collection,
+                        collection: Box::new(collection),
                         body,
                         span: span.to(last),
                     });

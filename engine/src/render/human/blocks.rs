@@ -9,12 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use terrane_dsl::value::Value;
+use terrane_dsl::value::{Attrs, Value};
 
 use super::diff::{attribute_lines, hidden_note, Sym};
 use crate::plan::shape::{BlockShape, NestedShape, Nesting};
 
-type Entries = BTreeMap<String, Value>;
+type Entries = Attrs;
 
 fn pad(n: usize) -> String {
     " ".repeat(n)

@@ -3,9 +3,7 @@
 //! the value before and after (`None` or a known null: absent) and the column it starts at.
 //! Unchanged parts are shown or hidden with a count; sensitive parts never shown.
 
-use std::collections::BTreeMap;
-
-use terrane_dsl::value::{Type, Value, ValueKind};
+use terrane_dsl::value::{Attrs, Type, Value, ValueKind};
 
 use super::text;
 use crate::render::values::key;
@@ -211,8 +209,8 @@ const IDENTIFYING: [&str; 3] = ["id", "name", "tags"];
 /// The lines of an object's attributes (without braces) at `indent`, unchanged ones hidden
 /// (except identifying ones) when `hide`; returns the lines and how many were hidden.
 pub fn attribute_lines(
-    b: &BTreeMap<String, Value>,
-    a: &BTreeMap<String, Value>,
+    b: &Attrs,
+    a: &Attrs,
     indent: usize,
     hide: bool,
     nested_hide: bool,
@@ -253,12 +251,7 @@ pub fn attribute_lines(
 
 /// `{ ... }` with every entry's change; unchanged entries are shown in nested objects (as
 /// Terraform does) unless `hide`.
-fn entries(
-    b: &BTreeMap<String, Value>,
-    a: &BTreeMap<String, Value>,
-    indent: usize,
-    hide: bool,
-) -> String {
+fn entries(b: &Attrs, a: &Attrs, indent: usize, hide: bool) -> String {
     let (lines, hidden) = attribute_lines(b, a, indent + 4, hide, hide, &|_| false);
     let mut out = String::from("{\n");
     out.push_str(&lines);

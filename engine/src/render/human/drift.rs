@@ -73,7 +73,7 @@ pub fn shown(plan: &Plan) -> Vec<ResourceChange> {
                         *v = Value::null(v.ty().clone());
                     }
                 }
-                d.after = Some(Value::object(entries));
+                d.after = Some(Value::object_of(entries));
             }
             out.push(d);
             continue;
@@ -89,7 +89,7 @@ pub fn shown(plan: &Plan) -> Vec<ResourceChange> {
                 }
             }
         }
-        let filtered = Value::object(entries);
+        let filtered = Value::object_of(entries);
         if filtered.raw_equals(before) {
             continue;
         }

@@ -11,10 +11,9 @@ pub mod state;
 pub mod style;
 pub mod text;
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use terrane_dsl::value::Value;
+use terrane_dsl::value::{Attrs, Value};
 
 use crate::addrs::ResourceMode;
 use crate::plan::model::{Action, OutputChange, Plan, Reason, ResourceChange};
@@ -194,7 +193,7 @@ pub fn resource_block_with(
         r.type_name,
         r.name
     );
-    let empty = BTreeMap::new();
+    let empty = Attrs::new();
     let entries = |v: &Option<Value>| v.as_ref().and_then(Value::entries).cloned();
     // Drift that deleted an object, narrowed to its relevant attributes: those go, the others
     // count as unchanged.

@@ -1,10 +1,9 @@
 //! The human rendering of a state (`terrane show` without a plan file): each object as a
 //! resource block with its attributes, sensitive ones hidden, then the root outputs.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use terrane_dsl::value::{Mark, PathMarks};
+use terrane_dsl::value::{Attrs, Mark, PathMarks};
 use terrane_state::{Mode, Snapshot};
 
 use super::diff::attribute_lines;
@@ -15,7 +14,7 @@ pub fn render(snapshot: &Snapshot) -> String {
         return "No state.\n".into();
     }
     let mut out = String::new();
-    let empty = BTreeMap::new();
+    let empty = Attrs::new();
     for r in &snapshot.resources {
         let marks: Vec<PathMarks> = r
             .sensitive_paths

@@ -33,8 +33,7 @@ impl Aws {
         self.account
             .get_or_try_init(|| async {
                 let r = self
-                    .client
-                    .query(
+                    .call(
                         &crate::client::endpoint::STS,
                         "GetCallerIdentity",
                         &Params::new(),

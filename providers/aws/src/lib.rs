@@ -14,6 +14,7 @@
 //! by the engine as "Not supported yet" ([`terrane_provider::Provider::implements_all_types`]).
 
 pub mod autoscaling;
+pub mod awsquery;
 pub mod client;
 pub mod cloudwatch;
 pub mod common;

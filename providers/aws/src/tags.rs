@@ -46,13 +46,11 @@ pub fn for_create(planned: &Value, token: &str) -> BTreeMap<String, String> {
 
 /// EC2's `TagSpecification.1` parameters for a create.
 pub fn spec(params: Params, resource_type: &str, tags: &BTreeMap<String, String>) -> Params {
-    let mut p = params.set("TagSpecification.1.ResourceType", resource_type);
-    for (i, (k, v)) in tags.iter().enumerate() {
-        p = p
-            .set(format!("TagSpecification.1.Tag.{}.Key", i + 1), k)
-            .set(format!("TagSpecification.1.Tag.{}.Value", i + 1), v);
-    }
-    p
+    crate::awsquery::tag_list_params(
+        params.set("TagSpecification.1.ResourceType", resource_type),
+        "TagSpecification.1.Tag",
+        tags,
+    )
 }
 
 /// The tags of an EC2 object (its `tagSet`), without the token tag, `aws:` tags and the
@@ -64,8 +62,36 @@ pub fn from_ec2(aws: &Aws, el: &Element) -> BTreeMap<String, String> {
             let k = t.text_of("key")?;
             Some((k.to_string(), t.text_of("value").unwrap_or("").to_string()))
         })
-        .filter(|(k, _)| k != TOKEN_TAG && !k.starts_with("aws:") && !aws.ignored(k))
+        .filter(|(k, _)| shown(aws, k))
         .collect()
+}
+
+/// Whether a tag shows in the state: not the token tag, no `aws:` tag, none the provider
+/// ignores.
+fn shown(aws: &Aws, key: &str) -> bool {
+    key != TOKEN_TAG && !key.starts_with("aws:") && !aws.ignored(key)
+}
+
+/// The tags of an object as the state shows them (see [`shown`]).
+pub fn visible(aws: &Aws, all: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    all.into_iter().filter(|(k, _)| shown(aws, k)).collect()
+}
+
+/// What changes from `tags_all` of `prior` to that of `planned`: the keys removed, and the
+/// tags added or changed.
+pub fn changes(prior: &Value, planned: &Value) -> (Vec<String>, BTreeMap<String, String>) {
+    let old = get_string_map(prior, "tags_all").unwrap_or_default();
+    let new = get_string_map(planned, "tags_all").unwrap_or_default();
+    let removed = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    let changed = new
+        .into_iter()
+        .filter(|(k, v)| old.get(k) != Some(v))
+        .collect();
+    (removed, changed)
 }
 
 /// `tags` and `tags_all` for a state read from AWS: `tags_all` is every tag; `tags` leaves
@@ -99,9 +125,7 @@ pub async fn update_ec2(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), AwsError> {
-    let old = get_string_map(prior, "tags_all").unwrap_or_default();
-    let new = get_string_map(planned, "tags_all").unwrap_or_default();
-    let removed: Vec<&String> = old.keys().filter(|k| !new.contains_key(*k)).collect();
+    let (removed, changed) = changes(prior, planned);
     if !removed.is_empty() {
         let mut p = Params::new().set("ResourceId.1", id);
         for (i, k) in removed.iter().enumerate() {
@@ -111,17 +135,12 @@ pub async fn update_ec2(
             .ec2_write("DeleteTags", &p, Idempotency::Safe)
             .await?;
     }
-    let changed: Vec<(&String, &String)> = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .collect();
     if !changed.is_empty() {
-        let mut p = Params::new().set("ResourceId.1", id);
-        for (i, (k, v)) in changed.iter().enumerate() {
-            p = p
-                .set(format!("Tag.{}.Key", i + 1), k.as_str())
-                .set(format!("Tag.{}.Value", i + 1), v.as_str());
-        }
+        let p = crate::awsquery::tag_list_params(
+            Params::new().set("ResourceId.1", id),
+            "Tag",
+            &changed,
+        );
         aws.client
             .ec2_write("CreateTags", &p, Idempotency::Safe)
             .await?;

@@ -10,6 +10,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use terrane_dsl::value::Value;
+use terrane_provider::harness::Harness;
+
 use crate::client::{endpoint, Client, Credentials, Endpoints, Idempotency, Params, RetryPolicy};
 
 /// The calls moto accepts unsigned before it checks every signature: the four of
@@ -202,7 +205,6 @@ impl Moto {
         &self,
         default_tags: &[(&str, &str)],
     ) -> std::sync::Arc<crate::provider::AwsProvider> {
-        use terrane_dsl::value::{Type, Value};
         use terrane_provider::values::{object_for, string_map};
         use terrane_provider::Provider;
         let p = crate::provider::AwsProvider::new(std::sync::Arc::new(
@@ -242,8 +244,164 @@ impl Moto {
                 ("default_tags", list(dt)),
             ],
         );
-        let _ = Type::String;
         p.configure(config).await.expect("configure");
         std::sync::Arc::new(p)
     }
+}
+
+/// What a resource test starts with: moto, and the `aws` provider configured for it.
+pub struct Kit {
+    pub moto: Moto,
+    pub p: std::sync::Arc<crate::provider::AwsProvider>,
+}
+
+impl Kit {
+    /// Starts moto and configures a provider for it with these `default_tags`.
+    pub async fn start(default_tags: &[(&str, &str)]) -> Kit {
+        let moto = Moto::start().await;
+        let p = moto.provider(default_tags).await;
+        Kit { moto, p }
+    }
+
+    /// The provider as the engine holds it.
+    pub fn provider(&self) -> std::sync::Arc<dyn terrane_provider::Provider> {
+        self.p.clone()
+    }
+
+    /// A harness for the resource type `ty`.
+    pub fn h(&self, ty: &str) -> Harness {
+        Harness::new(self.provider(), ty)
+    }
+}
+
+/// A one-entry string map (a `tags` value).
+pub fn tags(k: &str, v: &str) -> Value {
+    terrane_provider::values::string_map([(k.to_string(), v.to_string())].into())
+}
+
+/// A set of strings.
+pub fn strings(items: &[&str]) -> Value {
+    crate::common::string_set(items.iter().map(|s| s.to_string()))
+}
+
+/// An AMI moto knows.
+pub async fn some_ami(moto: &Moto) -> String {
+    let r = moto
+        .client()
+        .ec2("DescribeImages", &Params::new())
+        .await
+        .unwrap();
+    r.items("imagesSet")
+        .iter()
+        .find_map(|i| i.text_of("imageId"))
+        .unwrap()
+        .to_string()
+}
+
+/// A query-protocol call that must succeed.
+pub async fn query(
+    c: &Client,
+    service: &endpoint::Service,
+    action: &str,
+    p: Params,
+) -> crate::client::Element {
+    c.query(service, action, &p, Idempotency::Safe)
+        .await
+        .unwrap_or_else(|e| panic!("{action}: {e}"))
+}
+
+/// Plans and applies `config` from nothing.
+pub async fn create(h: &Harness, config: &Value) -> Value {
+    let plan = h.plan(None, config).await.unwrap();
+    h.apply(None, &plan.planned_state, config).await.unwrap()
+}
+
+/// Refreshes `state`: no drift, and planning `config` again changes nothing. The refreshed
+/// state.
+pub async fn no_drift(h: &Harness, state: &Value, config: &Value) -> Value {
+    let read = h.read(state).await.unwrap().expect("exists");
+    assert!(read.raw_equals(state), "{read:?}\n{state:?}");
+    let again = h.plan(Some(&read), config).await.unwrap();
+    assert!(
+        again.requires_replace.is_empty(),
+        "{:?}",
+        again.requires_replace
+    );
+    assert!(
+        again.planned_state.raw_equals(&read),
+        "{:?}\n{read:?}",
+        again.planned_state
+    );
+    read
+}
+
+/// Plans `config` over `state`, checks it changes in place, applies it, and checks the result
+/// refreshes with no drift.
+pub async fn update(h: &Harness, state: &Value, config: &Value) -> Value {
+    let plan = h.plan(Some(state), config).await.unwrap();
+    assert!(
+        plan.requires_replace.is_empty(),
+        "{:?}",
+        plan.requires_replace
+    );
+    let new = h
+        .apply(Some(state), &plan.planned_state, config)
+        .await
+        .unwrap();
+    no_drift(h, &new, config).await;
+    new
+}
+
+/// The number of attributes that make planning `config` over `state` a replacement.
+pub async fn replaces(h: &Harness, state: &Value, config: &Value) -> usize {
+    h.plan(Some(state), config)
+        .await
+        .unwrap()
+        .requires_replace
+        .len()
+}
+
+/// `find_by_token` finds the object `id` by the harness's token, and nothing by another.
+pub async fn adopts(p: &dyn terrane_provider::Provider, ty: &str, id: &str) {
+    let found = p
+        .find_by_token(ty, "harness-token")
+        .await
+        .unwrap()
+        .expect("adopted by token");
+    assert_eq!(
+        terrane_provider::values::get_str(&found, "id"),
+        Some(id),
+        "{ty}"
+    );
+    assert!(
+        p.find_by_token(ty, "other").await.unwrap().is_none(),
+        "{ty}"
+    );
+}
+
+/// Destroys `state` and checks it is gone.
+pub async fn gone(h: &Harness, state: &Value) {
+    h.destroy(state).await.unwrap();
+    assert!(h.read(state).await.unwrap().is_none(), "still there");
+}
+
+/// Plans `config` over `prior` as the engine does: the provider's plan, without the harness's
+/// strict AssertPlanValid check (which Terraform relaxes for its legacy-SDK AWS provider, e.g.
+/// a policy planned as its equivalent prior text).
+pub async fn plan_as_engine(
+    p: &dyn terrane_provider::Provider,
+    ty: &str,
+    prior: &Value,
+    config: &Value,
+) -> terrane_provider::PlanResponse {
+    let block = &p.schema().resources[ty].block;
+    p.plan_resource(terrane_provider::PlanRequest {
+        type_name: ty.to_string(),
+        prior_state: Some(prior.clone()),
+        proposed_new_state: terrane_provider::objchange::proposed_new(block, Some(prior), config),
+        config: config.clone(),
+        prior_private: None,
+    })
+    .await
+    .unwrap()
 }

@@ -11,25 +11,9 @@ use terrane_provider::Provider;
 
 use crate::client::Params;
 use crate::ec2::instance_api::elements;
-use crate::testing::Moto;
-
-/// An AMI moto knows.
-pub async fn some_ami(moto: &Moto) -> String {
-    let r = moto
-        .client()
-        .ec2("DescribeImages", &Params::new())
-        .await
-        .unwrap();
-    r.items("imagesSet")
-        .iter()
-        .find_map(|i| i.text_of("imageId"))
-        .unwrap()
-        .to_string()
-}
-
-fn strings(items: &[&str]) -> Value {
-    crate::common::string_set(items.iter().map(|s| s.to_string()))
-}
+use crate::testing::{
+    adopts, create, gone, no_drift, replaces, some_ami, strings, update, Kit, Moto,
+};
 
 /// A nested block value of `h`'s type `name` holding `items` (attribute lists).
 fn blocks(h: &Harness, name: &str, items: Vec<Vec<(&str, Value)>>) -> Value {
@@ -55,55 +39,10 @@ fn nested(h: &Harness, path: &[&str], items: Vec<Vec<(&str, Value)>>) -> Value {
     }
 }
 
-async fn create(h: &Harness, config: &Value) -> Value {
-    let plan = h.plan(None, config).await.unwrap();
-    h.apply(None, &plan.planned_state, config).await.unwrap()
-}
-
-/// Plans `config` over `state`, checks it changes in place, applies it.
-async fn update(h: &Harness, state: &Value, config: &Value) -> Value {
-    let plan = h.plan(Some(state), config).await.unwrap();
-    assert!(
-        plan.requires_replace.is_empty(),
-        "{:?}",
-        plan.requires_replace
-    );
-    let new = h
-        .apply(Some(state), &plan.planned_state, config)
-        .await
-        .unwrap();
-    let read = h.read(&new).await.unwrap().unwrap();
-    assert!(read.raw_equals(&new), "{read:?}\n{new:?}");
-    let again = h.plan(Some(&read), config).await.unwrap();
-    assert!(
-        again.planned_state.raw_equals(&read),
-        "{:?}\n{read:?}",
-        again.planned_state
-    );
-    new
-}
-
-/// Refreshes `state`: no drift, and planning the same configuration again changes nothing.
-async fn no_drift(h: &Harness, state: &Value, config: &Value) {
-    let read = h.read(state).await.unwrap().unwrap();
-    assert!(read.raw_equals(state), "{read:?}\n{state:?}");
-    let again = h.plan(Some(&read), config).await.unwrap();
-    assert!(
-        again.requires_replace.is_empty(),
-        "{:?}",
-        again.requires_replace
-    );
-    assert!(
-        again.planned_state.raw_equals(&read),
-        "{:?}\n{read:?}",
-        again.planned_state
-    );
-}
-
 #[tokio::test]
 async fn launch_configuration_lifecycle() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[]).await;
+    let kit = Kit::start(&[]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_launch_configuration");
     let ami = some_ami(&moto).await;
     let config = h
@@ -160,14 +99,7 @@ async fn launch_configuration_lifecycle() {
 
     // Every argument forces a new launch configuration.
     let other = with_attr(&config, "instance_type", Value::string("t3.micro"));
-    assert_eq!(
-        h.plan(Some(&state), &other)
-            .await
-            .unwrap()
-            .requires_replace
-            .len(),
-        1
-    );
+    assert_eq!(replaces(&h, &state, &other).await, 1);
 
     // Import by name; adoption by the name derived from the token; a repeated create adopts.
     let imported = h.import(&name).await.unwrap();
@@ -194,8 +126,7 @@ async fn launch_configuration_lifecycle() {
     let fixed = create(&h, &named).await;
     assert_eq!(get_str(&fixed, "id"), Some("web-fixed"));
 
-    h.destroy(&state).await.unwrap();
-    assert!(h.read(&state).await.unwrap().is_none());
+    gone(&h, &state).await;
     h.destroy(&state).await.unwrap();
     h.destroy(&fixed).await.unwrap();
 }
@@ -248,8 +179,8 @@ async fn group_instances(moto: &Moto, name: &str) -> usize {
 
 #[tokio::test]
 async fn group_with_launch_configuration_and_policies() {
-    let moto = Moto::start().await;
-    let p: Arc<dyn Provider> = moto.provider(&[]).await;
+    let kit = Kit::start(&[]).await;
+    let (moto, p) = (&kit.moto, kit.provider());
     let ami = some_ami(&moto).await;
     let lc1 = launch_configuration(&p, &ami, "lc-1").await;
     let lc2 = launch_configuration(&p, &ami, "lc-2").await;
@@ -332,30 +263,13 @@ async fn group_with_launch_configuration_and_policies() {
     );
     // The name forces a new group.
     let renamed = with_attr(&config2, "name", Value::string("web-b"));
-    assert_eq!(
-        h.plan(Some(&updated), &renamed)
-            .await
-            .unwrap()
-            .requires_replace
-            .len(),
-        1
-    );
+    assert_eq!(replaces(&h, &updated, &renamed).await, 1);
 
     // Import by name; adoption by the token tag.
     let imported = h.import("web").await.unwrap();
     assert_eq!(get_str(&imported[0], "launch_configuration"), Some("lc-2"));
     assert_eq!(get_i64(&imported[0], "max_size").unwrap(), Some(3));
-    let found = p
-        .find_by_token("aws_autoscaling_group", "harness-token")
-        .await
-        .unwrap()
-        .expect("adopted");
-    assert_eq!(get_str(&found, "id"), Some("web"));
-    assert!(p
-        .find_by_token("aws_autoscaling_group", "other")
-        .await
-        .unwrap()
-        .is_none());
+    adopts(&*p, "aws_autoscaling_group", "web").await;
 
     // Policies: simple scaling created, changed in place, imported, deleted; a step policy.
     let ph = Harness::new(p.clone(), "aws_autoscaling_policy");
@@ -412,24 +326,21 @@ async fn group_with_launch_configuration_and_policies() {
     let steps = create(&ph, &step).await;
     assert_eq!(elements(&steps, "step_adjustment").len(), 2);
     no_drift(&ph, &steps, &step).await;
-    ph.destroy(&policy2).await.unwrap();
-    assert!(ph.read(&policy2).await.unwrap().is_none());
+    gone(&ph, &policy2).await;
     ph.destroy(&steps).await.unwrap();
 
     // Destroy drains the group and waits until it is gone; the launch configurations go.
-    h.destroy(&updated).await.unwrap();
-    assert!(h.read(&updated).await.unwrap().is_none());
+    gone(&h, &updated).await;
     h.destroy(&updated).await.unwrap();
     let lh = Harness::new(p.clone(), "aws_launch_configuration");
     lh.destroy(&lc1).await.unwrap();
-    lh.destroy(&lc2).await.unwrap();
-    assert!(lh.read(&lc2).await.unwrap().is_none());
+    gone(&lh, &lc2).await;
 }
 
 #[tokio::test]
 async fn launch_template_and_group() {
-    let moto = Moto::start().await;
-    let p: Arc<dyn Provider> = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.provider());
     let ami = some_ami(&moto).await;
     let h = Harness::new(p.clone(), "aws_launch_template");
     let ebs = nested(
@@ -534,17 +445,7 @@ async fn launch_template_and_group() {
     // Import by id; adoption by token.
     let imported = h.import(&id).await.unwrap();
     assert_eq!(get_str(&imported[0], "instance_type"), Some("t3.small"));
-    let found = p
-        .find_by_token("aws_launch_template", "harness-token")
-        .await
-        .unwrap()
-        .expect("adopted");
-    assert_eq!(get_str(&found, "id"), Some(id.as_str()));
-    assert!(p
-        .find_by_token("aws_launch_template", "other")
-        .await
-        .unwrap()
-        .is_none());
+    adopts(&*p, "aws_launch_template", &id).await;
 
     // A group launching from it, by id and version. (moto 5.2.5 cannot launch from a
     // version made by CreateLaunchTemplateVersion with user data: it asserts on its type.)
@@ -585,10 +486,8 @@ async fn launch_template_and_group() {
     // force_delete deletes at once.
     let gc3 = with_attr(&gc2, "force_delete", Value::bool(true));
     let group3 = update(&gh, &group2, &gc3).await;
-    gh.destroy(&group3).await.unwrap();
-    assert!(gh.read(&group3).await.unwrap().is_none());
+    gone(&gh, &group3).await;
 
-    h.destroy(&v3).await.unwrap();
-    assert!(h.read(&v3).await.unwrap().is_none());
+    gone(&h, &v3).await;
     h.destroy(&v3).await.unwrap();
 }

@@ -16,7 +16,8 @@ use terrane_provider::{
 };
 
 use super::group_api::{self as api, capacity_timeout, describe, group_params, tag_blocks};
-use super::{call, is_gone, members};
+use super::{is_gone, members};
+use crate::client::endpoint::AUTOSCALING;
 use crate::client::{retry, Idempotency, Params};
 use crate::common::{
     comp, fail, need, opt, optc, plan_generic, timeout, unique_name, Aws, PlanCtx, ResourceType,
@@ -163,7 +164,7 @@ async fn sync_attachments(
             list,
             &items,
         );
-        call(aws, action, &p, Idempotency::Safe)
+        aws.call(&AUTOSCALING, action, &p, Idempotency::Safe)
             .await
             .map_err(fail(format!("{action} for Auto Scaling Group ({name})")))?;
     }
@@ -260,7 +261,15 @@ impl ResourceType for Group {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match call(aws, "CreateAutoScalingGroup", &p, Idempotency::Unsafe).await {
+            match aws
+                .call(
+                    &AUTOSCALING,
+                    "CreateAutoScalingGroup",
+                    &p,
+                    Idempotency::Unsafe,
+                )
+                .await
+            {
                 Ok(_) => break,
                 Err(e) if e.is("AlreadyExists") => {
                     if is_ours(aws, &name, token).await {
@@ -320,9 +329,14 @@ impl ResourceType for Group {
         ];
         if group_fields.iter().any(|k| ch(k)) {
             let p = group_params(planned, &ch).set("AutoScalingGroupName", name);
-            call(aws, "UpdateAutoScalingGroup", &p, Idempotency::Safe)
-                .await
-                .map_err(fail(format!("updating Auto Scaling Group ({name})")))?;
+            aws.call(
+                &AUTOSCALING,
+                "UpdateAutoScalingGroup",
+                &p,
+                Idempotency::Safe,
+            )
+            .await
+            .map_err(fail(format!("updating Auto Scaling Group ({name})")))?;
         }
         if ch("tag") {
             api::update_tags(aws, name, prior, planned)
@@ -384,7 +398,15 @@ impl ResourceType for Group {
                 .set("MinSize", "0")
                 .set("MaxSize", "0")
                 .set("DesiredCapacity", "0");
-            match call(aws, "UpdateAutoScalingGroup", &p, Idempotency::Safe).await {
+            match aws
+                .call(
+                    &AUTOSCALING,
+                    "UpdateAutoScalingGroup",
+                    &p,
+                    Idempotency::Safe,
+                )
+                .await
+            {
                 Ok(_) => {}
                 Err(e) if is_gone(&e) => return Ok(()),
                 Err(e) => return Err(e.into_provider_error(&what("draining"))),
@@ -399,7 +421,12 @@ impl ResourceType for Group {
             .set("ForceDelete", force.to_string());
         let codes = ["ResourceInUse", "ScalingActivityInProgress"];
         match crate::common::retry_on(&codes, limit, || {
-            call(aws, "DeleteAutoScalingGroup", &p, Idempotency::Safe)
+            aws.call(
+                &AUTOSCALING,
+                "DeleteAutoScalingGroup",
+                &p,
+                Idempotency::Safe,
+            )
         })
         .await
         {

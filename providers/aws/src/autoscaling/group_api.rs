@@ -11,7 +11,8 @@ use terrane_provider::values::{
 };
 use terrane_provider::ProviderError;
 
-use super::{call, member_texts, members};
+use super::{member_texts, members};
+use crate::client::endpoint::AUTOSCALING;
 use crate::client::{endpoint, AwsError, Element, Idempotency, Params};
 use crate::common::{b, fail, n, s, string_set, Aws};
 use crate::ec2::instance_api::elements;
@@ -20,7 +21,14 @@ use crate::tags::TOKEN_TAG;
 /// The group named `name`, `None` when there is none.
 pub async fn describe(aws: &Aws, name: &str) -> Result<Option<Element>, AwsError> {
     let p = Params::new().set("AutoScalingGroupNames.member.1", name);
-    let r = call(aws, "DescribeAutoScalingGroups", &p, Idempotency::Safe).await?;
+    let r = aws
+        .call(
+            &AUTOSCALING,
+            "DescribeAutoScalingGroups",
+            &p,
+            Idempotency::Safe,
+        )
+        .await?;
     Ok(r.items("AutoScalingGroups")
         .into_iter()
         .find(|g| g.text_of("AutoScalingGroupName") == Some(name))
@@ -102,7 +110,8 @@ pub async fn update_tags(
         .collect();
     if !removed.is_empty() {
         let p = tag_params(Params::new(), name, &removed);
-        call(aws, "DeleteTags", &p, Idempotency::Safe).await?;
+        aws.call(&AUTOSCALING, "DeleteTags", &p, Idempotency::Safe)
+            .await?;
     }
     let changed: BTreeMap<String, (String, bool)> = new
         .into_iter()
@@ -110,7 +119,8 @@ pub async fn update_tags(
         .collect();
     if !changed.is_empty() {
         let p = tag_params(Params::new(), name, &changed);
-        call(aws, "CreateOrUpdateTags", &p, Idempotency::Safe).await?;
+        aws.call(&AUTOSCALING, "CreateOrUpdateTags", &p, Idempotency::Safe)
+            .await?;
     }
     Ok(())
 }
@@ -339,8 +349,7 @@ pub fn capacity_timeout(planned: &Value) -> Option<Duration> {
 async fn elb_in_service(aws: &Aws, lb: &str) -> Result<Vec<String>, AwsError> {
     let p = Params::new().set("LoadBalancerName", lb);
     let r = aws
-        .client
-        .query(
+        .call(
             &endpoint::ELB,
             "DescribeInstanceHealth",
             &p,

@@ -16,7 +16,8 @@ use terrane_provider::{
     PlanResponse, ProviderError, ResourceSchema,
 };
 
-use super::{call, is_gone, member_texts, members, pages, set_or_null, token_name, token_suffix};
+use super::{is_gone, member_texts, members, pages, set_or_null, token_name, token_suffix};
+use crate::client::endpoint::AUTOSCALING;
 use crate::client::{retry, Element, Idempotency, Params};
 use crate::common::{
     b, comp, fail, n, need, opt, optc, plan_generic, s, timeout, Aws, PlanCtx, ResourceType,
@@ -82,7 +83,13 @@ pub fn block() -> BlockSchema {
 /// The launch configuration named `name`, `None` when there is none.
 pub async fn describe(aws: &Aws, name: &str) -> Result<Option<Element>, ProviderError> {
     let p = Params::new().set("LaunchConfigurationNames.member.1", name);
-    let r = call(aws, "DescribeLaunchConfigurations", &p, Idempotency::Safe)
+    let r = aws
+        .call(
+            &AUTOSCALING,
+            "DescribeLaunchConfigurations",
+            &p,
+            Idempotency::Safe,
+        )
         .await
         .map_err(fail(format!(
             "reading Auto Scaling Launch Configuration ({name})"
@@ -397,7 +404,15 @@ impl ResourceType for LaunchConfiguration {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match call(aws, "CreateLaunchConfiguration", &p, Idempotency::Unsafe).await {
+            match aws
+                .call(
+                    &AUTOSCALING,
+                    "CreateLaunchConfiguration",
+                    &p,
+                    Idempotency::Unsafe,
+                )
+                .await
+            {
                 Ok(_) => break,
                 // A name derived from our token that exists is what an earlier attempt made.
                 Err(e) if e.is("AlreadyExists") && generated => break,
@@ -446,7 +461,12 @@ impl ResourceType for LaunchConfiguration {
         // Still in use by a group being deleted or replaced: wait for it to let go.
         let limit = timeout(prior, "delete", std::time::Duration::from_secs(300));
         match crate::common::retry_on(&["ResourceInUse"], limit, || {
-            call(aws, "DeleteLaunchConfiguration", &q, Idempotency::Safe)
+            aws.call(
+                &AUTOSCALING,
+                "DeleteLaunchConfiguration",
+                &q,
+                Idempotency::Safe,
+            )
         })
         .await
         {

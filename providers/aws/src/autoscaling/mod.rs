@@ -9,7 +9,8 @@ pub mod policy;
 
 use terrane_dsl::value::{Type, Value};
 
-use crate::client::{endpoint, AwsError, Element, Idempotency, Params};
+pub use crate::awsquery::members;
+use crate::client::{endpoint, AwsError, Element, Params};
 use crate::common::{Aws, ResourceType};
 
 /// Every resource type of this module.
@@ -21,18 +22,6 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
     ]
 }
 
-/// One Auto Scaling call.
-pub async fn call(
-    aws: &Aws,
-    action: &str,
-    params: &Params,
-    idempotency: Idempotency,
-) -> Result<Element, AwsError> {
-    aws.client
-        .query(&endpoint::AUTOSCALING, action, params, idempotency)
-        .await
-}
-
 /// Every page of a describe call (following `NextToken`): the members of `list`.
 pub async fn pages(
     aws: &Aws,
@@ -40,18 +29,8 @@ pub async fn pages(
     params: &Params,
     list: &str,
 ) -> Result<Vec<Element>, AwsError> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    for _ in 0..1000 {
-        let p = params.clone().opt("NextToken", token.take());
-        let page = call(aws, action, &p, Idempotency::Safe).await?;
-        out.extend(page.items(list).into_iter().cloned());
-        match page.text_of("NextToken") {
-            Some(t) => token = Some(t.to_string()),
-            None => return Ok(out),
-        }
-    }
-    Ok(out)
+    aws.pages(&endpoint::AUTOSCALING, action, params, "NextToken", list)
+        .await
 }
 
 /// Whether Auto Scaling said the named object does not exist (a `ValidationError` saying
@@ -96,14 +75,6 @@ pub fn member_texts(el: &Element, name: &str) -> Vec<String> {
         .filter(|m| !m.text.is_empty())
         .map(|m| m.text.clone())
         .collect()
-}
-
-/// `name.member.N` list parameters.
-pub fn members(mut p: Params, name: &str, items: &[String]) -> Params {
-    for (i, v) in items.iter().enumerate() {
-        p = p.set(format!("{name}.member.{}", i + 1), v);
-    }
-    p
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use terrane_provider::{
     PlanResponse, ProviderError, ResourceSchema,
 };
 
-use super::{call, is_gone};
+use super::is_gone;
+use crate::client::endpoint::AUTOSCALING;
 use crate::client::{Element, Idempotency, Params};
 use crate::common::{b, comp, fail, need, opt, optc, plan_generic, s, Aws, PlanCtx, ResourceType};
 use crate::ec2::instance_api::elements;
@@ -321,7 +322,10 @@ async fn describe(aws: &Aws, group: &str, name: &str) -> Result<Option<Element>,
     let p = Params::new()
         .set("AutoScalingGroupName", group)
         .set("PolicyNames.member.1", name);
-    match call(aws, "DescribePolicies", &p, Idempotency::Safe).await {
+    match aws
+        .call(&AUTOSCALING, "DescribePolicies", &p, Idempotency::Safe)
+        .await
+    {
         Ok(r) => Ok(r
             .items("ScalingPolicies")
             .into_iter()
@@ -342,8 +346,8 @@ async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> 
 
 async fn put(aws: &Aws, planned: &Value) -> Result<Value, ApplyError> {
     let name = need(planned, "name")?;
-    call(
-        aws,
+    aws.call(
+        &AUTOSCALING,
         "PutScalingPolicy",
         &put_params(planned),
         Idempotency::Safe,
@@ -406,7 +410,10 @@ impl ResourceType for Policy {
                 get_str(prior, "autoscaling_group_name"),
             )
             .set("PolicyName", name);
-        match call(aws, "DeletePolicy", &p, Idempotency::Safe).await {
+        match aws
+            .call(&AUTOSCALING, "DeletePolicy", &p, Idempotency::Safe)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e) if is_gone(&e) => Ok(()),
             Err(e) => Err(e.into_provider_error(&format!("deleting Auto Scaling Policy ({name})"))),

@@ -10,7 +10,7 @@ use terrane_provider::values::{get_bool, get_i64, get_str, get_string_map, strin
 use terrane_provider::Provider;
 
 use crate::client::{endpoint, Idempotency, Params};
-use crate::testing::Moto;
+use crate::testing::{adopts, gone, no_drift, Kit};
 
 fn map(k: &str, v: &str) -> Value {
     string_map([(k.to_string(), v.to_string())].into())
@@ -25,8 +25,8 @@ fn threshold(v: &Value) -> f64 {
 
 #[tokio::test]
 async fn metric_alarm_lifecycle() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let h = Harness::new(
         p.clone() as Arc<dyn Provider>,
         "aws_cloudwatch_metric_alarm",
@@ -77,11 +77,7 @@ async fn metric_alarm_lifecycle() {
     assert_eq!(all.get("env").map(String::as_str), Some("test"));
     assert!(!all.contains_key(crate::tags::TOKEN_TAG));
 
-    let read = h.read(&state).await.unwrap().unwrap();
-    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
-    let again = h.plan(Some(&read), &config).await.unwrap();
-    assert!(again.requires_replace.is_empty());
-    assert!(again.planned_state.raw_equals(&read));
+    no_drift(&h, &state, &config).await;
 
     // Drift: the alarm rewritten outside with another period; the plan puts it back.
     let c = moto.client();
@@ -150,17 +146,7 @@ async fn metric_alarm_lifecycle() {
     let imported = h.import("cpu-high").await.unwrap();
     assert_eq!(threshold(&imported[0]), 90.0);
     assert_eq!(get_string_map(&imported[0], "tags").unwrap()["Team"], "ops");
-    let found = p
-        .find_by_token("aws_cloudwatch_metric_alarm", "harness-token")
-        .await
-        .unwrap()
-        .expect("adopted");
-    assert_eq!(get_str(&found, "id"), Some("cpu-high"));
-    assert!(p
-        .find_by_token("aws_cloudwatch_metric_alarm", "other")
-        .await
-        .unwrap()
-        .is_none());
+    adopts(&*p, "aws_cloudwatch_metric_alarm", "cpu-high").await;
     let again = h.apply(None, &upd.planned_state, &config2).await.unwrap();
     assert_eq!(get_str(&again, "id"), Some("cpu-high"));
     let resp = p
@@ -175,7 +161,6 @@ async fn metric_alarm_lifecycle() {
         .await;
     assert!(resp.is_err());
 
-    h.destroy(&read).await.unwrap();
-    assert!(h.read(&read).await.unwrap().is_none());
+    gone(&h, &read).await;
     h.destroy(&read).await.unwrap();
 }

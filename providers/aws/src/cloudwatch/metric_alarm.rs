@@ -16,7 +16,8 @@ use terrane_provider::{
     ProviderError, ResourceSchema,
 };
 
-use super::{call, tag_params, tags_of, update_tags};
+use super::{tag_params, tags_of, update_tags};
+use crate::client::endpoint::CLOUDWATCH;
 use crate::client::{AwsError, Element, Idempotency, Params};
 use crate::common::{
     comp, fail, n, need, opt, optc, plan_generic, s, string_set, tag_attrs, Aws, PlanCtx,
@@ -67,7 +68,9 @@ fn block() -> BlockSchema {
 /// DescribeAlarms for one name; `None` when there is no such alarm.
 async fn describe(aws: &Aws, name: &str) -> Result<Option<Element>, AwsError> {
     let p = Params::new().set("AlarmNames.member.1", name);
-    let r = call(aws, "DescribeAlarms", &p, Idempotency::Safe).await?;
+    let r = aws
+        .call(&CLOUDWATCH, "DescribeAlarms", &p, Idempotency::Safe)
+        .await?;
     Ok(r.items("MetricAlarms")
         .into_iter()
         .find(|a| a.text_of("AlarmName") == Some(name))
@@ -257,7 +260,9 @@ async fn all_alarms(aws: &Aws) -> Result<Vec<(String, String)>, AwsError> {
     let mut token: Option<String> = None;
     for _ in 0..1000 {
         let p = Params::new().opt("NextToken", token.take());
-        let r = call(aws, "DescribeAlarms", &p, Idempotency::Safe).await?;
+        let r = aws
+            .call(&CLOUDWATCH, "DescribeAlarms", &p, Idempotency::Safe)
+            .await?;
         out.extend(r.items("MetricAlarms").iter().filter_map(|a| {
             Some((
                 a.text_of("AlarmName")?.to_string(),
@@ -346,7 +351,7 @@ impl ResourceType for MetricAlarm {
             }
         }
         let p = tag_params(put_params(planned), &tags::for_create(planned, token));
-        call(aws, "PutMetricAlarm", &p, Idempotency::Safe)
+        aws.call(&CLOUDWATCH, "PutMetricAlarm", &p, Idempotency::Safe)
             .await
             .map_err(fail(what()))?;
         let with_id = with_attrs(planned, [("id", Value::string(name))]);
@@ -358,8 +363,8 @@ impl ResourceType for MetricAlarm {
     async fn update(&self, aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
         let name = need(prior, "id")?;
         let what = || format!("updating CloudWatch Metric Alarm ({name})");
-        call(
-            aws,
+        aws.call(
+            &CLOUDWATCH,
             "PutMetricAlarm",
             &put_params(planned),
             Idempotency::Safe,
@@ -378,7 +383,10 @@ impl ResourceType for MetricAlarm {
     async fn delete(&self, aws: &Aws, prior: &Value) -> Result<(), ProviderError> {
         let name = need(prior, "id")?;
         let p = Params::new().set("AlarmNames.member.1", name);
-        match call(aws, "DeleteAlarms", &p, Idempotency::Safe).await {
+        match aws
+            .call(&CLOUDWATCH, "DeleteAlarms", &p, Idempotency::Safe)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => {

@@ -9,26 +9,12 @@ use terrane_provider::values::{get_str, get_string_map, string_map, with_attr};
 use terrane_provider::Provider;
 
 use crate::client::Params;
-use crate::testing::Moto;
-
-/// An AMI moto knows.
-async fn some_ami(moto: &Moto) -> String {
-    let r = moto
-        .client()
-        .ec2("DescribeImages", &Params::new())
-        .await
-        .unwrap();
-    r.items("imagesSet")
-        .iter()
-        .find_map(|i| i.text_of("imageId"))
-        .unwrap()
-        .to_string()
-}
+use crate::testing::{adopts, gone, no_drift, replaces, some_ami, Kit};
 
 #[tokio::test]
 async fn instance_lifecycle() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_instance");
     let ami = some_ami(&moto).await;
     let config = h
@@ -62,11 +48,7 @@ async fn instance_lifecycle() {
     assert!(!all.contains_key(crate::tags::TOKEN_TAG));
 
     // A refresh changes nothing; a second plan is empty.
-    let read = h.read(&state).await.unwrap().unwrap();
-    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
-    let again = h.plan(Some(&read), &config).await.unwrap();
-    assert!(again.requires_replace.is_empty());
-    assert!(again.planned_state.raw_equals(&read));
+    let read = no_drift(&h, &state, &config).await;
 
     // The instance type and user data change in place (stop, modify, start).
     let config2 = with_attr(&config, "instance_type", Value::string("t3.micro"));
@@ -92,33 +74,15 @@ async fn instance_lifecycle() {
     let rep = h.plan(Some(&updated), &config3).await.unwrap();
     assert_eq!(rep.requires_replace.len(), 1);
     let config4 = with_attr(&config2, "ami", Value::string("ami-00000000"));
-    assert_eq!(
-        h.plan(Some(&updated), &config4)
-            .await
-            .unwrap()
-            .requires_replace
-            .len(),
-        1
-    );
+    assert_eq!(replaces(&h, &updated, &config4).await, 1);
 
     // Import by id and adoption by token find it.
     let imported = h.import(&id).await.unwrap();
     assert_eq!(get_str(&imported[0], "instance_type"), Some("t3.micro"));
     assert_eq!(get_str(&imported[0], "user_data"), Some("echo bye"));
-    let found = p
-        .find_by_token("aws_instance", "harness-token")
-        .await
-        .unwrap()
-        .expect("adopted by token");
-    assert_eq!(get_str(&found, "id"), Some(id.as_str()));
-    assert!(p
-        .find_by_token("aws_instance", "other")
-        .await
-        .unwrap()
-        .is_none());
+    adopts(&*p, "aws_instance", &id).await;
 
-    h.destroy(&updated).await.unwrap();
-    assert!(h.read(&updated).await.unwrap().is_none());
+    gone(&h, &updated).await;
     assert!(p
         .find_by_token("aws_instance", "harness-token")
         .await
@@ -129,8 +93,8 @@ async fn instance_lifecycle() {
 
 #[tokio::test]
 async fn eip_lifecycle() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[]).await;
+    let kit = Kit::start(&[]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let hi = Harness::new(p.clone() as Arc<dyn Provider>, "aws_instance");
     let ami = some_ami(&moto).await;
     let icfg = hi
@@ -157,11 +121,7 @@ async fn eip_lifecycle() {
     assert!(id.starts_with("eipalloc-"), "{id}");
     assert_eq!(get_str(&state, "allocation_id"), Some(id.as_str()));
     assert!(!get_str(&state, "public_ip").unwrap().is_empty());
-    let read = h.read(&state).await.unwrap().unwrap();
-    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
-    let again = h.plan(Some(&read), &config).await.unwrap();
-    assert!(again.requires_replace.is_empty());
-    assert!(again.planned_state.raw_equals(&read));
+    let read = no_drift(&h, &state, &config).await;
 
     // Associating with an instance is in place.
     let config2 = with_attr(&config, "instance", Value::string(&iid));
@@ -208,18 +168,16 @@ async fn eip_lifecycle() {
     assert!(aread.raw_equals(&assoc), "{aread:?}\n{assoc:?}");
     let aplan = ha.plan(Some(&aread), &acfg).await.unwrap();
     assert!(aplan.requires_replace.is_empty());
-    ha.destroy(&assoc).await.unwrap();
-    assert!(ha.read(&assoc).await.unwrap().is_none());
+    gone(&ha, &assoc).await;
 
-    h.destroy(&bare).await.unwrap();
-    assert!(h.read(&bare).await.unwrap().is_none());
+    gone(&h, &bare).await;
     hi.destroy(&inst).await.unwrap();
 }
 
 #[tokio::test]
 async fn ebs_volume_lifecycle() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[]).await;
+    let kit = Kit::start(&[]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_ebs_volume");
     let config = h
         .config(vec![
@@ -231,11 +189,7 @@ async fn ebs_volume_lifecycle() {
     let state = h.create(&config).await.unwrap();
     let id = get_str(&state, "id").unwrap().to_string();
     assert!(id.starts_with("vol-"), "{id}");
-    let read = h.read(&state).await.unwrap().unwrap();
-    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
-    let again = h.plan(Some(&read), &config).await.unwrap();
-    assert!(again.requires_replace.is_empty());
-    assert!(again.planned_state.raw_equals(&read));
+    let read = no_drift(&h, &state, &config).await;
     let config2 = with_attr(&config, "size", Value::int(16));
     let upd = h.plan(Some(&read), &config2).await.unwrap();
     assert!(upd.requires_replace.is_empty());
@@ -245,14 +199,7 @@ async fn ebs_volume_lifecycle() {
         .unwrap();
     assert_eq!(updated.get_attr("size"), Some(&Value::int(16)));
     let config3 = with_attr(&config2, "availability_zone", Value::string("us-east-1b"));
-    assert_eq!(
-        h.plan(Some(&updated), &config3)
-            .await
-            .unwrap()
-            .requires_replace
-            .len(),
-        1
-    );
+    assert_eq!(replaces(&h, &updated, &config3).await, 1);
     let imported = h.import(&id).await.unwrap();
     assert_eq!(get_str(&imported[0], "type"), Some("gp3"));
     let found = p
@@ -287,10 +234,8 @@ async fn ebs_volume_lifecycle() {
     assert!(ha.read(&att).await.unwrap().unwrap().raw_equals(&att));
     let imp = ha.import(&format!("/dev/sdh:{id}:{iid}")).await.unwrap();
     assert_eq!(get_str(&imp[0], "id"), get_str(&att, "id"));
-    ha.destroy(&att).await.unwrap();
-    assert!(ha.read(&att).await.unwrap().is_none());
+    gone(&ha, &att).await;
     hi.destroy(&inst).await.unwrap();
 
-    h.destroy(&updated).await.unwrap();
-    assert!(h.read(&updated).await.unwrap().is_none());
+    gone(&h, &updated).await;
 }

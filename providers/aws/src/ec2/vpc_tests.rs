@@ -9,12 +9,12 @@ use terrane_provider::values::{get_bool, get_str, get_string_map, string_map, wi
 use terrane_provider::Provider;
 
 use crate::client::Params;
-use crate::testing::Moto;
+use crate::testing::{gone, no_drift, Kit};
 
 #[tokio::test]
 async fn vpc_lifecycle() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_vpc");
     let config = h
         .config(vec![
@@ -47,11 +47,7 @@ async fn vpc_lifecycle() {
     assert_eq!(tags.len(), 1, "{tags:?}");
 
     // A second plan after a refresh is empty.
-    let read = h.read(&state).await.unwrap().unwrap();
-    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
-    let again = h.plan(Some(&read), &config).await.unwrap();
-    assert!(again.requires_replace.is_empty());
-    assert!(again.planned_state.raw_equals(&read));
+    no_drift(&h, &state, &config).await;
 
     // Drift: turn DNS hostnames off behind terrane's back; refresh sees it, the plan fixes it
     // in place.
@@ -103,8 +99,7 @@ async fn vpc_lifecycle() {
     assert_eq!(get_str(&found, "id"), Some(id.as_str()));
     assert!(p.find_by_token("aws_vpc", "other").await.unwrap().is_none());
 
-    h.destroy(&updated).await.unwrap();
-    assert!(h.read(&updated).await.unwrap().is_none());
+    gone(&h, &updated).await;
     // Destroying what is gone is fine.
     h.destroy(&updated).await.unwrap();
 }

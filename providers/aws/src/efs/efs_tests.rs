@@ -11,16 +11,12 @@ use std::sync::Arc;
 use terrane_dsl::value::Value;
 use terrane_provider::harness::Harness;
 use terrane_provider::values::{
-    get_i64, get_str, get_string_list, get_string_map, object_for, string_map, with_attr,
+    get_i64, get_str, get_string_list, get_string_map, object_for, with_attr,
 };
 use terrane_provider::Provider;
 
 use crate::tags::TOKEN_TAG;
-use crate::testing::Moto;
-
-fn tags(k: &str, v: &str) -> Value {
-    string_map([(k.to_string(), v.to_string())].into())
-}
+use crate::testing::{adopts, gone, no_drift, tags, Kit};
 
 fn policies(p: &crate::provider::AwsProvider, items: &[(&str, &str)]) -> Value {
     let block = &p.schema().resources["aws_efs_file_system"].block.blocks["lifecycle_policy"].block;
@@ -37,8 +33,8 @@ fn set(items: &[&str]) -> Value {
 
 #[tokio::test]
 async fn file_system_and_mount_target_lifecycle() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let fs_h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_efs_file_system");
     let config = fs_h
         .config(vec![
@@ -99,11 +95,7 @@ async fn file_system_and_mount_target_lifecycle() {
     assert_eq!(get_str(&lp[0], "transition_to_ia"), Some("AFTER_30_DAYS"));
 
     // Refresh and plan again: nothing to do.
-    let read = fs_h.read(&state).await.unwrap().unwrap();
-    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
-    let again = fs_h.plan(Some(&read), &config).await.unwrap();
-    assert!(again.requires_replace.is_empty());
-    assert!(again.planned_state.raw_equals(&read));
+    no_drift(&fs_h, &state, &config).await;
 
     // Drift: a tag changed outside is seen.
     let aws = crate::common::Aws {
@@ -175,17 +167,7 @@ async fn file_system_and_mount_target_lifecycle() {
         get_string_map(&imported[0], "tags").unwrap()["Name"],
         "renamed"
     );
-    let found = p
-        .find_by_token("aws_efs_file_system", "harness-token")
-        .await
-        .unwrap()
-        .expect("adopted");
-    assert_eq!(get_str(&found, "id"), Some(id.as_str()));
-    assert!(p
-        .find_by_token("aws_efs_file_system", "other")
-        .await
-        .unwrap()
-        .is_none());
+    adopts(&*p, "aws_efs_file_system", &id).await;
     let repeated = fs_h
         .apply(None, &upd.planned_state, &config2)
         .await
@@ -315,11 +297,9 @@ async fn file_system_and_mount_target_lifecycle() {
     );
 
     // Destroy both; what is gone reads as gone, and destroying it again is fine.
+    gone(&mt_h, &again).await;
     mt_h.destroy(&again).await.unwrap();
-    assert!(mt_h.read(&again).await.unwrap().is_none());
-    mt_h.destroy(&again).await.unwrap();
-    fs_h.destroy(&updated).await.unwrap();
-    assert!(fs_h.read(&updated).await.unwrap().is_none());
+    gone(&fs_h, &updated).await;
     fs_h.destroy(&updated).await.unwrap();
 
     // A configured creation token: the token tag finds the file system.

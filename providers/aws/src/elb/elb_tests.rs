@@ -13,7 +13,7 @@ use terrane_provider::Provider;
 
 use super::shape::{health_check_block, listener_block};
 use crate::client::{endpoint, Idempotency, Params};
-use crate::testing::Moto;
+use crate::testing::{gone, no_drift, strings, Kit, Moto};
 
 fn listener(lb_port: i64, lb_proto: &str, port: i64, proto: &str) -> Value {
     object_for(
@@ -43,10 +43,6 @@ fn health_check(target: &str, interval: i64) -> Value {
         ],
     );
     Value::list(health_check_block().implied_type(), vec![hc]).unwrap()
-}
-
-fn strings(items: &[&str]) -> Value {
-    crate::common::string_set(items.iter().map(|s| s.to_string()))
 }
 
 /// Two running instances made with plain EC2 calls.
@@ -85,8 +81,8 @@ fn sorted(v: &Value, name: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn elb_lifecycle() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let (i1, i2) = two_instances(&moto).await;
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_elb");
     let config = h
@@ -143,11 +139,7 @@ async fn elb_lifecycle() {
     assert!(!all.contains_key(crate::tags::TOKEN_TAG));
 
     // A refresh changes nothing (the listener protocols keep their configured case).
-    let read = h.read(&state).await.unwrap().unwrap();
-    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
-    let again = h.plan(Some(&read), &config).await.unwrap();
-    assert!(again.requires_replace.is_empty());
-    assert!(again.planned_state.raw_equals(&read));
+    no_drift(&h, &state, &config).await;
 
     // Drift: an instance deregistered and the health check changed outside; the plan puts
     // them back.
@@ -306,8 +298,7 @@ async fn elb_lifecycle() {
     let _ = Type::String;
 
     h.destroy(&gs).await.unwrap();
-    h.destroy(&read).await.unwrap();
-    assert!(h.read(&read).await.unwrap().is_none());
+    gone(&h, &read).await;
     assert!(h.read(&gs).await.unwrap().is_none());
     h.destroy(&read).await.unwrap();
 }

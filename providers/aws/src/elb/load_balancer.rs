@@ -13,7 +13,8 @@ use terrane_provider::{
 };
 
 use super::shape::{self, blocks, listeners_of, Listener};
-use super::{call, members, tag_params, tags_of, update_tags};
+use super::{members, tag_params, tags_of, update_tags};
+use crate::client::endpoint::ELB;
 use crate::client::{retry, AwsError, Element, Idempotency, Params};
 use crate::common::{
     fail, need, plan_generic, string_set, timeout, unique_name, Aws, PlanCtx, ResourceType,
@@ -26,7 +27,10 @@ pub struct Elb;
 /// DescribeLoadBalancers for one name; `None` when there is no such load balancer.
 async fn describe(aws: &Aws, name: &str) -> Result<Option<Element>, AwsError> {
     let p = Params::new().set("LoadBalancerNames.member.1", name);
-    match call(aws, "DescribeLoadBalancers", &p, Idempotency::Safe).await {
+    match aws
+        .call(&ELB, "DescribeLoadBalancers", &p, Idempotency::Safe)
+        .await
+    {
         Ok(r) => Ok(r
             .items("LoadBalancerDescriptions")
             .into_iter()
@@ -43,7 +47,9 @@ async fn all_names(aws: &Aws) -> Result<Vec<String>, AwsError> {
     let mut marker: Option<String> = None;
     for _ in 0..1000 {
         let p = Params::new().opt("Marker", marker.take());
-        let r = call(aws, "DescribeLoadBalancers", &p, Idempotency::Safe).await?;
+        let r = aws
+            .call(&ELB, "DescribeLoadBalancers", &p, Idempotency::Safe)
+            .await?;
         out.extend(
             r.items("LoadBalancerDescriptions")
                 .iter()
@@ -88,14 +94,15 @@ async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> 
     let Some(lb) = describe(aws, name).await.map_err(fail(what()))? else {
         return Ok(None);
     };
-    let attrs = call(
-        aws,
-        "DescribeLoadBalancerAttributes",
-        &Params::new().set("LoadBalancerName", name),
-        Idempotency::Safe,
-    )
-    .await
-    .map_err(fail(what()))?;
+    let attrs = aws
+        .call(
+            &ELB,
+            "DescribeLoadBalancerAttributes",
+            &Params::new().set("LoadBalancerName", name),
+            Idempotency::Safe,
+        )
+        .await
+        .map_err(fail(what()))?;
     let attrs = attrs
         .child("LoadBalancerAttributes")
         .cloned()
@@ -285,18 +292,21 @@ async fn apply_changes(
     if !gone.is_empty() {
         let ports: Vec<String> = gone.iter().map(|l| l.lb_port.to_string()).collect();
         let p = members(lb(), "LoadBalancerPorts", &ports);
-        call(aws, "DeleteLoadBalancerListeners", &p, Idempotency::Safe).await?;
+        aws.call(&ELB, "DeleteLoadBalancerListeners", &p, Idempotency::Safe)
+            .await?;
     }
     if !added.is_empty() {
         let p = Listener::params(lb(), &added);
         // A port just freed may take a moment to be free again.
-        retry_on_busy(|| call(aws, "CreateLoadBalancerListeners", &p, Idempotency::Safe)).await?;
+        retry_on_busy(|| aws.call(&ELB, "CreateLoadBalancerListeners", &p, Idempotency::Safe))
+            .await?;
     }
     let hc = blocks(planned, "health_check");
     if changed(prior, planned, "health_check") {
         if let Some(hc) = hc.first() {
             let p = shape::health_check_params(lb(), hc);
-            call(aws, "ConfigureHealthCheck", &p, Idempotency::Safe).await?;
+            aws.call(&ELB, "ConfigureHealthCheck", &p, Idempotency::Safe)
+                .await?;
         }
     }
     let attr_names = [
@@ -309,7 +319,8 @@ async fn apply_changes(
     ];
     if attr_names.iter().any(|a| changed(prior, planned, a)) {
         let p = shape::attribute_params(name, planned);
-        call(aws, "ModifyLoadBalancerAttributes", &p, Idempotency::Safe).await?;
+        aws.call(&ELB, "ModifyLoadBalancerAttributes", &p, Idempotency::Safe)
+            .await?;
     }
     let (add, remove) = diff(prior, planned, "instances");
     let instances = |ids: &[String]| {
@@ -321,8 +332,8 @@ async fn apply_changes(
     };
     if !remove.is_empty() && planned.get_attr("instances").is_some_and(Value::is_known) {
         let p = instances(&remove);
-        call(
-            aws,
+        aws.call(
+            &ELB,
             "DeregisterInstancesFromLoadBalancer",
             &p,
             Idempotency::Safe,
@@ -331,8 +342,8 @@ async fn apply_changes(
     }
     if !add.is_empty() {
         let p = instances(&add);
-        call(
-            aws,
+        aws.call(
+            &ELB,
             "RegisterInstancesWithLoadBalancer",
             &p,
             Idempotency::Safe,
@@ -347,8 +358,8 @@ async fn apply_changes(
                 .into_iter()
                 .collect::<Vec<_>>(),
         );
-        call(
-            aws,
+        aws.call(
+            &ELB,
             "ApplySecurityGroupsToLoadBalancer",
             &p,
             Idempotency::Safe,
@@ -375,11 +386,11 @@ async fn apply_changes(
         let (add, remove) = diff(prior, planned, attr);
         if !remove.is_empty() {
             let p = members(lb(), param, &remove);
-            call(aws, remove_action, &p, Idempotency::Safe).await?;
+            aws.call(&ELB, remove_action, &p, Idempotency::Safe).await?;
         }
         if !add.is_empty() {
             let p = members(lb(), param, &add);
-            retry_on_busy(|| call(aws, add_action, &p, Idempotency::Safe)).await?;
+            retry_on_busy(|| aws.call(&ELB, add_action, &p, Idempotency::Safe)).await?;
         }
     }
     update_tags(aws, name, prior, planned).await
@@ -522,7 +533,10 @@ impl ResourceType for Elb {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match call(aws, "CreateLoadBalancer", &q, Idempotency::Unsafe).await {
+            match aws
+                .call(&ELB, "CreateLoadBalancer", &q, Idempotency::Unsafe)
+                .await
+            {
                 Ok(_) => break,
                 Err(e) if e.is("DuplicateLoadBalancerName") || e.is("DuplicateAccessPointName") => {
                     if is_ours(aws, &name, token).await.unwrap_or(false) {
@@ -580,13 +594,14 @@ impl ResourceType for Elb {
     async fn delete(&self, aws: &Aws, prior: &Value) -> Result<(), ProviderError> {
         let name = need(prior, "id")?;
         let what = || format!("deleting ELB Classic Load Balancer ({name})");
-        match call(
-            aws,
-            "DeleteLoadBalancer",
-            &Params::new().set("LoadBalancerName", name),
-            Idempotency::Safe,
-        )
-        .await
+        match aws
+            .call(
+                &ELB,
+                "DeleteLoadBalancer",
+                &Params::new().set("LoadBalancerName", name),
+                Idempotency::Safe,
+            )
+            .await
         {
             Ok(_) => {}
             Err(e) if e.is_not_found() => return Ok(()),

@@ -8,7 +8,8 @@ use terrane_provider::{
     ApplyError, BlockSchema, PlanRequest, PlanResponse, ProviderError, ResourceSchema,
 };
 
-use super::{call, get, tag_params, tags_of, visible};
+use super::{tag_params, tags_of, visible};
+use crate::client::endpoint::IAM;
 use crate::client::{endpoint, retry, AwsError, Element, Idempotency, Params};
 use crate::common::{
     comp, fail, need, opt, optc, plan_generic, tag_attrs, unique_name, Aws, PlanCtx, ResourceType,
@@ -34,7 +35,7 @@ fn block() -> BlockSchema {
 
 async fn get_profile(aws: &Aws, name: &str) -> Result<Option<Element>, AwsError> {
     let q = Params::new().set("InstanceProfileName", name);
-    let r = get(aws, "GetInstanceProfile", &q).await?;
+    let r = aws.get(&IAM, "GetInstanceProfile", &q).await?;
     Ok(r.and_then(|r| r.child("InstanceProfile").cloned()))
 }
 
@@ -96,13 +97,14 @@ async fn set_role(
     }
     let q = Params::new().set("InstanceProfileName", name);
     if let Some(o) = old {
-        match call(
-            aws,
-            "RemoveRoleFromInstanceProfile",
-            &q.clone().set("RoleName", o),
-            Idempotency::Safe,
-        )
-        .await
+        match aws
+            .call(
+                &IAM,
+                "RemoveRoleFromInstanceProfile",
+                &q.clone().set("RoleName", o),
+                Idempotency::Safe,
+            )
+            .await
         {
             Err(e) if !e.is_not_found() => return Err(e),
             _ => {}
@@ -114,7 +116,7 @@ async fn set_role(
         crate::common::retry_on(
             &["NoSuchEntity"],
             std::time::Duration::from_secs(60),
-            || call(aws, "AddRoleToInstanceProfile", &add, Idempotency::Safe),
+            || aws.call(&IAM, "AddRoleToInstanceProfile", &add, Idempotency::Safe),
         )
         .await?;
     }
@@ -162,7 +164,10 @@ impl ResourceType for InstanceProfile {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match call(aws, "CreateInstanceProfile", &q, Idempotency::Unsafe).await {
+            match aws
+                .call(&IAM, "CreateInstanceProfile", &q, Idempotency::Unsafe)
+                .await
+            {
                 Ok(_) => break,
                 Err(e)
                     if e.is("EntityAlreadyExists") || retry::is_retryable(&e) && attempts < 5 =>
@@ -243,7 +248,10 @@ impl ResourceType for InstanceProfile {
             }
         }
         let q = Params::new().set("InstanceProfileName", name);
-        match call(aws, "DeleteInstanceProfile", &q, Idempotency::Safe).await {
+        match aws
+            .call(&IAM, "DeleteInstanceProfile", &q, Idempotency::Safe)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => {
@@ -275,7 +283,8 @@ impl ResourceType for InstanceProfile {
                 tags_of(el)
             } else {
                 let q = Params::new().set("InstanceProfileName", name);
-                let r = call(aws, "ListInstanceProfileTags", &q, Idempotency::Safe)
+                let r = aws
+                    .call(&IAM, "ListInstanceProfileTags", &q, Idempotency::Safe)
                     .await
                     .map_err(fail("finding IAM Instance Profile by token"))?;
                 tags_of(&r)

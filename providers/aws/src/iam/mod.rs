@@ -8,11 +8,13 @@ pub mod role_policy;
 use std::collections::BTreeMap;
 
 use terrane_dsl::value::Value;
-use terrane_provider::values::get_string_map;
+use terrane_provider::values::{get_str, with_attr};
 
-use crate::client::{endpoint, AwsError, Element, Idempotency, Params};
+pub use crate::awsquery::tag_params;
+use crate::awsquery::{key_values, TagCalls};
+use crate::client::{endpoint, AwsError, Element};
 use crate::common::{Aws, ResourceType};
-use crate::tags::TOKEN_TAG;
+pub use crate::tags::visible;
 
 /// Every resource type of this module.
 pub fn resources() -> Vec<Box<dyn ResourceType>> {
@@ -21,27 +23,6 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
         Box::new(role_policy::RolePolicy),
         Box::new(instance_profile::InstanceProfile),
     ]
-}
-
-/// One IAM call.
-pub async fn call(
-    aws: &Aws,
-    action: &str,
-    params: &Params,
-    idempotency: Idempotency,
-) -> Result<Element, AwsError> {
-    aws.client
-        .query(&endpoint::IAM, action, params, idempotency)
-        .await
-}
-
-/// One IAM read; `None` when the entity does not exist.
-pub async fn get(aws: &Aws, action: &str, params: &Params) -> Result<Option<Element>, AwsError> {
-    match call(aws, action, params, Idempotency::Safe).await {
-        Ok(r) => Ok(Some(r)),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 /// Decodes IAM's percent-encoded policy documents (`%7B%22Version...`).
@@ -77,8 +58,10 @@ pub fn policy_text(raw: &str) -> String {
     }
 }
 
-/// A policy document in a canonical form: object keys sorted (serde_json's maps), a
-/// one-element list the same as its element, lists of strings sorted.
+/// A policy document in a canonical form, as Terraform's AWS provider compares them: object
+/// keys sorted (serde_json's maps), a one-element list the same as its element, lists (of
+/// actions, resources, statements) in any order, a `Principal` of `"*"` the same as
+/// `{"AWS": "*"}`, an empty `Sid` the same as none.
 fn normalize(v: serde_json::Value) -> serde_json::Value {
     use serde_json::Value as J;
     match v {
@@ -87,12 +70,23 @@ fn normalize(v: serde_json::Value) -> serde_json::Value {
             if items.len() == 1 {
                 return items.pop().unwrap_or(J::Null);
             }
-            if items.iter().all(J::is_string) {
-                items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-            }
+            items.sort_by_cached_key(|i| i.to_string());
             J::Array(items)
         }
-        J::Object(m) => J::Object(m.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
+        J::Object(m) => J::Object(
+            m.into_iter()
+                .filter(|(k, v)| !(k == "Sid" && v.as_str() == Some("")))
+                .map(|(k, v)| {
+                    let v = match v {
+                        J::String(s) if s == "*" && k.ends_with("Principal") => {
+                            serde_json::json!({ "AWS": "*" })
+                        }
+                        v => normalize(v),
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
         other => other,
     }
 }
@@ -117,35 +111,25 @@ pub fn keep_policy(prior: Option<&str>, remote: &str) -> Value {
     }
 }
 
+/// On an update's plan, the prior text of each policy attribute in `names` whose configured
+/// document says the same: a re-ordered or re-formatted policy plans no change.
+pub fn plan_kept_policies(planned: Value, prior: Option<&Value>, names: &[&str]) -> Value {
+    let Some(prior) = prior else {
+        return planned;
+    };
+    names.iter().fold(planned, |planned, name| {
+        match (get_str(prior, name), get_str(&planned, name)) {
+            (Some(old), Some(new)) if old != new && policies_equal(old, new) => {
+                with_attr(&planned, name, Value::string(old))
+            }
+            _ => planned,
+        }
+    })
+}
+
 /// The `Tags` list of an IAM answer as a map (the token tag included).
 pub fn tags_of(el: &Element) -> BTreeMap<String, String> {
-    el.items("Tags")
-        .iter()
-        .filter_map(|t| {
-            Some((
-                t.text_of("Key")?.to_string(),
-                t.text_of("Value").unwrap_or("").to_string(),
-            ))
-        })
-        .collect()
-}
-
-/// The tags of an IAM entity as the state shows them: no token tag, no `aws:` tags, none
-/// the provider ignores.
-pub fn visible(aws: &Aws, all: BTreeMap<String, String>) -> BTreeMap<String, String> {
-    all.into_iter()
-        .filter(|(k, _)| k != TOKEN_TAG && !k.starts_with("aws:") && !aws.ignored(k))
-        .collect()
-}
-
-/// `Tags.member.N.Key/Value` parameters.
-pub fn tag_params(mut p: Params, tags: &BTreeMap<String, String>) -> Params {
-    for (i, (k, v)) in tags.iter().enumerate() {
-        p = p
-            .set(format!("Tags.member.{}.Key", i + 1), k)
-            .set(format!("Tags.member.{}.Value", i + 1), v);
-    }
-    p
+    key_values(el.items("Tags"))
 }
 
 /// Makes an entity's tags go from `tags_all` of `prior` to that of `planned` with the
@@ -157,30 +141,32 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), AwsError> {
-    let old = get_string_map(prior, "tags_all").unwrap_or_default();
-    let new = get_string_map(planned, "tags_all").unwrap_or_default();
-    let removed: Vec<&String> = old.keys().filter(|k| !new.contains_key(*k)).collect();
-    if !removed.is_empty() {
-        let mut p = Params::new().set(id.0, id.1);
-        for (i, k) in removed.iter().enumerate() {
-            p = p.set(format!("TagKeys.member.{}", i + 1), k.as_str());
-        }
-        call(aws, &format!("Untag{kind}"), &p, Idempotency::Safe).await?;
+    let (tag, untag) = (format!("Tag{kind}"), format!("Untag{kind}"));
+    TagCalls {
+        service: &endpoint::IAM,
+        id,
+        tag: (&tag, "Tags.member"),
+        untag: (&untag, "TagKeys.member", ""),
     }
-    let changed: BTreeMap<String, String> = new
-        .into_iter()
-        .filter(|(k, v)| old.get(k) != Some(v))
-        .collect();
-    if !changed.is_empty() {
-        let p = tag_params(Params::new().set(id.0, id.1), &changed);
-        call(aws, &format!("Tag{kind}"), &p, Idempotency::Safe).await?;
-    }
-    Ok(())
+    .update(aws, prior, planned)
+    .await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equivalent_policies_plan_as_the_prior_text() {
+        let prior = Value::object_from([("policy", Value::string(r#"{"a":["x"],"b":1}"#))]);
+        let same = Value::object_from([("policy", Value::string(r#"{"b":1,"a":"x"}"#))]);
+        let other = Value::object_from([("policy", Value::string(r#"{"b":2,"a":"x"}"#))]);
+        let kept = plan_kept_policies(same.clone(), Some(&prior), &["policy"]);
+        assert!(kept.raw_equals(&prior));
+        let changed = plan_kept_policies(other.clone(), Some(&prior), &["policy"]);
+        assert!(changed.raw_equals(&other));
+        assert!(plan_kept_policies(same.clone(), None, &["policy"]).raw_equals(&same));
+    }
 
     #[test]
     fn policies_compare_by_meaning() {
@@ -189,6 +175,21 @@ mod tests {
         assert!(policies_equal(a, b));
         assert!(!policies_equal(a, &a.replace("Allow", "Deny")));
         assert!(!policies_equal("{", "{ "));
+        // Statements in another order, actions as a set, `"*"` as `{"AWS": "*"}`, no `Sid`.
+        let two = r#"{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"*","Principal":"*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":["arn:aws:s3:::b/*"]}]}"#;
+        let two_reordered = r#"{"Statement":[{"Resource":"arn:aws:s3:::b/*","Action":["s3:DeleteObject"],"Effect":"Deny"},{"Principal":{"AWS":"*"},"Resource":["*"],"Action":["s3:PutObject","s3:GetObject"],"Effect":"Allow"}],"Version":"2012-10-17"}"#;
+        assert!(policies_equal(two, two_reordered));
+        assert!(!policies_equal(
+            two,
+            &two.replace("s3:PutObject", "s3:ListBucket")
+        ));
+        assert!(!policies_equal(
+            two,
+            &two.replace(
+                r#""Principal":"*""#,
+                r#""Principal":{"AWS":"arn:aws:iam::1:root"}"#
+            )
+        ));
         assert_eq!(url_decode("%7B%22a%22%3A1%7D"), r#"{"a":1}"#);
         assert_eq!(url_decode("%"), "%");
         assert_eq!(url_decode("%4"), "%4");

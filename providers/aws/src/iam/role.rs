@@ -9,7 +9,8 @@ use terrane_provider::{
     PlanResponse, ProviderError, ResourceSchema,
 };
 
-use super::{call, get, keep_policy, policies_equal, policy_text, tag_params, tags_of, visible};
+use super::{keep_policy, policies_equal, policy_text, tag_params, tags_of, visible};
+use crate::client::endpoint::IAM;
 // The trust policy is compared by meaning on refresh (AWS's re-serialized text is no drift)
 // and on update (a re-written document makes no call).
 use crate::client::{retry, AwsError, Element, Idempotency, Params};
@@ -56,7 +57,9 @@ fn block() -> BlockSchema {
 
 /// GetRole: the `Role` element, `None` when there is no such role.
 pub async fn get_role(aws: &Aws, name: &str) -> Result<Option<Element>, AwsError> {
-    let r = get(aws, "GetRole", &Params::new().set("RoleName", name)).await?;
+    let r = aws
+        .get(&IAM, "GetRole", &Params::new().set("RoleName", name))
+        .await?;
     Ok(r.and_then(|r| r.child("Role").cloned()))
 }
 
@@ -123,13 +126,14 @@ async fn role_tags(
         return Ok(tags_of(el));
     }
     let name = el.text_of("RoleName").unwrap_or_default();
-    let r = call(
-        aws,
-        "ListRoleTags",
-        &Params::new().set("RoleName", name),
-        Idempotency::Safe,
-    )
-    .await?;
+    let r = aws
+        .call(
+            &IAM,
+            "ListRoleTags",
+            &Params::new().set("RoleName", name),
+            Idempotency::Safe,
+        )
+        .await?;
     Ok(tags_of(&r))
 }
 
@@ -169,7 +173,8 @@ async fn update_role(aws: &Aws, prior: Option<&Value>, planned: &Value) -> Resul
         );
         if !policies_equal(a, b) {
             let q = Params::new().set("RoleName", name).set("PolicyDocument", b);
-            call(aws, "UpdateAssumeRolePolicy", &q, Idempotency::Safe).await?;
+            aws.call(&IAM, "UpdateAssumeRolePolicy", &q, Idempotency::Safe)
+                .await?;
         }
     }
     if prior.is_some() && (changed("description") || changed("max_session_duration")) {
@@ -183,17 +188,19 @@ async fn update_role(aws: &Aws, prior: Option<&Value>, planned: &Value) -> Resul
                     .flatten()
                     .map(|n| n.to_string()),
             );
-        call(aws, "UpdateRole", &q, Idempotency::Safe).await?;
+        aws.call(&IAM, "UpdateRole", &q, Idempotency::Safe).await?;
     }
     if prior.is_some() && changed("permissions_boundary") {
         let q = Params::new().set("RoleName", name);
         match get_str(planned, "permissions_boundary") {
             Some(b) => {
                 let q = q.set("PermissionsBoundary", b);
-                call(aws, "PutRolePermissionsBoundary", &q, Idempotency::Safe).await?;
+                aws.call(&IAM, "PutRolePermissionsBoundary", &q, Idempotency::Safe)
+                    .await?;
             }
             None => {
-                call(aws, "DeleteRolePermissionsBoundary", &q, Idempotency::Safe).await?;
+                aws.call(&IAM, "DeleteRolePermissionsBoundary", &q, Idempotency::Safe)
+                    .await?;
             }
         }
     }
@@ -238,7 +245,11 @@ impl ResourceType for Role {
             ("force_detach_policies", Value::bool(false)),
         ];
         let mut resp = plan_generic(&block(), ctx, &req, &defaults);
-        let mut planned = resp.planned_state;
+        let mut planned = super::plan_kept_policies(
+            resp.planned_state,
+            req.prior_state.as_ref(),
+            &["assume_role_policy"],
+        );
         if let Some(prior) = &req.prior_state {
             // Not managed here unless configured: keep what AWS shows.
             if req
@@ -291,7 +302,7 @@ impl ResourceType for Role {
         let mut attempts = 0;
         let adopted = loop {
             attempts += 1;
-            match call(aws, "CreateRole", &q, Idempotency::Unsafe).await {
+            match aws.call(&IAM, "CreateRole", &q, Idempotency::Unsafe).await {
                 Ok(_) => break false,
                 // Names are unique: a role of this name with our token is ours (an earlier
                 // attempt of this same create).
@@ -359,7 +370,9 @@ impl ResourceType for Role {
         for p in profiles.unwrap_or_default() {
             if let Some(pn) = p.text_of("InstanceProfileName") {
                 let q = role.clone().set("InstanceProfileName", pn);
-                let _ = call(aws, "RemoveRoleFromInstanceProfile", &q, Idempotency::Safe).await;
+                let _ = aws
+                    .call(&IAM, "RemoveRoleFromInstanceProfile", &q, Idempotency::Safe)
+                    .await;
             }
         }
         if get_bool(prior, "force_detach_policies") == Some(true) {
@@ -371,7 +384,9 @@ impl ResourceType for Role {
             for p in attached.unwrap_or_default() {
                 if let Some(arn) = p.text_of("PolicyArn") {
                     let q = role.clone().set("PolicyArn", arn);
-                    let _ = call(aws, "DetachRolePolicy", &q, Idempotency::Safe).await;
+                    let _ = aws
+                        .call(&IAM, "DetachRolePolicy", &q, Idempotency::Safe)
+                        .await;
                 }
             }
             let inline = aws
@@ -381,11 +396,13 @@ impl ResourceType for Role {
             for p in inline.unwrap_or_default() {
                 if !p.text.is_empty() {
                     let q = role.clone().set("PolicyName", p.text.as_str());
-                    let _ = call(aws, "DeleteRolePolicy", &q, Idempotency::Safe).await;
+                    let _ = aws
+                        .call(&IAM, "DeleteRolePolicy", &q, Idempotency::Safe)
+                        .await;
                 }
             }
         }
-        match call(aws, "DeleteRole", &role, Idempotency::Safe).await {
+        match aws.call(&IAM, "DeleteRole", &role, Idempotency::Safe).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(e.into_provider_error(&what())),

@@ -11,7 +11,8 @@ use terrane_provider::{
     ResourceSchema,
 };
 
-use super::{call, get, keep_policy, policies_equal, policy_text};
+use super::{keep_policy, policies_equal, policy_text};
+use crate::client::endpoint::IAM;
 use crate::client::{Idempotency, Params};
 use crate::common::{
     comp, fail, need, opt, optc, plan_generic, unique_name, Aws, PlanCtx, ResourceType,
@@ -44,7 +45,8 @@ async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> 
         ));
     };
     let q = Params::new().set("RoleName", role).set("PolicyName", name);
-    let r = get(aws, "GetRolePolicy", &q)
+    let r = aws
+        .get(&IAM, "GetRolePolicy", &q)
         .await
         .map_err(fail(format!("reading IAM Role Policy ({id})")))?;
     Ok(r.map(|r| {
@@ -66,7 +68,7 @@ async fn put(aws: &Aws, role: &str, name: &str, policy: &str) -> Result<(), Prov
         .set("RoleName", role)
         .set("PolicyName", name)
         .set("PolicyDocument", policy);
-    call(aws, "PutRolePolicy", &q, Idempotency::Safe)
+    aws.call(&IAM, "PutRolePolicy", &q, Idempotency::Safe)
         .await
         .map(|_| ())
         .map_err(fail(format!("putting IAM Role Policy ({role}:{name})")))
@@ -87,6 +89,8 @@ impl ResourceType for RolePolicy {
 
     fn plan(&self, ctx: &PlanCtx, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
         let mut resp = plan_generic(&block(), ctx, &req, &[]);
+        resp.planned_state =
+            super::plan_kept_policies(resp.planned_state, req.prior_state.as_ref(), &["policy"]);
         if req.prior_state.is_some() {
         } else if let (Some(r), Some(n)) =
             (get_str(&req.config, "role"), get_str(&req.config, "name"))
@@ -132,7 +136,10 @@ impl ResourceType for RolePolicy {
         let id = need(prior, "id")?;
         let (role, name) = split_id(id).ok_or_else(|| crate::common::missing("id"))?;
         let q = Params::new().set("RoleName", role).set("PolicyName", name);
-        match call(aws, "DeleteRolePolicy", &q, Idempotency::Safe).await {
+        match aws
+            .call(&IAM, "DeleteRolePolicy", &q, Idempotency::Safe)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(e.into_provider_error(&format!("deleting IAM Role Policy ({id})"))),

@@ -1,8 +1,9 @@
 //! `aws_db_instance`: an RDS DB instance (MySQL first), waited for until `available` after
 //! create and modify and until gone after delete, within the `timeouts {}` (Terraform's 40m,
 //! 80m, 60m). The class, storage (size, type, IOPS, autoscaling limit), password, port,
-//! groups, windows and flags change in place with ModifyDBInstance; the identifier, engine,
-//! database name, user name and encryption force a new instance. The id is the DBI resource
+//! groups, windows and flags change in place with ModifyDBInstance, and so does the
+//! identifier (a rename, applied at once); the engine, database name, user name and
+//! encryption force a new instance. The id is the DBI resource
 //! id (`db-...`); import takes the identifier.
 
 use std::time::Duration;
@@ -18,7 +19,8 @@ use terrane_provider::{
 };
 
 use super::instance_api::{self as api, state_from};
-use super::{call, is_gone, list_params, tag_params};
+use super::{is_gone, list_params, tag_params};
+use crate::client::endpoint::RDS;
 use crate::client::{retry, Idempotency, Params};
 use crate::common::{
     comp, fail, need, opt, optc, plan_generic, tag_attrs, timeout, unique_name, Aws, PlanCtx,
@@ -36,7 +38,7 @@ fn block() -> BlockSchema {
     let st = || Type::String;
     let num = || Type::Number;
     BlockSchema::with_attributes([
-        ("identifier", optc(st()).force_new()),
+        ("identifier", optc(st())),
         ("identifier_prefix", optc(st()).force_new()),
         ("engine", optc(st()).force_new()),
         ("engine_version", optc(st())),
@@ -313,7 +315,10 @@ impl ResourceType for DbInstance {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match call(aws, "CreateDBInstance", &p, Idempotency::Unsafe).await {
+            match aws
+                .call(&RDS, "CreateDBInstance", &p, Idempotency::Unsafe)
+                .await
+            {
                 Ok(_) => break,
                 Err(e) if e.is("DBInstanceAlreadyExists") => {
                     if ours().await {
@@ -353,26 +358,27 @@ impl ResourceType for DbInstance {
     async fn update(&self, aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {
         let ident = need(prior, "identifier")?;
         let what = || format!("updating RDS DB Instance ({ident})");
-        let p = modify_params(prior, planned);
+        let mut p = modify_params(prior, planned);
+        // A new identifier renames in place, at once (as Terraform: ApplyImmediately).
+        let renamed = get_str(planned, "identifier").filter(|n| !n.eq_ignore_ascii_case(ident));
+        let immediately = renamed.is_some() || get_bool(planned, "apply_immediately") == Some(true);
+        if let Some(n) = renamed {
+            p = p.set("NewDBInstanceIdentifier", n);
+        }
         if !p.0.is_empty() {
             let p = Params::new()
                 .set("DBInstanceIdentifier", ident)
-                .set(
-                    "ApplyImmediately",
-                    get_bool(planned, "apply_immediately")
-                        .unwrap_or(false)
-                        .to_string(),
-                )
+                .set("ApplyImmediately", immediately.to_string())
                 .0
                 .into_iter()
                 .chain(p.0)
                 .collect::<Vec<_>>();
-            call(aws, "ModifyDBInstance", &Params(p), Idempotency::Safe)
+            aws.call(&RDS, "ModifyDBInstance", &Params(p), Idempotency::Safe)
                 .await
                 .map_err(fail(what()))?;
             api::wait_status(
                 aws,
-                ident,
+                renamed.unwrap_or(ident),
                 Some("available"),
                 timeout(planned, "update", UPDATE),
             )
@@ -402,7 +408,10 @@ impl ResourceType for DbInstance {
                 "FinalDBSnapshotIdentifier",
                 get_str(prior, "final_snapshot_identifier").filter(|_| !skip),
             );
-        match call(aws, "DeleteDBInstance", &p, Idempotency::Safe).await {
+        match aws
+            .call(&RDS, "DeleteDBInstance", &p, Idempotency::Safe)
+            .await
+        {
             Ok(_) => {}
             Err(e) if is_gone(&e) => return Ok(()),
             // Already being deleted (an earlier attempt): wait for it.

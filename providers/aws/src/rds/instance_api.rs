@@ -7,7 +7,8 @@ use terrane_dsl::value::{Type, Value};
 use terrane_provider::values::{get_i64, get_str, with_attr, with_attrs};
 use terrane_provider::ProviderError;
 
-use super::{call, is_gone, members, pages, tags_of, visible, wait_for};
+use super::{is_gone, members, pages, tags_of, visible, wait_for};
+use crate::client::endpoint::RDS;
 use crate::client::{AwsError, Element, Idempotency, Params};
 use crate::common::{b, fail, n, s, string_set, Aws};
 use crate::tags;
@@ -15,7 +16,10 @@ use crate::tags;
 /// The instance `identifier`, `None` when there is none.
 pub async fn describe(aws: &Aws, identifier: &str) -> Result<Option<Element>, AwsError> {
     let p = Params::new().set("DBInstanceIdentifier", identifier);
-    match call(aws, "DescribeDBInstances", &p, Idempotency::Safe).await {
+    match aws
+        .call(&RDS, "DescribeDBInstances", &p, Idempotency::Safe)
+        .await
+    {
         Ok(r) => Ok(members(&r, "DBInstances")
             .into_iter()
             .find(|d| {
@@ -33,7 +37,10 @@ pub async fn describe_by_resource_id(aws: &Aws, id: &str) -> Result<Option<Eleme
     let p = Params::new()
         .set("Filters.Filter.1.Name", "dbi-resource-id")
         .set("Filters.Filter.1.Values.Value.1", id);
-    match call(aws, "DescribeDBInstances", &p, Idempotency::Safe).await {
+    match aws
+        .call(&RDS, "DescribeDBInstances", &p, Idempotency::Safe)
+        .await
+    {
         Ok(r) => Ok(members(&r, "DBInstances")
             .into_iter()
             .find(|d| d.text_of("DbiResourceId") == Some(id))

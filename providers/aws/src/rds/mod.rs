@@ -11,11 +11,13 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use terrane_dsl::value::Value;
-use terrane_provider::values::get_string_map;
 use terrane_provider::ProviderError;
 
+pub use crate::awsquery::{children as members, list_params};
+use crate::awsquery::{key_values, tag_list_params, TagCalls};
 use crate::client::{endpoint, AwsError, Element, Idempotency, Params};
 use crate::common::{Aws, ResourceType};
+pub use crate::tags::visible;
 use crate::tags::TOKEN_TAG;
 
 /// Every resource type of this module.
@@ -27,81 +29,33 @@ pub fn resources() -> Vec<Box<dyn ResourceType>> {
     ]
 }
 
-/// One RDS call.
-pub async fn call(
-    aws: &Aws,
-    action: &str,
-    params: &Params,
-    idempotency: Idempotency,
-) -> Result<Element, AwsError> {
-    aws.client
-        .query(&endpoint::RDS, action, params, idempotency)
-        .await
-}
-
 /// Whether RDS said the object does not exist (`DBInstanceNotFound`,
 /// `DBSubnetGroupNotFoundFault`, `DBParameterGroupNotFound`).
 pub fn is_gone(e: &AwsError) -> bool {
     e.is_not_found() || e.code.ends_with("NotFoundFault")
 }
 
-/// The members of list `name` of `el`, whatever the members are called (RDS names them by
-/// their shape: `<Subnets><Subnet>`, `<TagList><Tag>`).
-pub fn members<'a>(el: &'a Element, name: &str) -> Vec<&'a Element> {
-    el.child(name)
-        .map(|l| l.children.iter().collect())
-        .unwrap_or_default()
-}
-
-/// RDS list parameters: `name.member_name.N`.
-pub fn list_params(mut p: Params, name: &str, member: &str, items: &[String]) -> Params {
-    for (i, v) in items.iter().enumerate() {
-        p = p.set(format!("{name}.{member}.{}", i + 1), v);
-    }
-    p
-}
-
 /// `Tags.Tag.N.Key/Value` parameters.
-pub fn tag_params(mut p: Params, tags: &BTreeMap<String, String>) -> Params {
-    for (i, (k, v)) in tags.iter().enumerate() {
-        p = p
-            .set(format!("Tags.Tag.{}.Key", i + 1), k)
-            .set(format!("Tags.Tag.{}.Value", i + 1), v);
-    }
-    p
+pub fn tag_params(p: Params, tags: &BTreeMap<String, String>) -> Params {
+    tag_list_params(p, "Tags.Tag", tags)
 }
 
 /// A `TagList` as a map (the token tag included).
 pub fn tags_of(el: &Element) -> BTreeMap<String, String> {
-    members(el, "TagList")
-        .into_iter()
-        .filter_map(|t| {
-            Some((
-                t.text_of("Key")?.to_string(),
-                t.text_of("Value").unwrap_or("").to_string(),
-            ))
-        })
-        .collect()
+    key_values(members(el, "TagList"))
 }
 
 /// The tags of the object `arn` (ListTagsForResource), the token tag included.
 pub async fn list_tags(aws: &Aws, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
-    let r = call(
-        aws,
-        "ListTagsForResource",
-        &Params::new().set("ResourceName", arn),
-        Idempotency::Safe,
-    )
-    .await?;
+    let r = aws
+        .call(
+            &endpoint::RDS,
+            "ListTagsForResource",
+            &Params::new().set("ResourceName", arn),
+            Idempotency::Safe,
+        )
+        .await?;
     Ok(tags_of(&r))
-}
-
-/// The tags of an object as the state shows them: no token tag, no `aws:` tags, none the
-/// provider ignores.
-pub fn visible(aws: &Aws, all: BTreeMap<String, String>) -> BTreeMap<String, String> {
-    all.into_iter()
-        .filter(|(k, _)| k != TOKEN_TAG && !k.starts_with("aws:") && !aws.ignored(k))
-        .collect()
 }
 
 /// Makes the tags of `arn` go from `tags_all` of `prior` to that of `planned`.
@@ -111,29 +65,14 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), AwsError> {
-    let old = get_string_map(prior, "tags_all").unwrap_or_default();
-    let new = get_string_map(planned, "tags_all").unwrap_or_default();
-    let removed: Vec<String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .cloned()
-        .collect();
-    if !removed.is_empty() {
-        let mut p = Params::new().set("ResourceName", arn);
-        for (i, k) in removed.iter().enumerate() {
-            p = p.set(format!("TagKeys.member.{}", i + 1), k);
-        }
-        call(aws, "RemoveTagsFromResource", &p, Idempotency::Safe).await?;
+    TagCalls {
+        service: &endpoint::RDS,
+        id: ("ResourceName", arn),
+        tag: ("AddTagsToResource", "Tags.Tag"),
+        untag: ("RemoveTagsFromResource", "TagKeys.member", ""),
     }
-    let changed: BTreeMap<String, String> = new
-        .into_iter()
-        .filter(|(k, v)| old.get(k) != Some(v))
-        .collect();
-    if !changed.is_empty() {
-        let p = tag_params(Params::new().set("ResourceName", arn), &changed);
-        call(aws, "AddTagsToResource", &p, Idempotency::Safe).await?;
-    }
-    Ok(())
+    .update(aws, prior, planned)
+    .await
 }
 
 /// Every member of a paginated RDS describe call (`Marker`), the list `list` of each page.
@@ -143,18 +82,8 @@ pub async fn pages(
     params: &Params,
     list: &str,
 ) -> Result<Vec<Element>, AwsError> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    for _ in 0..1000 {
-        let p = params.clone().opt("Marker", marker.take());
-        let page = call(aws, action, &p, Idempotency::Safe).await?;
-        out.extend(members(&page, list).into_iter().cloned());
-        match page.text_of("Marker") {
-            Some(m) => marker = Some(m.to_string()),
-            None => return Ok(out),
-        }
-    }
-    Ok(out)
+    aws.pages(&endpoint::RDS, action, params, "Marker", list)
+        .await
 }
 
 /// The name (at `name_field`) of the first object of a describe call whose tags (its
@@ -263,7 +192,7 @@ pub async fn delete_busy(
     let r = crate::common::retry_on(
         &[busy],
         crate::common::timeout(prior, "delete", std::time::Duration::from_secs(600)),
-        || call(aws, action, &params, Idempotency::Safe),
+        || aws.call(&endpoint::RDS, action, &params, Idempotency::Safe),
     )
     .await;
     match r {

@@ -13,9 +13,10 @@ use terrane_provider::{
 };
 
 use super::{
-    call, find_tagged, is_gone, kept_name, list_tags, members, name_for_create, pages, plan_names,
+    find_tagged, is_gone, kept_name, list_tags, members, name_for_create, pages, plan_names,
     tag_params, visible,
 };
+use crate::client::endpoint::RDS;
 use crate::client::{retry, AwsError, Element, Idempotency, Params};
 use crate::common::{
     comp, fail, need, optc, plan_generic, tag_attrs, Aws, PlanCtx, ResourceType, WithAttributes,
@@ -119,7 +120,8 @@ pub async fn modify(aws: &Aws, group: &str, params: &[Param]) -> Result<(), AwsE
             chunk,
             true,
         );
-        call(aws, "ModifyDBParameterGroup", &p, Idempotency::Safe).await?;
+        aws.call(&RDS, "ModifyDBParameterGroup", &p, Idempotency::Safe)
+            .await?;
     }
     Ok(())
 }
@@ -134,14 +136,18 @@ pub async fn reset(aws: &Aws, group: &str, params: &[Param]) -> Result<(), AwsEr
             chunk,
             false,
         );
-        call(aws, "ResetDBParameterGroup", &p, Idempotency::Safe).await?;
+        aws.call(&RDS, "ResetDBParameterGroup", &p, Idempotency::Safe)
+            .await?;
     }
     Ok(())
 }
 
 async fn describe(aws: &Aws, name: &str) -> Result<Option<Element>, AwsError> {
     let p = Params::new().set("DBParameterGroupName", name);
-    match call(aws, "DescribeDBParameterGroups", &p, Idempotency::Safe).await {
+    match aws
+        .call(&RDS, "DescribeDBParameterGroups", &p, Idempotency::Safe)
+        .await
+    {
         // (moto answers an empty list where AWS says DBParameterGroupNotFound.)
         Ok(r) => Ok(members(&r, "DBParameterGroups")
             .into_iter()
@@ -293,7 +299,10 @@ impl ResourceType for ParameterGroup {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match call(aws, "CreateDBParameterGroup", &p, Idempotency::Unsafe).await {
+            match aws
+                .call(&RDS, "CreateDBParameterGroup", &p, Idempotency::Unsafe)
+                .await
+            {
                 Ok(_) => break,
                 Err(e) if e.is("DBParameterGroupAlreadyExists") => {
                     if ours().await {

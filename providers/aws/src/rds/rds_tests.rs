@@ -8,19 +8,11 @@ use std::sync::Arc;
 use terrane_dsl::value::Value;
 use terrane_dsl::Severity;
 use terrane_provider::harness::Harness;
-use terrane_provider::values::{get_bool, get_i64, get_str, get_string_map, string_map, with_attr};
+use terrane_provider::values::{get_bool, get_i64, get_str, get_string_map, with_attr};
 use terrane_provider::Provider;
 
 use crate::client::{endpoint, Client, Idempotency, Params};
-use crate::testing::Moto;
-
-fn tags(k: &str, v: &str) -> Value {
-    string_map([(k.to_string(), v.to_string())].into())
-}
-
-fn strings(items: &[&str]) -> Value {
-    crate::common::string_set(items.iter().map(|s| s.to_string()))
-}
+use crate::testing::{adopts, gone, strings, tags, update, Kit};
 
 /// A VPC with two subnets in two zones.
 async fn network(c: &Client) -> (String, String, String) {
@@ -56,8 +48,8 @@ async fn rds(c: &Client, action: &str, p: Params) -> crate::client::Element {
 
 #[tokio::test]
 async fn subnet_and_parameter_groups() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let c = moto.client();
     let (vpc, s1, s2) = network(&c).await;
 
@@ -130,17 +122,7 @@ async fn subnet_and_parameter_groups() {
     assert_eq!(rep.requires_replace.len(), 1);
     let imported = h.import("main-group").await.unwrap();
     assert_eq!(get_str(&imported[0], "name"), Some("main-group"));
-    let found = p
-        .find_by_token("aws_db_subnet_group", "harness-token")
-        .await
-        .unwrap()
-        .expect("adopted");
-    assert_eq!(get_str(&found, "id"), Some("main-group"));
-    assert!(p
-        .find_by_token("aws_db_subnet_group", "other")
-        .await
-        .unwrap()
-        .is_none());
+    adopts(&*p, "aws_db_subnet_group", "main-group").await;
     // A repeated create with our token adopts the group.
     let again = h.apply(None, &upd.planned_state, &config2).await.unwrap();
     assert_eq!(get_str(&again, "id"), Some("main-group"));
@@ -251,17 +233,15 @@ async fn subnet_and_parameter_groups() {
         .expect("adopted");
     assert_eq!(get_str(&found, "id"), Some("mysql-params"));
 
-    g.destroy(&group2).await.unwrap();
-    assert!(g.read(&group2).await.unwrap().is_none());
-    h.destroy(&updated).await.unwrap();
-    assert!(h.read(&updated).await.unwrap().is_none());
+    gone(&g, &group2).await;
+    gone(&h, &updated).await;
     h.destroy(&updated).await.unwrap();
 }
 
 #[tokio::test]
 async fn mysql_instance_in_a_subnet_group() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[]).await;
+    let kit = Kit::start(&[]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let c = moto.client();
     let (_, s1, s2) = network(&c).await;
     let sg = Harness::new(p.clone() as Arc<dyn Provider>, "aws_db_subnet_group");
@@ -408,8 +388,16 @@ async fn mysql_instance_in_a_subnet_group() {
         "{e:?}"
     );
     assert!(h.read(&state).await.unwrap().is_some());
-    h.destroy(&updated).await.unwrap();
-    assert!(h.read(&updated).await.unwrap().is_none());
+
+    // A new identifier renames the instance in place (at once, even without
+    // apply_immediately); the id, the DBI resource id, stays.
+    let config3 = with_attr(&config2, "identifier", Value::string("app-db-2"));
+    let config3 = with_attr(&config3, "apply_immediately", Value::bool(false));
+    let updated = update(&h, &updated, &config3).await;
+    assert_eq!(get_str(&updated, "identifier"), Some("app-db-2"));
+    assert_eq!(get_str(&updated, "id"), get_str(&imported[0], "id"));
+    assert!(h.import("app-db").await.is_err(), "the old name is gone");
+    gone(&h, &updated).await;
     h.destroy(&updated).await.unwrap();
     pg.destroy(&params).await.unwrap();
     sg.destroy(&subnets).await.unwrap();

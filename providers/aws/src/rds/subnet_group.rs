@@ -11,9 +11,10 @@ use terrane_provider::{
 };
 
 use super::{
-    call, find_tagged, is_gone, kept_name, list_params, list_tags, members, name_for_create,
-    plan_names, tag_params, visible,
+    find_tagged, is_gone, kept_name, list_params, list_tags, members, name_for_create, plan_names,
+    tag_params, visible,
 };
+use crate::client::endpoint::RDS;
 use crate::client::{retry, AwsError, Element, Idempotency, Params};
 use crate::common::{
     comp, fail, need, optc, plan_generic, string_set, tag_attrs, Aws, PlanCtx, ResourceType,
@@ -46,7 +47,10 @@ fn block() -> BlockSchema {
 /// DescribeDBSubnetGroups for one name: `None` when there is no such group.
 async fn describe(aws: &Aws, name: &str) -> Result<Option<Element>, AwsError> {
     let p = Params::new().set("DBSubnetGroupName", name);
-    match call(aws, "DescribeDBSubnetGroups", &p, Idempotency::Safe).await {
+    match aws
+        .call(&RDS, "DescribeDBSubnetGroups", &p, Idempotency::Safe)
+        .await
+    {
         Ok(r) => Ok(members(&r, "DBSubnetGroups")
             .into_iter()
             .find(|g| {
@@ -152,7 +156,10 @@ impl ResourceType for SubnetGroup {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            match call(aws, "CreateDBSubnetGroup", &p, Idempotency::Unsafe).await {
+            match aws
+                .call(&RDS, "CreateDBSubnetGroup", &p, Idempotency::Unsafe)
+                .await
+            {
                 Ok(_) => break,
                 // A group of this name with our token is an earlier attempt of this create.
                 Err(e) if e.is("DBSubnetGroupAlreadyExists") => {
@@ -194,7 +201,7 @@ impl ResourceType for SubnetGroup {
                 get_str(planned, "description").unwrap_or(MANAGED),
             );
             let p = list_params(p, "SubnetIds", "SubnetIdentifier", &subnet_ids(planned));
-            call(aws, "ModifyDBSubnetGroup", &p, Idempotency::Safe)
+            aws.call(&RDS, "ModifyDBSubnetGroup", &p, Idempotency::Safe)
                 .await
                 .map_err(fail(what()))?;
         }

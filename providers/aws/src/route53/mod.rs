@@ -181,17 +181,7 @@ pub async fn list_records(
 /// The `<Tags>` of a ListTagsForResource answer as a map.
 pub fn tags_of(el: &Element) -> std::collections::BTreeMap<String, String> {
     el.at(&["ResourceTagSet", "Tags"])
-        .map(|t| {
-            t.children
-                .iter()
-                .filter_map(|t| {
-                    Some((
-                        t.text_of("Key")?.to_string(),
-                        t.text_of("Value").unwrap_or("").to_string(),
-                    ))
-                })
-                .collect()
-        })
+        .map(|t| crate::awsquery::key_values(&t.children))
         .unwrap_or_default()
 }
 

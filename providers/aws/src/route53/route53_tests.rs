@@ -13,16 +13,12 @@ use terrane_provider::values::{
 use terrane_provider::Provider;
 
 use crate::client::Idempotency;
-use crate::testing::Moto;
-
-fn strings(items: &[&str]) -> Value {
-    crate::common::string_set(items.iter().map(|s| s.to_string()))
-}
+use crate::testing::{adopts, gone, strings, Kit};
 
 #[tokio::test]
 async fn public_zone_with_records() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let z = Harness::new(p.clone() as Arc<dyn Provider>, "aws_route53_zone");
     let zc = z
         .config(vec![
@@ -104,17 +100,7 @@ async fn public_zone_with_records() {
     assert!(!tags.contains_key("Name"));
     let imported = z.import(&zid).await.unwrap();
     assert_eq!(get_str(&imported[0], "name"), Some("example.com"));
-    let found = p
-        .find_by_token("aws_route53_zone", "harness-token")
-        .await
-        .unwrap()
-        .expect("found by caller reference");
-    assert_eq!(get_str(&found, "id"), Some(zid.as_str()));
-    assert!(p
-        .find_by_token("aws_route53_zone", "other")
-        .await
-        .unwrap()
-        .is_none());
+    adopts(&*p, "aws_route53_zone", &zid).await;
 
     // Records: "www" is completed with the zone's name.
     let r = Harness::new(p.clone() as Arc<dyn Provider>, "aws_route53_record");
@@ -194,8 +180,7 @@ async fn public_zone_with_records() {
     let blog_a = with_attr(&blog_a, "records", strings(&["192.0.2.7"]));
     let rep = r.plan(Some(&blog), &blog_a).await.unwrap();
     assert_eq!(rep.requires_replace.len(), 1);
-    r.destroy(&blog).await.unwrap();
-    assert!(r.read(&blog).await.unwrap().is_none());
+    gone(&r, &blog).await;
     let blog2 = r.create(&blog_a).await.unwrap();
     assert_eq!(get_str(&blog2, "type"), Some("A"));
 
@@ -242,16 +227,15 @@ async fn public_zone_with_records() {
         .is_none());
 
     // force_destroy: the zone goes with its records.
-    z.destroy(&zone2).await.unwrap();
-    assert!(z.read(&zone2).await.unwrap().is_none());
+    gone(&z, &zone2).await;
     assert!(r.read(&www2).await.unwrap().is_none());
     z.destroy(&zone2).await.unwrap();
 }
 
 #[tokio::test]
 async fn private_zone_vpcs_in_place() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[]).await;
+    let kit = Kit::start(&[]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let c = moto.client();
     let mut vpcs = Vec::new();
     for cidr in ["10.1.0.0/16", "10.2.0.0/16"] {
@@ -306,6 +290,5 @@ async fn private_zone_vpcs_in_place() {
         .map(|e| get_str(e, "vpc_id").unwrap().to_string())
         .collect();
     assert_eq!(ids, vec![vpcs[1].clone()]);
-    z.destroy(&zone2).await.unwrap();
-    assert!(z.read(&zone2).await.unwrap().is_none());
+    gone(&z, &zone2).await;
 }

@@ -43,18 +43,7 @@ pub async fn get_tags(aws: &Aws, bucket: &str) -> Result<BTreeMap<String, String
     match call(aws, "GetBucketTagging", "GET", &req, Idempotency::Safe).await {
         Ok(r) => Ok(r
             .child("TagSet")
-            .map(|s| {
-                s.children
-                    .iter()
-                    .filter(|t| t.name == "Tag")
-                    .filter_map(|t| {
-                        Some((
-                            t.text_of("Key")?.to_string(),
-                            t.text_of("Value").unwrap_or("").to_string(),
-                        ))
-                    })
-                    .collect()
-            })
+            .map(|s| crate::awsquery::key_values(s.children.iter().filter(|t| t.name == "Tag")))
             .unwrap_or_default()),
         Err(e) if e.is("NoSuchTagSet") || e.is("NoSuchTagSetError") => Ok(BTreeMap::new()),
         Err(e) => Err(e),

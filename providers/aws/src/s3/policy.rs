@@ -97,6 +97,11 @@ impl ResourceType for BucketPolicy {
 
     fn plan(&self, ctx: &PlanCtx, req: PlanRequest) -> Result<PlanResponse, ProviderError> {
         let mut resp = plan_generic(&block(), ctx, &req, &[]);
+        resp.planned_state = crate::iam::plan_kept_policies(
+            resp.planned_state,
+            req.prior_state.as_ref(),
+            &["policy"],
+        );
         if req.prior_state.is_none() {
             if let Some(b) = get_str(&req.config, "bucket") {
                 resp.planned_state = with_attrs(&resp.planned_state, [("id", Value::string(b))]);

@@ -6,14 +6,12 @@ use std::sync::Arc;
 
 use terrane_dsl::value::Value;
 use terrane_provider::harness::Harness;
-use terrane_provider::values::{
-    get_bool, get_str, get_string_map, object_for, string_map, with_attr,
-};
+use terrane_provider::values::{get_bool, get_str, get_string_map, object_for, with_attr};
 use terrane_provider::Provider;
 
 use crate::client::s3::S3Request;
 use crate::client::Idempotency;
-use crate::testing::Moto;
+use crate::testing::{adopts, gone, no_drift, plan_as_engine, tags, Kit, Moto};
 
 /// The provider context of a client (for the module's own helpers).
 fn aws(moto: &Moto) -> crate::common::Aws {
@@ -27,10 +25,6 @@ fn aws(moto: &Moto) -> crate::common::Aws {
     }
 }
 
-fn tags(k: &str, v: &str) -> Value {
-    string_map([(k.to_string(), v.to_string())].into())
-}
-
 fn versioning(h: &Harness, status: &str) -> Value {
     let block = &h.provider.schema().resources["aws_s3_bucket_versioning"]
         .block
@@ -42,8 +36,8 @@ fn versioning(h: &Harness, status: &str) -> Value {
 
 #[tokio::test]
 async fn bucket_versioning_and_force_destroy() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[("env", "test")]).await;
+    let kit = Kit::start(&[("env", "test")]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let c = moto.client();
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_s3_bucket");
     let config = h
@@ -72,11 +66,7 @@ async fn bucket_versioning_and_force_destroy() {
     assert_eq!(all.get("env").map(String::as_str), Some("test"));
     assert!(!all.contains_key(crate::tags::TOKEN_TAG));
 
-    let read = h.read(&state).await.unwrap().unwrap();
-    assert!(read.raw_equals(&state), "{read:?}\n{state:?}");
-    let again = h.plan(Some(&read), &config).await.unwrap();
-    assert!(again.requires_replace.is_empty());
-    assert!(again.planned_state.raw_equals(&read));
+    no_drift(&h, &state, &config).await;
 
     // Drift: a tag changed outside is seen and put back, the token tag kept.
     let mut outside = super::get_tags(&aws(&moto), "tn-bucket").await.unwrap();
@@ -123,17 +113,7 @@ async fn bucket_versioning_and_force_destroy() {
     // Import and adoption by token.
     let imported = h.import("tn-bucket").await.unwrap();
     assert_eq!(get_string_map(&imported[0], "tags").unwrap()["Team"], "x");
-    let found = p
-        .find_by_token("aws_s3_bucket", "harness-token")
-        .await
-        .unwrap()
-        .expect("adopted");
-    assert_eq!(get_str(&found, "id"), Some("tn-bucket"));
-    assert!(p
-        .find_by_token("aws_s3_bucket", "other")
-        .await
-        .unwrap()
-        .is_none());
+    adopts(&*p, "aws_s3_bucket", "tn-bucket").await;
 
     // Versioning: enabled, then suspended in place; import; destroy suspends.
     let v = Harness::new(p.clone() as Arc<dyn Provider>, "aws_s3_bucket_versioning");
@@ -206,8 +186,7 @@ async fn bucket_versioning_and_force_destroy() {
         .await
         .unwrap();
     assert_eq!(get_bool(&fd, "force_destroy"), Some(true));
-    h.destroy(&fd).await.unwrap();
-    assert!(h.read(&fd).await.unwrap().is_none());
+    gone(&h, &fd).await;
     assert!(v.read(&reenabled).await.unwrap().is_none());
     h.destroy(&fd).await.unwrap();
 }
@@ -217,8 +196,8 @@ const POLICY_REORDERED: &str = r#"{"Statement":[{"Resource":["arn:aws:s3:::NAME/
 
 #[tokio::test]
 async fn bucket_policy_and_generated_name_in_another_region() {
-    let moto = Moto::start().await;
-    let p = moto.provider(&[]).await;
+    let kit = Kit::start(&[]).await;
+    let (moto, p) = (&kit.moto, kit.p.clone());
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_s3_bucket");
 
     // A generated name from a prefix, in eu-west-1 (a LocationConstraint).
@@ -261,14 +240,14 @@ async fn bucket_policy_and_generated_name_in_another_region() {
     let pread = ph.read(&pstate).await.unwrap().unwrap();
     assert!(pread.raw_equals(&pstate), "{pread:?}\n{pstate:?}");
     let pc_re = with_attr(&pc, "policy", Value::string(&reordered));
-    let same = ph.plan(Some(&pread), &pc_re).await.unwrap();
-    assert!(same.requires_replace.is_empty());
-    let same = ph
-        .apply(Some(&pread), &same.planned_state, &pc_re)
-        .await
-        .unwrap();
-    assert_eq!(get_str(&same, "policy"), Some(reordered.as_str()));
-    assert!(ph.read(&same).await.unwrap().unwrap().raw_equals(&same));
+    let plan = plan_as_engine(&*p, "aws_s3_bucket_policy", &pread, &pc_re).await;
+    assert!(plan.requires_replace.is_empty());
+    assert!(
+        plan.planned_state.raw_equals(&pread),
+        "{:?}",
+        plan.planned_state
+    );
+    let same = pread;
     let changed = pol.replace("s3:GetObject", "s3:GetObjectVersion");
     let pc2 = with_attr(&pc, "policy", Value::string(&changed));
     let upd = ph.plan(Some(&same), &pc2).await.unwrap();
@@ -295,10 +274,8 @@ async fn bucket_policy_and_generated_name_in_another_region() {
         .await
         .unwrap();
     assert_eq!(rep.requires_replace.len(), 1);
-    ph.destroy(&updated).await.unwrap();
-    assert!(ph.read(&updated).await.unwrap().is_none());
+    gone(&ph, &updated).await;
     ph.destroy(&updated).await.unwrap();
 
-    h.destroy(&read).await.unwrap();
-    assert!(h.read(&read).await.unwrap().is_none());
+    gone(&h, &read).await;
 }

@@ -108,7 +108,8 @@ fn destroy(sb: &Sandbox, dir: &Path) {
 
 /// moto loads a service's code on that service's first call (0.3 s and more on a loaded
 /// machine), which AWS does not: one read of each service the example uses, straight to moto
-/// (not through the proxy: neither delayed nor counted), before the timed apply.
+/// (not through the proxy: neither delayed nor counted), before the timed apply; and KMS,
+/// which moto's EC2 and RDS call for encrypted volumes and databases.
 fn warm_up(moto: &Moto) {
     use terrane_provider_aws::client::s3::S3Request;
     use terrane_provider_aws::client::{endpoint, Idempotency, Params};
@@ -135,6 +136,19 @@ fn warm_up(moto: &Moto) {
                 .await
                 .unwrap_or_else(|e| panic!("{action}: {e}"));
         }
+        let kms = endpoint::Service {
+            key: "kms",
+            env_suffix: "KMS",
+            signing_name: "kms",
+            host_prefix: "kms",
+            target_prefix: "TrentService",
+            protocol: terrane_provider_aws::client::Protocol::Json,
+            ..endpoint::STS
+        };
+        client
+            .json(&kms, "ListKeys", &serde_json::json!({}), Idempotency::Safe)
+            .await
+            .expect("KMS");
         let list = S3Request {
             bucket: None,
             key: None,

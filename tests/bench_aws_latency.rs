@@ -106,6 +106,81 @@ fn destroy(sb: &Sandbox, dir: &Path) {
     assert!(o.status.success(), "destroy failed:\n{}", text(&o));
 }
 
+/// moto loads a service's code on that service's first call (0.3 s and more on a loaded
+/// machine), which AWS does not: one read of each service the example uses, straight to moto
+/// (not through the proxy: neither delayed nor counted), before the timed apply; and KMS,
+/// which moto's EC2 and RDS call for encrypted volumes and databases.
+fn warm_up(moto: &Moto) {
+    use terrane_provider_aws::client::s3::S3Request;
+    use terrane_provider_aws::client::{endpoint, Idempotency, Params};
+    let client = moto.client();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async {
+        client
+            .ec2("DescribeVpcs", &Params::new())
+            .await
+            .expect("EC2");
+        for (service, action) in [
+            (&endpoint::IAM, "ListRoles"),
+            (&endpoint::STS, "GetCallerIdentity"),
+            (&endpoint::ELB, "DescribeLoadBalancers"),
+            (&endpoint::AUTOSCALING, "DescribeAutoScalingGroups"),
+            (&endpoint::CLOUDWATCH, "DescribeAlarms"),
+            (&endpoint::RDS, "DescribeDBInstances"),
+        ] {
+            client
+                .query(service, action, &Params::new(), Idempotency::Safe)
+                .await
+                .unwrap_or_else(|e| panic!("{action}: {e}"));
+        }
+        let kms = endpoint::Service {
+            key: "kms",
+            env_suffix: "KMS",
+            signing_name: "kms",
+            host_prefix: "kms",
+            target_prefix: "TrentService",
+            protocol: terrane_provider_aws::client::Protocol::Json,
+            ..endpoint::STS
+        };
+        client
+            .json(&kms, "ListKeys", &serde_json::json!({}), Idempotency::Safe)
+            .await
+            .expect("KMS");
+        let list = S3Request {
+            bucket: None,
+            key: None,
+            query: "",
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        client
+            .s3("ListBuckets", "GET", &list, Idempotency::Safe)
+            .await
+            .expect("S3");
+    });
+}
+
+/// With `TERRANE_BENCH_TRACE` set: the timed apply's calls and resources on one time line
+/// (milliseconds since the apply process started).
+fn trace(began: SystemTime, stream: &str, log: &[(SystemTime, String)]) {
+    let ms = |t: &SystemTime| t.duration_since(began).unwrap_or_default().as_secs_f64() * 1000.0;
+    let mut lines: Vec<(f64, String)> = log
+        .iter()
+        .map(|(t, what)| (ms(t), format!("  call {what}")))
+        .collect();
+    for (addr, s, e) in intervals(stream) {
+        lines.push((ms(&s), format!("start {addr}")));
+        lines.push((ms(&e), format!("done  {addr} ({:.0} ms)", ms(&e) - ms(&s))));
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (t, l) in lines {
+        println!("{t:8.1} {l}");
+    }
+}
+
 #[test]
 #[ignore = "a benchmark: scripts/bench-aws-latency"]
 fn web_asg_rds_apply_with_50ms_latency() {
@@ -181,16 +256,22 @@ fn web_asg_rds_apply_with_50ms_latency() {
         .unwrap_or_default();
     let lower_bound = LATENCY * longest_calls as u32;
 
-    // The timed apply: default parallelism, 50 ms a call, a fresh moto.
+    // The timed apply: default parallelism, 50 ms a call, a fresh moto (warmed up).
     let moto = Moto::start_blocking();
+    warm_up(&moto);
     let proxy = FaultProxy::with_latency(&moto.endpoint, usize::MAX, usize::MAX, LATENCY);
     let sb = Sandbox::new(&moto, &proxy.url, "bench-timed");
     let dir = sb.example("web-asg-rds");
     plan(&sb, &dir);
     let first = proxy.log.lock().expect("log").len();
-    let (_, took) = apply_json(&sb, &dir, &[]);
-    let timed_calls = proxy.log.lock().expect("log").len() - first;
+    let began = SystemTime::now();
+    let (timed_stream, took) = apply_json(&sb, &dir, &[]);
+    let timed_log: Vec<(SystemTime, String)> = proxy.log.lock().expect("log")[first..].to_vec();
+    let timed_calls = timed_log.len();
     destroy(&sb, &dir);
+    if std::env::var_os("TERRANE_BENCH_TRACE").is_some() {
+        trace(began, &timed_stream, &timed_log);
+    }
 
     let total: usize = calls.values().sum();
     println!("web-asg-rds apply, {} instances, {total} calls ({} outside any resource: {unattributed:?})", spans.len(), unattributed.len());

@@ -292,7 +292,7 @@ impl ResourceType for Group {
         );
         let partial = |e: ProviderError| ApplyError::partial(e, with_id.clone());
         if let Some(limit) = capacity_timeout(planned) {
-            api::wait_capacity(
+            let el = api::wait_capacity(
                 aws,
                 &name,
                 wanted(planned),
@@ -301,6 +301,8 @@ impl ResourceType for Group {
             )
             .await
             .map_err(partial)?;
+            // The wait's last describe is the group as it now is: no second one.
+            return Ok(api::state_from(aws, &with_id, &el));
         }
         crate::ec2::read_after_create(|| read(aws, &with_id))
             .await

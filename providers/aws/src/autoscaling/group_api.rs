@@ -366,13 +366,14 @@ async fn elb_in_service(aws: &Aws, lb: &str) -> Result<Vec<String>, AwsError> {
 
 /// Waits until the group has `want` healthy `InService` instances and, with `want_elb`, that
 /// many of them `InService` in every classic load balancer of the group, for at most `limit`.
+/// Returns the group as last described.
 pub async fn wait_capacity(
     aws: &Aws,
     name: &str,
     want: i64,
     want_elb: Option<i64>,
     limit: Duration,
-) -> Result<(), ProviderError> {
+) -> Result<Element, ProviderError> {
     let start = Instant::now();
     let mut wait = Duration::from_millis(500);
     loop {
@@ -409,7 +410,7 @@ pub async fn wait_capacity(
         }
         let have = healthy.len() as i64;
         if have >= want && have_elb.zip(want_elb).is_none_or(|(h, w)| h >= w) {
-            return Ok(());
+            return Ok(el);
         }
         if start.elapsed() >= limit {
             return Err(ProviderError::new(

@@ -229,15 +229,17 @@ async fn state_from(aws: &Aws, prior: &Value, el: &Element) -> Value {
         v = with_attr(&v, "name_prefix", Value::null(Type::String));
     }
     v = user_data_value(v, prior, el.text_of("UserData"));
-    // Which mapping is the root device: the AMI says (when it still exists).
+    // Which mapping is the root device: the AMI says (when it still exists; no need to ask
+    // when there is no mapping).
+    let mappings = el.items("BlockDeviceMappings");
     let root_name = match el.text_of("ImageId") {
-        Some(ami) => root_device_name(aws, ami).await.ok().flatten(),
-        None => None,
+        Some(ami) if !mappings.is_empty() => root_device_name(aws, ami).await.ok().flatten(),
+        _ => None,
     };
     let prior_ebs = elements(prior, "ebs_block_device");
     let mut roots = Vec::new();
     let mut ebs = Vec::new();
-    for m in el.items("BlockDeviceMappings") {
+    for m in mappings {
         let dev = m.text_of("DeviceName");
         if dev.is_some() && dev == root_name.as_deref() {
             roots.push(device_value(true, m, None));

@@ -179,13 +179,34 @@ fn state_from(aws: &Aws, prior: &Value, a: &Element, all_tags: BTreeMap<String, 
 }
 
 async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> {
+    read_as(aws, prior, get_str(prior, "arn")).await
+}
+
+/// Reads the alarm; with its ARN known (`arn`), its tags are asked beside its description
+/// (and again should the description show another ARN).
+async fn read_as(
+    aws: &Aws,
+    prior: &Value,
+    arn: Option<&str>,
+) -> Result<Option<Value>, ProviderError> {
     let name = need(prior, "id")?;
     let what = || format!("reading CloudWatch Metric Alarm ({name})");
-    let Some(a) = describe(aws, name).await.map_err(fail(what()))? else {
+    let early_tags = async {
+        match arn {
+            Some(arn) => Some(tags_of(aws, arn).await),
+            None => None,
+        }
+    };
+    let (a, early_tags) = tokio::join!(describe(aws, name), early_tags);
+    let Some(a) = a.map_err(fail(what()))? else {
         return Ok(None);
     };
-    let arn = a.text_of("AlarmArn").unwrap_or_default().to_string();
-    let all = match tags_of(aws, &arn).await {
+    let arn_now = a.text_of("AlarmArn").unwrap_or_default().to_string();
+    let tags = match early_tags {
+        Some(t) if arn == Some(arn_now.as_str()) => t,
+        _ => tags_of(aws, &arn_now).await,
+    };
+    let all = match tags {
         Ok(t) => t,
         Err(e) if e.is_not_found() => BTreeMap::new(),
         Err(e) => return Err(e.into_provider_error(&what())),
@@ -337,9 +358,18 @@ impl ResourceType for MetricAlarm {
     async fn create(&self, aws: &Aws, planned: &Value, token: &str) -> Result<Value, ApplyError> {
         let name = need(planned, "alarm_name")?;
         let what = || format!("creating CloudWatch Metric Alarm ({name})");
+        // The account (asked of STS once) gives the new alarm's ARN, so that its tags can be
+        // read beside its description once it is made.
+        let account = async {
+            match aws.skip_account_id {
+                true => None,
+                false => aws.caller().await.ok().map(|c| c.0.clone()),
+            }
+        };
         // PutMetricAlarm would overwrite an alarm of this name: only one of ours (an
         // earlier attempt of this create) may be.
-        if let Some(a) = describe(aws, name).await.map_err(fail(what()))? {
+        let (existing, account) = tokio::join!(describe(aws, name), account);
+        if let Some(a) = existing.map_err(fail(what()))? {
             let arn = a.text_of("AlarmArn").unwrap_or_default();
             let tags = tags_of(aws, arn).await.unwrap_or_default();
             if tags.get(TOKEN_TAG).is_none_or(|t| t != token) {
@@ -355,7 +385,9 @@ impl ResourceType for MetricAlarm {
             .await
             .map_err(fail(what()))?;
         let with_id = with_attrs(planned, [("id", Value::string(name))]);
-        crate::ec2::read_after_create(|| read(aws, &with_id))
+        let arn =
+            account.map(|a| crate::common::arn(aws, "cloudwatch", &a, &format!("alarm:{name}")));
+        crate::ec2::read_after_create(|| read_as(aws, &with_id, arn.as_deref()))
             .await
             .map_err(|e| ApplyError::partial(e, with_id.clone()))
     }

@@ -107,20 +107,20 @@ async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> 
         .map(|el| state_from(aws, prior, &owner, &el)))
 }
 
-/// Waits until the volume is `want` (`None`: gone).
+/// Waits until the volume is `want` (`None`: gone); returns it as last described.
 async fn wait(
     aws: &Aws,
     id: &str,
     want: Option<&str>,
     limit: Duration,
-) -> Result<(), ProviderError> {
+) -> Result<Option<Element>, ProviderError> {
     let start = Instant::now();
     let mut pause = Duration::from_millis(200);
     loop {
         let el = describe(aws, id).await?;
         let state = el.as_ref().and_then(|e| e.text_of("status"));
         if state == want {
-            return Ok(());
+            return Ok(el);
         }
         if start.elapsed() >= limit {
             return Err(ProviderError::new(
@@ -191,9 +191,17 @@ impl ResourceType for EbsVolume {
         let with_id = with_attr(planned, "id", Value::string(&id));
         let partial = |e: ProviderError| ApplyError::partial(e, with_id.clone());
         let limit = timeout(planned, "create", Duration::from_secs(300));
-        wait(aws, &id, Some("available"), limit)
+        // The wait's last describe is the volume as it now is: no second one.
+        if let Some(el) = wait(aws, &id, Some("available"), limit)
             .await
-            .map_err(partial)?;
+            .map_err(partial)?
+        {
+            let owner = match aws.caller().await {
+                Ok((account, _, _)) => account.clone(),
+                Err(_) => String::new(),
+            };
+            return Ok(state_from(aws, &with_id, &owner, &el));
+        }
         read_after_create(|| read(aws, &with_id))
             .await
             .map_err(partial)
@@ -253,6 +261,7 @@ impl ResourceType for EbsVolume {
             timeout(prior, "delete", Duration::from_secs(300)),
         )
         .await
+        .map(|_| ())
     }
 
     async fn read(&self, aws: &Aws, state: &Value) -> Result<Option<Value>, ProviderError> {

@@ -144,10 +144,10 @@ impl Describe {
 
 /// Reads an object right after creating it, tolerating AWS's eventual consistency (the new
 /// id may not be visible at once).
-pub async fn read_after_create<F, Fut>(mut read: F) -> Result<Value, ProviderError>
+pub async fn read_after_create<T, F, Fut>(mut read: F) -> Result<T, ProviderError>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<Option<Value>, ProviderError>>,
+    Fut: std::future::Future<Output = Result<Option<T>, ProviderError>>,
 {
     let mut wait = Duration::from_millis(100);
     for _ in 0..8 {

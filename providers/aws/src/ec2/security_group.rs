@@ -13,7 +13,9 @@ use terrane_provider::{
     ProviderError, ResourceSchema,
 };
 
-use super::sg_rules::{self, atoms_from_aws, atoms_of, blocks_from_atoms, rule_block, Atom};
+use super::sg_rules::{
+    atoms_from_aws, atoms_of, blocks_from_atoms, rule_block, Atom, RuleChanges, Source,
+};
 use super::{read_after_create, Describe};
 use crate::client::{Element, Idempotency, Params};
 use crate::common::{
@@ -140,19 +142,55 @@ async fn sync(aws: &Aws, id: &str, egress: bool, want: &[Atom]) -> Result<(), Pr
     } else {
         "ipPermissions"
     };
-    let have = atoms_from_aws(&el, list);
-    let revoke: Vec<Atom> = have.iter().filter(|a| !want.contains(a)).cloned().collect();
-    let grant: Vec<Atom> = want.iter().filter(|a| !have.contains(a)).cloned().collect();
     let what = if egress { "egress" } else { "ingress" };
-    sg_rules::change(aws, id, egress, false, &revoke)
+    RuleChanges::between(&atoms_from_aws(&el, list), want)
+        .apply(aws, id, egress)
         .await
-        .map_err(fail(format!("revoking Security Group ({id}) {what} rules")))?;
-    sg_rules::change(aws, id, egress, true, &grant)
-        .await
-        .map_err(fail(format!(
-            "authorizing Security Group ({id}) {what} rules"
-        )))?;
-    Ok(())
+        .map_err(fail(format!("changing Security Group ({id}) {what} rules")))
+}
+
+/// The rules AWS gives a new group: no ingress, and egress to anywhere over IPv4.
+fn new_group_egress() -> Vec<Atom> {
+    vec![Atom {
+        protocol: "-1".into(),
+        from: 0,
+        to: 0,
+        source: Source::Cidr("0.0.0.0/0".into()),
+        description: None,
+    }]
+}
+
+/// Gives a new group its rules: changed from what AWS gives a new group, both directions at
+/// once, then checked against what the group has; where it had something else (an IPv6
+/// default egress rule, a describe that lags), the rules are synced from what it has. Returns
+/// the group as described.
+async fn set_new_rules(
+    aws: &Aws,
+    id: &str,
+    ingress: &[Atom],
+    egress: &[Atom],
+) -> Result<Element, ProviderError> {
+    let egress_changes = RuleChanges::between(&new_group_egress(), egress);
+    let ingress_changes = RuleChanges::between(&[], ingress);
+    tokio::try_join!(
+        egress_changes.apply(aws, id, true),
+        ingress_changes.apply(aws, id, false),
+    )
+    .map_err(fail(format!("setting Security Group ({id}) rules")))?;
+    let describe = || async {
+        DESCRIBE
+            .one(aws, id)
+            .await
+            .map_err(fail(format!("reading Security Group ({id})")))
+    };
+    let el = read_after_create(describe).await?;
+    if atoms_from_aws(&el, "ipPermissions") == ingress
+        && atoms_from_aws(&el, "ipPermissionsEgress") == egress
+    {
+        return Ok(el);
+    }
+    tokio::try_join!(sync(aws, id, true, egress), sync(aws, id, false, ingress))?;
+    read_after_create(describe).await
 }
 
 #[async_trait]
@@ -208,11 +246,10 @@ impl ResourceType for SecurityGroup {
         let partial = |e: ProviderError| ApplyError::partial(e, with_id.clone());
         let ingress = wanted(planned, "ingress", &id).map_err(partial)?;
         let egress = wanted(planned, "egress", &id).map_err(partial)?;
-        sync(aws, &id, true, &egress).await.map_err(partial)?;
-        sync(aws, &id, false, &ingress).await.map_err(partial)?;
-        read_after_create(|| read(aws, &with_id))
+        let el = set_new_rules(aws, &id, &ingress, &egress)
             .await
-            .map_err(partial)
+            .map_err(partial)?;
+        Ok(state_from(aws, &with_id, &el))
     }
 
     async fn update(&self, aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {

@@ -302,10 +302,113 @@ pub async fn change(
     }
 }
 
+/// What turns one direction's rules `have` into `want`: atoms to revoke, atoms to grant, and
+/// rules that stay but take the description wanted (one call instead of a revoke and a grant).
+#[derive(Debug, Default, PartialEq)]
+pub struct RuleChanges {
+    pub revoke: Vec<Atom>,
+    pub grant: Vec<Atom>,
+    pub describe: Vec<Atom>,
+}
+
+impl RuleChanges {
+    pub fn between(have: &[Atom], want: &[Atom]) -> RuleChanges {
+        let describe: Vec<Atom> = want
+            .iter()
+            .filter(|w| w.description.is_some() && !have.contains(w))
+            .filter(|w| have.iter().any(|h| h.same_rule(w)))
+            .cloned()
+            .collect();
+        let described = |a: &Atom| describe.iter().any(|d| d.same_rule(a));
+        RuleChanges {
+            revoke: have
+                .iter()
+                .filter(|h| !want.contains(h) && !described(h))
+                .cloned()
+                .collect(),
+            grant: want
+                .iter()
+                .filter(|w| !have.contains(w) && !described(w))
+                .cloned()
+                .collect(),
+            describe,
+        }
+    }
+
+    /// Carries the changes out on `group`: side by side, except that a grant of a rule
+    /// being revoked (to drop its description) waits for the revoke.
+    pub async fn apply(&self, aws: &Aws, group: &str, egress: bool) -> Result<(), AwsError> {
+        let revoke_first = self
+            .grant
+            .iter()
+            .any(|g| self.revoke.iter().any(|r| r.same_rule(g)));
+        let revoke = change(aws, group, egress, false, &self.revoke);
+        let describe = describe(aws, group, egress, &self.describe);
+        if revoke_first {
+            tokio::try_join!(revoke, describe)?;
+            change(aws, group, egress, true, &self.grant).await
+        } else {
+            let grant = change(aws, group, egress, true, &self.grant);
+            tokio::try_join!(revoke, grant, describe).map(|_| ())
+        }
+    }
+}
+
+/// Sets the descriptions of rules that exist (a rule not there is left to the caller's read).
+async fn describe(aws: &Aws, group: &str, egress: bool, atoms: &[Atom]) -> Result<(), AwsError> {
+    if atoms.is_empty() {
+        return Ok(());
+    }
+    let action = if egress {
+        "UpdateSecurityGroupRuleDescriptionsEgress"
+    } else {
+        "UpdateSecurityGroupRuleDescriptionsIngress"
+    };
+    let p = permission_params(atoms).set("GroupId", group);
+    match aws.client.ec2_write(action, &p, Idempotency::Safe).await {
+        Err(e) if e.is("InvalidPermission.NotFound") => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use terrane_provider::values::{object_for, string_list};
+
+    fn atom(cidr: &str, description: Option<&str>) -> Atom {
+        Atom {
+            protocol: "-1".into(),
+            from: 0,
+            to: 0,
+            source: Source::Cidr(cidr.into()),
+            description: description.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn changes_keep_rules_whose_description_alone_changes() {
+        let all = atom("0.0.0.0/0", None);
+        let described = atom("0.0.0.0/0", Some("Everything out"));
+        let other = atom("10.0.0.0/8", None);
+        // A description added: one description update, no revoke and grant.
+        let c = RuleChanges::between(
+            std::slice::from_ref(&all),
+            &[described.clone(), other.clone()],
+        );
+        assert_eq!(c.describe, vec![described.clone()]);
+        assert!(c.revoke.is_empty());
+        assert_eq!(c.grant, vec![other.clone()]);
+        // A description dropped: revoked then granted again.
+        let c = RuleChanges::between(std::slice::from_ref(&described), std::slice::from_ref(&all));
+        assert!(c.describe.is_empty());
+        assert_eq!((c.revoke, c.grant), (vec![described], vec![all.clone()]));
+        // Nothing to do.
+        assert_eq!(
+            RuleChanges::between(std::slice::from_ref(&all), std::slice::from_ref(&all)),
+            RuleChanges::default()
+        );
+    }
 
     #[test]
     fn blocks_round_trip_through_atoms() {

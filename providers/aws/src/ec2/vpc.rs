@@ -130,42 +130,74 @@ pub async fn read_vpc(aws: &Aws, prior: &Value) -> Result<Option<Value>, Provide
 }
 
 async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> {
+    read_knowing(aws, prior, &[]).await
+}
+
+/// One DNS/metrics attribute: as just set (`known`), else as AWS says.
+async fn attribute_or(
+    aws: &Aws,
+    id: &str,
+    name: &str,
+    known: &[(&str, bool)],
+) -> Result<Option<bool>, ProviderError> {
+    match known.iter().find(|(k, _)| *k == name) {
+        Some((_, v)) => Ok(Some(*v)),
+        None => attribute(aws, id, name).await,
+    }
+}
+
+/// Reads a VPC; the attributes in `known` were just set by a successful call and are not
+/// asked again (the create sets them while the rest is read).
+async fn read_knowing(
+    aws: &Aws,
+    prior: &Value,
+    known: &[(&str, bool)],
+) -> Result<Option<Value>, ProviderError> {
     let id = need(prior, "id")?;
-    let Some(el) = DESCRIBE
-        .one(aws, id)
-        .await
-        .map_err(fail(format!("reading EC2 VPC ({id})")))?
-    else {
+    // The calls are independent of each other: all at once (one round trip, not seven). The
+    // describe's answer comes first: a VPC that is gone fails the others too.
+    let describe = async {
+        DESCRIBE
+            .one(aws, id)
+            .await
+            .map_err(fail(format!("reading EC2 VPC ({id})")))
+    };
+    let main = [("vpc-id", id), ("association.main", "true")];
+    let default_group = [("vpc-id", id), ("group-name", "default")];
+    let default_acl = [("vpc-id", id), ("default", "true")];
+    let (el, dns_support, dns_hostnames, nau, main_rt, default_sg, default_acl) = tokio::join!(
+        describe,
+        attribute_or(aws, id, "enableDnsSupport", known),
+        attribute_or(aws, id, "enableDnsHostnames", known),
+        attribute_or(aws, id, "enableNetworkAddressUsageMetrics", known),
+        first_id(
+            aws,
+            "DescribeRouteTables",
+            "routeTableSet",
+            "routeTableId",
+            &main,
+        ),
+        first_id(
+            aws,
+            "DescribeSecurityGroups",
+            "securityGroupInfo",
+            "groupId",
+            &default_group,
+        ),
+        first_id(
+            aws,
+            "DescribeNetworkAcls",
+            "networkAclSet",
+            "networkAclId",
+            &default_acl,
+        ),
+    );
+    let Some(el) = el? else {
         return Ok(None);
     };
+    let (dns_support, dns_hostnames, nau) = (dns_support?, dns_hostnames?, nau?);
+    let (main_rt, default_sg, default_acl) = (main_rt?, default_sg?, default_acl?);
     let owner = el.text_of("ownerId").unwrap_or_default().to_string();
-    let dns_support = attribute(aws, id, "enableDnsSupport").await?;
-    let dns_hostnames = attribute(aws, id, "enableDnsHostnames").await?;
-    let nau = attribute(aws, id, "enableNetworkAddressUsageMetrics").await?;
-    let main_rt = first_id(
-        aws,
-        "DescribeRouteTables",
-        "routeTableSet",
-        "routeTableId",
-        &[("vpc-id", id), ("association.main", "true")],
-    )
-    .await?;
-    let default_sg = first_id(
-        aws,
-        "DescribeSecurityGroups",
-        "securityGroupInfo",
-        "groupId",
-        &[("vpc-id", id), ("group-name", "default")],
-    )
-    .await?;
-    let default_acl = first_id(
-        aws,
-        "DescribeNetworkAcls",
-        "networkAclSet",
-        "networkAclId",
-        &[("vpc-id", id), ("default", "true")],
-    )
-    .await?;
     let (v6, v6_assoc, v6_group) = ipv6(&el);
     let all = tags::from_ec2(aws, &el);
     let state = with_attrs(
@@ -274,25 +306,35 @@ impl ResourceType for Vpc {
             .map_err(fail("creating EC2 VPC"))?;
         let with_id = with_attr(planned, "id", Value::string(&id));
         let partial = |e: ProviderError| ApplyError::partial(e, with_id.clone());
-        // A new VPC has DNS support on and DNS hostnames off.
+        // A new VPC has DNS support on, DNS hostnames and address usage metrics off; what
+        // the configuration wants otherwise is set while the rest is read.
+        let mut set: Vec<(&str, &str, bool)> = Vec::new();
         if get_bool(planned, "enable_dns_support") == Some(false) {
-            set_attribute(aws, &id, "EnableDnsSupport", false)
-                .await
-                .map_err(partial)?;
+            set.push(("enableDnsSupport", "EnableDnsSupport", false));
         }
         if get_bool(planned, "enable_dns_hostnames") == Some(true) {
-            set_attribute(aws, &id, "EnableDnsHostnames", true)
-                .await
-                .map_err(partial)?;
+            set.push(("enableDnsHostnames", "EnableDnsHostnames", true));
         }
         if get_bool(planned, "enable_network_address_usage_metrics") == Some(true) {
-            set_attribute(aws, &id, "EnableNetworkAddressUsageMetrics", true)
-                .await
-                .map_err(partial)?;
+            set.push((
+                "enableNetworkAddressUsageMetrics",
+                "EnableNetworkAddressUsageMetrics",
+                true,
+            ));
         }
-        read_after_create(|| read(aws, &with_id))
-            .await
-            .map_err(partial)
+        let known: Vec<(&str, bool)> = set.iter().map(|(name, _, v)| (*name, *v)).collect();
+        let modify = async {
+            for (_, param, v) in &set {
+                set_attribute(aws, &id, param, *v).await?;
+            }
+            Ok::<(), ProviderError>(())
+        };
+        let (modified, state) = tokio::join!(
+            modify,
+            read_after_create(|| read_knowing(aws, &with_id, &known))
+        );
+        modified.map_err(partial)?;
+        state.map_err(partial)
     }
 
     async fn update(&self, aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ApplyError> {

@@ -91,28 +91,34 @@ async fn source_group_id(aws: &Aws, lb: &Element) -> Option<String> {
 async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> {
     let name = need(prior, "id")?;
     let what = || format!("reading ELB Classic Load Balancer ({name})");
-    let Some(lb) = describe(aws, name).await.map_err(fail(what()))? else {
-        return Ok(None);
-    };
-    let attrs = aws
-        .call(
+    // Independent calls, side by side; the describe's answer first (a load balancer that is
+    // gone fails the others too).
+    let attributes = Params::new().set("LoadBalancerName", name);
+    let names = [name.to_string()];
+    let (lb, attrs, all_tags, caller) = tokio::join!(
+        describe(aws, name),
+        aws.call(
             &ELB,
             "DescribeLoadBalancerAttributes",
-            &Params::new().set("LoadBalancerName", name),
-            Idempotency::Safe,
-        )
-        .await
-        .map_err(fail(what()))?;
+            &attributes,
+            Idempotency::Safe
+        ),
+        tags_of(aws, &names),
+        aws.caller(),
+    );
+    let Some(lb) = lb.map_err(fail(what()))? else {
+        return Ok(None);
+    };
     let attrs = attrs
+        .map_err(fail(what()))?
         .child("LoadBalancerAttributes")
         .cloned()
         .unwrap_or_default();
-    let all_tags = tags_of(aws, &[name.to_string()])
-        .await
+    let all_tags = all_tags
         .map_err(fail(what()))?
         .remove(name)
         .unwrap_or_default();
-    let account = aws.caller().await.map_err(fail(what()))?.0.clone();
+    let account = caller.map_err(fail(what()))?.0.clone();
     let ssg_id = source_group_id(aws, &lb).await;
     Ok(Some(state_from(
         aws, prior, &lb, &attrs, all_tags, &account, ssg_id,
@@ -301,14 +307,18 @@ async fn apply_changes(
         retry_on_busy(|| aws.call(&ELB, "CreateLoadBalancerListeners", &p, Idempotency::Safe))
             .await?;
     }
-    let hc = blocks(planned, "health_check");
-    if changed(prior, planned, "health_check") {
-        if let Some(hc) = hc.first() {
-            let p = shape::health_check_params(lb(), hc);
-            aws.call(&ELB, "ConfigureHealthCheck", &p, Idempotency::Safe)
-                .await?;
+    // The health check and the attributes are independent: side by side.
+    let health_check = async {
+        match blocks(planned, "health_check").first() {
+            Some(hc) if changed(prior, planned, "health_check") => {
+                let p = shape::health_check_params(lb(), hc);
+                aws.call(&ELB, "ConfigureHealthCheck", &p, Idempotency::Safe)
+                    .await
+                    .map(|_| ())
+            }
+            _ => Ok(()),
         }
-    }
+    };
     let attr_names = [
         "cross_zone_load_balancing",
         "idle_timeout",
@@ -317,11 +327,17 @@ async fn apply_changes(
         "desync_mitigation_mode",
         "access_logs",
     ];
-    if attr_names.iter().any(|a| changed(prior, planned, a)) {
-        let p = shape::attribute_params(name, planned);
-        aws.call(&ELB, "ModifyLoadBalancerAttributes", &p, Idempotency::Safe)
-            .await?;
-    }
+    let attributes = async {
+        if attr_names.iter().any(|a| changed(prior, planned, a)) {
+            let p = shape::attribute_params(name, planned);
+            aws.call(&ELB, "ModifyLoadBalancerAttributes", &p, Idempotency::Safe)
+                .await
+                .map(|_| ())
+        } else {
+            Ok(())
+        }
+    };
+    tokio::try_join!(health_check, attributes)?;
     let (add, remove) = diff(prior, planned, "instances");
     let instances = |ids: &[String]| {
         let mut p = lb();

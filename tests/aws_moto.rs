@@ -379,6 +379,94 @@ fn an_interrupted_create_is_adopted_not_repeated() {
     assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
 }
 
+/// No orphans at destroy either: what interrupted creates left (an association whose record
+/// the crash lost, found by its subnet and table since associations cannot be tagged; a VPC
+/// carrying the token of an address the configuration no longer has) is adopted by the
+/// destroy plan and destroyed in dependency order (the association before its route table and
+/// subnet, which moto refuses to delete while it exists); moto ends empty, the state with no
+/// intents.
+#[test]
+fn destroy_adopts_what_interrupted_creates_left() {
+    use terrane_state::{Backend, SqliteBackend};
+    let moto = Moto::start_blocking();
+    let client = moto.client();
+    let w = Work::with(
+        &moto,
+        "adopt-destroy",
+        r#"
+resource "aws_vpc" "main" {
+  cidr_block = "10.50.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.50.1.0/24"
+}
+
+resource "aws_route_table" "t" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.t.id
+}
+"#,
+    );
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    // The crash: the association was made but its record never written; a VPC was made for
+    // an address that is gone from the configuration since.
+    let o = w.run(&["state", "rm", "aws_route_table_association.a"]);
+    assert!(o.status.success(), "state rm failed:\n{}", text(&o));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(
+        client.ec2_write(
+            "CreateVpc",
+            &Params::new()
+                .set("CidrBlock", "10.51.0.0/16")
+                .set("TagSpecification.1.ResourceType", "vpc")
+                .set("TagSpecification.1.Tag.1.Key", "terrane:token")
+                .set("TagSpecification.1.Tag.1.Value", "tok-gone"),
+            terrane_provider_aws::client::Idempotency::Unsafe,
+        ),
+    )
+    .expect("CreateVpc");
+    let intents = || {
+        let backend = SqliteBackend::open(&w.dir).expect("state");
+        backend.read("default").expect("read").intents
+    };
+    {
+        let backend = SqliteBackend::open(&w.dir).expect("state");
+        let mut cs = backend.begin("default", "apply").expect("change set");
+        cs.record_intent("aws_route_table_association.a", "tok-assoc")
+            .expect("intent");
+        cs.record_intent("aws_vpc.gone", "tok-gone")
+            .expect("intent");
+        // The run dies here.
+    }
+    assert_eq!(intents().len(), 2);
+    let o = w.run(&["plan", "-destroy"]);
+    assert!(o.status.success(), "plan -destroy failed:\n{}", text(&o));
+    let t = text(&o);
+    for addr in ["aws_route_table_association.a", "aws_vpc.gone"] {
+        assert!(t.contains(&format!("# {addr} will be destroyed")), "{t}");
+    }
+    assert_eq!(t.matches("(adopted: ").count(), 2, "{t}");
+    assert!(
+        t.contains("Plan: 0 to add, 0 to change, 5 to destroy."),
+        "{t}"
+    );
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert!(text(&o).contains("Resources: 5 destroyed"), "{}", text(&o));
+    assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
+    assert_eq!(intents(), Vec::new());
+}
+
 /// Through a proxy that adds latency, throttles a share of the calls and fails a share after
 /// forwarding them (the call happened, terrane cannot know): the apply still converges, nothing
 /// is made twice, a second plan shows no changes and destroy leaves nothing.

@@ -231,3 +231,76 @@ fn index(addr: &str) -> &str {
     addr.trim_start_matches("terraform_data.r[")
         .trim_end_matches(']')
 }
+
+/// Intents a crash left (creates whose object a provider cannot find: the builtin providers
+/// tag nothing) are settled, never kept forever: by a plan and apply when their address is no
+/// longer in the configuration (a removed resource, a count index out of range), by a destroy
+/// for every address. Nothing else changes, and the state ends with no intents.
+#[test]
+fn intents_a_crash_left_are_settled_by_apply_and_destroy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_terrane"))
+            .args(args)
+            .current_dir(d)
+            .env_remove("TF_WORKSPACE")
+            .output()
+            .expect("terrane");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "terrane {args:?} failed:\n{text}");
+        text
+    };
+    let intents = |addrs: &[&str]| {
+        let b = SqliteBackend::open(d).expect("state");
+        let mut cs = b.begin("default", "apply").expect("change set");
+        for a in addrs {
+            cs.record_intent(a, &format!("tok-{a}")).expect("intent");
+        }
+        // The run dies here: no finish.
+    };
+    let pending = || {
+        let b = SqliteBackend::open(d).expect("state");
+        let mut left: Vec<String> = b
+            .read("default")
+            .expect("read")
+            .intents
+            .into_iter()
+            .map(|i| i.address)
+            .collect();
+        left.sort();
+        left
+    };
+    std::fs::write(
+        d.join("main.tf"),
+        "resource \"terraform_data\" \"a\" {\n  input = \"a\"\n}\n\nresource \"terraform_data\" \"b\" {\n  count = 2\n  input = count.index\n}\n",
+    )
+    .expect("main.tf");
+    run(&["apply", "-auto-approve", "-no-color"]);
+
+    // Addresses the configuration no longer has: a plan shows no change, an apply clears them.
+    intents(&["terraform_data.gone", "terraform_data.b[7]"]);
+    force_unlock(d);
+    assert_eq!(
+        pending(),
+        vec!["terraform_data.b[7]", "terraform_data.gone"]
+    );
+    let plan = run(&["plan", "-no-color"]);
+    assert!(plan.contains("No changes."), "{plan}");
+    run(&["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(pending(), Vec::<String>::new());
+
+    // A destroy settles them all: one of an instance the configuration has (its record lost
+    // with the crash), one of an address it no longer has.
+    run(&["state", "rm", "terraform_data.b[1]"]);
+    intents(&["terraform_data.b[1]", "terraform_data.gone"]);
+    force_unlock(d);
+    let out = run(&["destroy", "-auto-approve", "-no-color"]);
+    assert!(out.contains("Resources: 2 destroyed"), "{out}");
+    assert_eq!(pending(), Vec::<String>::new());
+    assert!(state_inputs(d).is_empty());
+}

@@ -306,13 +306,24 @@ pub fn apply(
             }
         }
     }
-    // Objects of interrupted creates that the plan adopted and now replaces enter the state
-    // first (clearing their intents in the same transaction): they are then destroyed like any
-    // recorded object, and the new intent of the replacement cannot make them orphans.
+    // Intents of interrupted creates whose object the plan did not find: nothing to adopt.
+    for address in &plan.cleared_intents {
+        if let Err(e) = cs.clear_intent(address) {
+            applied
+                .diags
+                .0
+                .push(bare("Failed to write the state", e.to_string()));
+        }
+    }
+    // Objects of interrupted creates that the plan adopted and now destroys or replaces enter
+    // the state first (clearing their intents in the same transaction), with the dependencies
+    // their resource records: they are then destroyed like any recorded object, in the one
+    // destroy order, and the new intent of a replacement cannot make them orphans.
+    let mut providers = BTreeMap::new();
     for c in plan
         .changes
         .iter()
-        .filter(|c| c.adopted && c.action.is_replace())
+        .filter(|c| c.adopted && (c.action.is_replace() || c.action == Action::Delete))
     {
         let address = c.addr.to_string();
         let recorded = moved_prior
@@ -330,6 +341,10 @@ pub fn apply(
         let (plain, paths) = before.clone().unmark_deep_with_paths();
         let mut rec = ResourceRecord::new(&parsed, &c.provider, plain);
         rec.sensitive_paths = paths.into_iter().map(|p| p.path).collect();
+        rec.dependencies = crate::walk::adopted_dependencies(input, &c.addr);
+        rec.schema_version = provider_for_record(&rec, &input.host, &mut providers)
+            .and_then(|p| p.schema().resources.get(&rec.type_name).map(|s| s.version))
+            .unwrap_or(0);
         match cs.put_resource(&rec) {
             Ok(()) => moved_prior.resources.push(rec),
             Err(e) => applied

@@ -11,6 +11,10 @@
 //!    its successor and updated everything that depends on it; deposed objects are destroyed
 //!    last, again dependents first.
 //! 4. Independent objects are destroyed in parallel, wave by wave.
+//! 5. An object a plan adopted (an interrupted create's, found by its intent) and destroys or
+//!    replaces enters the state before any destroy, with its resource's dependencies: it is
+//!    ordered here like any recorded object (an association before its route table), and no
+//!    other code orders destroys.
 
 use std::collections::{BTreeMap, BTreeSet};
 

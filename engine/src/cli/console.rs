@@ -41,6 +41,7 @@ pub fn run(vars: Vec<CliVar>, global: &Global) -> i32 {
             replace: Vec::new(),
             targets: Vec::new(),
             refresh_only: false,
+            destroy: false,
         },
         host: crate::session::EngineHost::shared(&cwd),
         events: None,

@@ -187,6 +187,7 @@ pub fn walk_input_with(
             replace,
             targets,
             refresh_only,
+            destroy: false,
         },
         host: EngineHost::shared(&cwd),
         events: None,

@@ -112,6 +112,7 @@ fn check(dir: &Path) -> (crate::source::Sources, crate::source::Diags) {
             replace: Vec::new(),
             targets: Vec::new(),
             refresh_only: false,
+            destroy: false,
         },
         host: crate::session::EngineHost::shared(&cwd),
         events: None,

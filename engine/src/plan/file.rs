@@ -252,6 +252,7 @@ pub fn plan_to_json(plan: &Plan) -> Result<Json, String> {
             .collect::<Map<String, Json>>(),
         "prior_lineage": plan.prior_lineage,
         "prior_serial": plan.prior_serial,
+        "cleared_intents": plan.cleared_intents,
     }))
 }
 
@@ -312,6 +313,10 @@ pub fn plan_from_json(j: &Json) -> Result<Plan, String> {
             .unwrap_or_default(),
         prior_lineage: opt_str(j, "prior_lineage").unwrap_or_default(),
         prior_serial: j.get("prior_serial").and_then(Json::as_u64).unwrap_or(0),
+        cleared_intents: list("cleared_intents")
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_string))
+            .collect(),
     })
 }
 

@@ -45,21 +45,8 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
             let before = drifted
                 .and_then(|d| d.after.clone())
                 .unwrap_or_else(|| crate::walk::restore_marks(rec.clone()));
-            if let Some(rc) = input
-                .config
-                .module(&addr.module.module())
-                .and_then(|m| m.resources.get(&addr.resource))
-            {
-                if rc.lifecycle.prevent_destroy && rec.mode == Mode::Managed {
-                    out.diags.push(
-                        rc.file,
-                        terrane_dsl::Diagnostic::error(
-                            "Instance cannot be destroyed",
-                            format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
-                            rc.decl.span,
-                        ),
-                    );
-                }
+            if rec.mode == Mode::Managed {
+                check_prevent_destroy(input, &addr, &mut out);
             }
             plan.changes.push(ResourceChange {
                 addr,
@@ -79,6 +66,23 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
                 adopted: false,
             });
         }
+        // Objects of interrupted creates the refresh found (by their intents' tokens): adopted,
+        // and destroyed with the rest (the apply records them first, with their dependencies).
+        for c in std::mem::take(&mut out.changes) {
+            let addr = c.addr.to_string();
+            if chosen.is_some()
+                && !input
+                    .options
+                    .targets
+                    .iter()
+                    .any(|t| super::moves::within(&addr, t).is_some())
+            {
+                continue;
+            }
+            check_prevent_destroy(input, &c.addr, &mut out);
+            plan.changes.push(c);
+        }
+        plan.cleared_intents = std::mem::take(&mut out.cleared_intents);
         plan.drift = drift;
         // A targeted destroy leaves the outputs alone.
         let outputs = if chosen.is_some() {
@@ -166,6 +170,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
     plan.changes
         .sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
     plan.outputs = output_changes(prior, &out);
+    plan.cleared_intents = std::mem::take(&mut out.cleared_intents);
     let mut diags = crate::source::Diags::default();
     super::moves::finish(input.config, &mut plan, &moves, &mut diags);
     out.diags.append(diags);
@@ -178,6 +183,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         plan.refresh_only = true;
         plan.changes.clear();
         plan.deferred.clear();
+        plan.cleared_intents.clear();
     }
     super::shape::fill_missing(&mut plan, &input.host);
     plan.relevant_attributes = super::relevant::relevant_attributes(input.config, &plan);
@@ -235,10 +241,38 @@ fn conditions_as_warnings(diags: &mut crate::source::Diags) {
     }
 }
 
+/// `lifecycle.prevent_destroy` of `addr`'s resource: destroying it is an error.
+fn check_prevent_destroy(
+    input: &WalkInput<'_>,
+    addr: &crate::addrs::ResourceInstance,
+    out: &mut WalkOutput,
+) {
+    let Some(rc) = input
+        .config
+        .module(&addr.module.module())
+        .and_then(|m| m.resources.get(&addr.resource))
+    else {
+        return;
+    };
+    if rc.lifecycle.prevent_destroy {
+        out.diags.push(
+            rc.file,
+            terrane_dsl::Diagnostic::error(
+                "Instance cannot be destroyed",
+                format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
+                rc.decl.span,
+            ),
+        );
+    }
+}
+
 /// The refresh before a destroy plan: a refresh-only walk (none with `-refresh=false` or an
-/// empty state). Its diagnostics, and the drift it found.
+/// empty state, unless interrupted creates left intents). Its diagnostics, the objects of
+/// interrupted creates it adopted (`changes`), the intents whose object is gone, and the drift
+/// it found.
 fn refresh_for_destroy(input: &WalkInput<'_>) -> (WalkOutput, Vec<ResourceChange>) {
-    if !input.options.refresh || input.prior.resources.is_empty() {
+    let settle = !input.prior.intents.is_empty();
+    if (!input.options.refresh || input.prior.resources.is_empty()) && !settle {
         return (WalkOutput::default(), Vec::new());
     }
     let refresh = WalkInput {
@@ -246,6 +280,7 @@ fn refresh_for_destroy(input: &WalkInput<'_>) -> (WalkOutput, Vec<ResourceChange
         evaluator: input.evaluator.clone(),
         options: crate::walk::WalkOptions {
             refresh_only: true,
+            destroy: true,
             ..input.options.clone()
         },
         host: std::sync::Arc::clone(&input.host),
@@ -258,6 +293,8 @@ fn refresh_for_destroy(input: &WalkInput<'_>) -> (WalkOutput, Vec<ResourceChange
     drift.sort_by(|a, b| a.addr.cmp(&b.addr));
     let out = WalkOutput {
         diags: r.diags,
+        changes: r.changes,
+        cleared_intents: r.cleared_intents,
         ..WalkOutput::default()
     };
     (out, drift)

@@ -141,6 +141,9 @@ pub struct Plan {
     /// The state this plan was made against: a saved plan is refused if it changed.
     pub prior_lineage: String,
     pub prior_serial: u64,
+    /// Pending intents (by address) of interrupted creates whose object the provider did not
+    /// find and that no change settles: the apply clears them.
+    pub cleared_intents: Vec<String>,
 }
 
 impl Plan {

@@ -32,6 +32,9 @@ pub struct Job {
     pub refresh: bool,
     /// `-refresh-only`: refresh, plan nothing (plan phase).
     pub refresh_only: bool,
+    /// The refresh walk of a destroy plan: an interrupted create's object (`adopt_token`) is
+    /// adopted and planned for destruction.
+    pub destroying: bool,
     /// Replace even if nothing forces it (tainted, `-replace`, `replace_triggered_by`).
     pub force_replace: Option<Reason>,
     pub create_before_destroy: bool,
@@ -78,10 +81,13 @@ pub struct Outcome {
     /// The "... complete" progress event, sent by the walk's task once the record is in the
     /// state (so that what a user saw reported applied survives a crash right after).
     pub finished: Option<crate::events::Event>,
+    /// The provider found no object for the instance's pending intent, which a destroy plan
+    /// therefore clears.
+    pub intent_gone: bool,
 }
 
 impl Job {
-    fn outcome(&self, value: Value) -> Outcome {
+    pub(super) fn outcome(&self, value: Value) -> Outcome {
         Outcome {
             node: self.node,
             module: self.module.clone(),
@@ -94,6 +100,7 @@ impl Job {
             diags: Vec::new(),
             ok: true,
             finished: None,
+            intent_gone: false,
         }
     }
 
@@ -104,7 +111,7 @@ impl Job {
         o
     }
 
-    fn fail(&self, summary: &str, detail: String) -> Outcome {
+    pub(super) fn fail(&self, summary: &str, detail: String) -> Outcome {
         let mut o = self.outcome(Value::unknown(self.schema.block.implied_type()));
         o.ok = false;
         o.diags.push(Diagnostic::error(
@@ -261,6 +268,13 @@ impl Job {
                 }
             }
         }
+        if self.destroying && self.phase == Phase::Plan && prior.is_none() {
+            if let Some(token) = &self.adopt_token {
+                let mut o = self.adopt_for_destroy(&type_name, token, &config).await;
+                o.drift = drift;
+                return o;
+            }
+        }
         if self.refresh_only && self.phase == Phase::Plan {
             // Nothing is planned: references see the objects as refresh found them.
             let v = match &prior {
@@ -277,7 +291,7 @@ impl Job {
             // A create interrupted by a crash: the provider may find what it made by the
             // token recorded before the call, and then the object is adopted, not made twice.
             if let Some(token) = &self.adopt_token {
-                match self.provider.find_by_token(&type_name, token).await {
+                match self.find_interrupted(&type_name, token, &config).await {
                     Ok(Some(v)) => {
                         prior = Some(v);
                         adopted = true;

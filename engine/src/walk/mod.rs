@@ -12,6 +12,7 @@ pub mod body;
 mod drift;
 pub mod eval;
 mod imports;
+mod intents;
 pub mod job;
 mod nodes;
 pub mod provision;
@@ -63,6 +64,9 @@ pub struct WalkOptions {
     /// `-refresh-only`: refresh every object, plan no change; references see the refreshed
     /// objects.
     pub refresh_only: bool,
+    /// The refresh walk of a destroy plan (with `refresh_only`): the objects of pending
+    /// intents that the provider finds are adopted and planned for destruction.
+    pub destroy: bool,
 }
 
 /// The nodes a targeted walk visits: the targets and everything they depend on (all nodes
@@ -149,6 +153,8 @@ pub struct WalkOutput {
     pub diags: Diags,
     /// Root outputs: value and whether the output is sensitive.
     pub outputs: BTreeMap<String, (terrane_dsl::value::Value, bool)>,
+    /// Pending intents (by address) whose object the provider did not find (plan phase).
+    pub cleared_intents: Vec<String>,
 }
 
 /// The walk's mutable state.
@@ -244,7 +250,10 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         planned_actions,
         drifted,
     };
-    rt.block_on(w.run());
+    rt.block_on(async {
+        w.run().await;
+        w.settle_orphan_intents().await;
+    });
     if matches!(input.options.phase, Phase::Plan | Phase::Apply) && !w.out.diags.has_errors() {
         w.run_checks();
     }
@@ -415,6 +424,7 @@ impl<'a, 'w> Walker<'a, 'w> {
     }
 }
 
+pub use intents::adopted_dependencies;
 pub use resource::restore_marks;
 
 /// Whether the walk's values include `addr` (an instance the configuration still has).

@@ -122,36 +122,6 @@ impl<'a, 'w> Walker<'a, 'w> {
         ))
     }
 
-    /// The resources this one depends on (through locals, variables and outputs), as
-    /// `AbsResource` strings in `inst`, for the state's `dependencies`.
-    fn resource_dependencies(&self, n: NodeIndex, inst: &ModuleInstance) -> Vec<String> {
-        let g = &self.input.graph.graph;
-        let mut seen = BTreeSet::new();
-        let mut stack: Vec<NodeIndex> = g.neighbors(n).collect();
-        let mut out = BTreeSet::new();
-        while let Some(i) = stack.pop() {
-            if !seen.insert(i) {
-                continue;
-            }
-            match &g[i] {
-                Node::Resource(path, r) => {
-                    if path == &inst.module() {
-                        out.insert(
-                            AbsResource {
-                                module: inst.clone(),
-                                resource: r.clone(),
-                            }
-                            .to_string(),
-                        );
-                    }
-                }
-                Node::Provider(..) => {}
-                _ => stack.extend(g.neighbors(i)),
-            }
-        }
-        out.into_iter().collect()
-    }
-
     pub(crate) fn visit_resource(
         &mut self,
         n: NodeIndex,
@@ -238,7 +208,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     (rc.file, rc.decl.span),
                 );
             }
-            let dependencies = self.resource_dependencies(n, &inst);
+            let dependencies = dependencies_of(self.input.graph, n, &inst);
             let dependency_pending = r.mode == ResourceMode::Data
                 && phase == Phase::Plan
                 && self.out.changes.iter().any(|c| {
@@ -418,6 +388,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     phase,
                     refresh: self.input.options.refresh,
                     refresh_only: self.input.options.refresh_only,
+                    destroying: self.input.options.destroy,
                     force_replace,
                     create_before_destroy: rc.lifecycle.create_before_destroy,
                     prevent_destroy: rc.lifecycle.prevent_destroy,
@@ -654,6 +625,15 @@ impl<'a, 'w> Walker<'a, 'w> {
                 sink(ev);
             }
         }
+        if o.intent_gone {
+            let address = crate::addrs::AbsResource {
+                module: o.module.clone(),
+                resource: node.resource.clone(),
+            }
+            .instance(o.key.clone())
+            .to_string();
+            self.out.cleared_intents.push(address);
+        }
         if let Some(c) = o.change {
             self.out.changes.push(c);
         }
@@ -711,6 +691,40 @@ impl<'a, 'w> Walker<'a, 'w> {
             );
         }
     }
+}
+
+/// The resources node `n`'s resource depends on (through locals, variables and outputs), as
+/// `AbsResource` strings in `inst`, for the state's `dependencies`.
+pub(super) fn dependencies_of(
+    graph: &crate::graph::Graph,
+    n: NodeIndex,
+    inst: &ModuleInstance,
+) -> Vec<String> {
+    let g = &graph.graph;
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<NodeIndex> = g.neighbors(n).collect();
+    let mut out = BTreeSet::new();
+    while let Some(i) = stack.pop() {
+        if !seen.insert(i) {
+            continue;
+        }
+        match &g[i] {
+            Node::Resource(path, r) => {
+                if path == &inst.module() {
+                    out.insert(
+                        AbsResource {
+                            module: inst.clone(),
+                            resource: r.clone(),
+                        }
+                        .to_string(),
+                    );
+                }
+            }
+            Node::Provider(..) => {}
+            _ => stack.extend(g.neighbors(i)),
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// A state record's attributes with its sensitive paths marked again.

@@ -128,6 +128,17 @@ pub trait ResourceType: Send + Sync {
     }
     /// The object an interrupted create tagged with `token`.
     async fn find_by_token(&self, aws: &Aws, token: &str) -> Result<Option<Value>, ProviderError>;
+    /// For a type that cannot carry the token: the object an interrupted create of `config`
+    /// (wholly known) made, found by what identifies it (an association by its subnet and
+    /// route table). The default finds nothing.
+    async fn find_by_config(
+        &self,
+        aws: &Aws,
+        config: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let _ = (aws, config);
+        Ok(None)
+    }
 }
 
 /// One data source.

@@ -540,6 +540,19 @@ impl Provider for AwsProvider {
             .await?
             .map(|s| with_region(conform(block, s), &aws.client.region)))
     }
+
+    async fn find_by_config(
+        &self,
+        type_name: &str,
+        config: Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let r = self.resource(type_name)?;
+        let aws = self.aws_for(Some(&config))?;
+        let block = &self.schema.resources[type_name].block;
+        Ok(r.find_by_config(&aws, &config)
+            .await?
+            .map(|s| with_region(conform(block, s), &aws.client.region)))
+    }
 }
 
 /// A token for a create the engine gave none (direct calls outside the engine).

@@ -158,6 +158,19 @@ pub trait Provider: Send + Sync {
         Ok(None)
     }
 
+    /// Crash recovery for a type whose objects cannot carry the token (an association, a
+    /// mount target): the object an interrupted create of `config` (wholly known) made, found
+    /// by what the configuration identifies it by. The engine asks after `find_by_token` found
+    /// nothing. The default finds nothing.
+    async fn find_by_config(
+        &self,
+        type_name: &str,
+        config: Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let _ = (type_name, config);
+        Ok(None)
+    }
+
     /// Whether the provider has every resource type and data source of the real provider it
     /// stands for. A provider that implements only part of them (terrane's `aws`) answers
     /// `false`, and the engine reports a type it lacks as "Not supported yet" rather than as

@@ -89,6 +89,7 @@ fn saved_plans_round_trip() {
         }],
         prior_lineage: "lin".into(),
         prior_serial: 3,
+        cleared_intents: vec!["terraform_data.gone".into()],
         ..Plan::default()
     };
     let saved = SavedPlan {
@@ -104,6 +105,7 @@ fn saved_plans_round_trip() {
     assert_eq!(c.reason, Some(Reason::ReplaceByTriggers));
     assert_eq!(c.addr.to_string(), "module.a[\"x\"].terraform_data.b[0]");
     assert_eq!(c.replace_paths, vec![Path::root().attr("triggers_replace")]);
+    assert_eq!(back.plan.cleared_intents, vec!["terraform_data.gone"]);
     assert!(back.stale("lin", 3).is_none());
     assert!(back.stale("lin", 4).is_some());
     assert!(back.stale("other", 3).is_some());

@@ -96,6 +96,9 @@ pub fn headline(c: &ResourceChange) -> Vec<String> {
         if let Some(id) = &c.importing {
             lines.push(format!("  # (imported from \"{id}\")"));
         }
+        if c.adopted {
+            lines.push("  # (adopted: an interrupted create made it, found by its intent)".into());
+        }
     }
     if c.action == Action::CreateThenDelete {
         lines.push("  # (create_before_destroy: the new object is created first)".into());

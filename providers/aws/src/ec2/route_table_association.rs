@@ -204,4 +204,24 @@ impl ResourceType for RouteTableAssociation {
         // Associations cannot be tagged; a repeated create adopts the association (above).
         Ok(None)
     }
+
+    async fn find_by_config(
+        &self,
+        aws: &Aws,
+        config: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        // The association of the configured subnet (or gateway) with the configured table.
+        let Some(table) = get_str(config, "route_table_id") else {
+            return Ok(None);
+        };
+        let (filter, value) = match (get_str(config, "subnet_id"), get_str(config, "gateway_id")) {
+            (Some(sn), _) => ("association.subnet-id", sn),
+            (None, Some(g)) => ("association.gateway-id", g),
+            (None, None) => return Ok(None),
+        };
+        Ok(match find(aws, filter, value).await? {
+            Some((t, a)) if t == table => Some(state_from(config, &t, &a)),
+            _ => None,
+        })
+    }
 }

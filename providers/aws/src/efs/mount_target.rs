@@ -6,7 +6,8 @@
 //! so `find_by_token` finds nothing. A file system has at most one mount target per
 //! availability zone, so a create first looks for the mount target of its file system in its
 //! subnet, and adopts it when it exists (a create that a crash or a lost answer interrupted
-//! made exactly that); a conflicting create (MountTargetConflict) is looked up the same way.
+//! made exactly that); a conflicting create (MountTargetConflict) is looked up the same way,
+//! and so is the engine's `find_by_config` (a destroy adopting an interrupted create).
 
 use std::time::Duration;
 
@@ -301,5 +302,23 @@ impl ResourceType for MountTarget {
         // Mount targets carry no token: a repeated create adopts the one in its subnet
         // (above).
         Ok(None)
+    }
+
+    async fn find_by_config(
+        &self,
+        aws: &Aws,
+        config: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        // At most one per file system and availability zone: the one in the configured subnet.
+        let (Some(fs), Some(subnet)) = (
+            get_str(config, "file_system_id"),
+            get_str(config, "subnet_id"),
+        ) else {
+            return Ok(None);
+        };
+        match existing(aws, fs, subnet).await? {
+            Some(mt) => state_of(aws, config, &mt).await,
+            None => Ok(None),
+        }
     }
 }

@@ -645,3 +645,41 @@ fn destroys_use_the_configured_providers() {
     assert!(o.status.success(), "destroy failed:\n{}", text(&o));
     assert!(vpcs_in(&moto, "eu-west-1").is_empty());
 }
+
+/// `timeouts { create = "1s" }` bounds the create in the engine: behind a proxy that delays
+/// every call by two seconds, the create is abandoned with an error naming the resource, the
+/// action and the limit, an independent resource is still created, and the next apply (no
+/// proxy) adopts the VPC the abandoned call made instead of making a second one.
+#[test]
+fn a_create_timeout_abandons_the_call_and_keeps_its_intent() {
+    use terrane_provider_aws::testing_proxy::FaultProxy;
+    let moto = Moto::start_blocking();
+    let proxy = FaultProxy::with_latency(&moto.endpoint, 0, 0, std::time::Duration::from_secs(2));
+    let main = "resource \"aws_vpc\" \"slow\" {\n  cidr_block = \"10.40.0.0/16\"\n  timeouts {\n    create = \"1s\"\n  }\n}\nresource \"aws_vpc\" \"other\" {\n  cidr_block = \"10.41.0.0/16\"\n}\n";
+    let mut w = Work::with(&moto, "timeout", main);
+    let direct = w.env.clone();
+    for (k, v) in w.env.iter_mut() {
+        if *k == "AWS_ENDPOINT_URL" {
+            *v = proxy.url.clone();
+        }
+    }
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("aws_vpc.slow: create timed out after 1s"), "{t}");
+    // Let the abandoned call reach moto.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let o = w.run(&["state", "list"]);
+    assert!(text(&o).contains("aws_vpc.other"), "{}", text(&o));
+    assert!(!text(&o).contains("aws_vpc.slow"), "{}", text(&o));
+    w.env = direct;
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    assert_eq!(
+        vpcs_in(&moto, "us-east-1"),
+        ["10.40.0.0/16", "10.41.0.0/16"],
+        "a second VPC was made"
+    );
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+}

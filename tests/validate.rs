@@ -200,3 +200,18 @@ fn chdir_selects_the_directory() {
     let out = terrane(parent, &[&format!("-chdir={name}"), "validate", "-json"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn timeouts_must_be_durations() {
+    let dir = TempDir::new("timeouts");
+    dir.write(
+        "main.tn",
+        "resource \"aws_vpc\" \"x\" {\n  cidr_block = \"10.0.0.0/16\"\n  timeouts {\n    create = \"10 minutes\"\n    delete = \"1h30m\"\n  }\n}\n",
+    );
+    let out = terrane(dir.path(), &["validate", "-no-color"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(stderr.contains("Invalid timeout duration"), "{stderr}");
+    assert!(stderr.contains("main.tn:4:14"), "{stderr}");
+    assert!(!stderr.contains("\"delete\""), "{stderr}");
+}

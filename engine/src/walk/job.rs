@@ -78,6 +78,9 @@ pub struct Outcome {
     /// The "... complete" progress event, sent by the walk's task once the record is in the
     /// state (so that what a user saw reported applied survives a crash right after).
     pub finished: Option<crate::events::Event>,
+    /// A create that timed out: its intent stays in the state, so a later plan adopts
+    /// whatever the abandoned call created.
+    pub keep_intent: bool,
 }
 
 impl Job {
@@ -94,6 +97,7 @@ impl Job {
             diags: Vec::new(),
             ok: true,
             finished: None,
+            keep_intent: false,
         }
     }
 
@@ -463,7 +467,27 @@ impl Job {
                 verb,
             });
         }
-        let result = self.provider.apply_resource(req).await;
+        let action_key = if action.creates() { "create" } else { "update" };
+        let result = match super::timeouts::limit(&config, action_key) {
+            Some((limit, text)) => {
+                match tokio::time::timeout(limit, self.provider.apply_resource(req)).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        // The call is abandoned (its future dropped).
+                        let mut o = self.fail(
+                            "Operation timed out",
+                            format!(
+                                "{}: {action_key} timed out after {text} (timeouts.{action_key})",
+                                self.addr
+                            ),
+                        );
+                        o.keep_intent = action.creates();
+                        return o;
+                    }
+                }
+            }
+            None => self.provider.apply_resource(req).await,
+        };
         let finished = match (&self.events, &result) {
             (Some(_), Ok(r)) => {
                 let id = r
@@ -614,7 +638,16 @@ pub async fn destroy(
         planned_private: record.private.clone().map(String::into_bytes),
         idempotency_token: None,
     };
-    match provider.apply_resource(req).await {
+    let result = match super::timeouts::limit(&record.attributes, "delete") {
+        Some((limit, text)) => {
+            match tokio::time::timeout(limit, provider.apply_resource(req)).await {
+                Ok(r) => r,
+                Err(_) => return Err(format!("delete timed out after {text} (timeouts.delete)")),
+            }
+        }
+        None => provider.apply_resource(req).await,
+    };
+    match result {
         Ok(_) => Ok(()),
         Err(e) => Err(format!("{}: {}", e.error.summary, e.error.detail)),
     }

@@ -17,6 +17,7 @@ mod nodes;
 pub mod provision;
 pub mod resource;
 pub mod scope;
+pub mod timeouts;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

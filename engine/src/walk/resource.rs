@@ -315,6 +315,13 @@ impl<'a, 'w> Walker<'a, 'w> {
                     perr |= diag.is_error();
                     self.error(Diag::at(rc.file, diag));
                 }
+                if r.mode == ResourceMode::Managed {
+                    let plain = config.clone().unmark_deep().0;
+                    for d in super::timeouts::check(&rc.body, &plain, rc.decl.span) {
+                        perr = true;
+                        self.error(Diag::at(rc.file, d));
+                    }
+                }
                 if perr {
                     node.ok = false;
                     continue;
@@ -642,7 +649,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                 state.put_resource(rec)
             } else if o.removed {
                 state.remove_resource(&address, None)
-            } else if !o.ok {
+            } else if !o.ok && !o.keep_intent {
                 state.clear_intent(&address)
             } else {
                 Ok(())

@@ -636,3 +636,138 @@ fn load_balancer_alarm_and_bucket_against_moto() {
             .is_none_or(|b| b.children.is_empty()));
     });
 }
+
+const REGIONS: &str = r#"
+variable "region" {
+  default = "eu-west-1"
+}
+
+provider "aws" {
+  region = var.region
+}
+
+provider "aws" {
+  alias  = "west2"
+  region = "eu-west-2"
+}
+
+resource "aws_vpc" "keep" {
+  cidr_block = "10.1.0.0/16"
+}
+"#;
+
+const REGIONS_MORE: &str = r#"
+resource "aws_vpc" "gone" {
+  cidr_block = "10.2.0.0/16"
+}
+
+resource "aws_vpc" "gone_west2" {
+  provider   = aws.west2
+  cidr_block = "10.3.0.0/16"
+}
+
+module "m" {
+  source    = "./m"
+  providers = {
+    aws = aws.west2
+  }
+}
+"#;
+
+/// The CIDR blocks of the VPCs other than the default one in `region`.
+fn vpcs_in(moto: &Moto, region: &str) -> Vec<String> {
+    let creds = terrane_provider_aws::client::Credentials {
+        access_key_id: moto.access_key.clone(),
+        secret_access_key: moto.secret_key.clone(),
+        session_token: None,
+        source: "test".into(),
+    };
+    let endpoints = terrane_provider_aws::client::Endpoints {
+        env_global: Some(moto.endpoint.clone()),
+        ..Default::default()
+    };
+    let client =
+        Client::new(creds, region.to_string(), endpoints, Default::default()).expect("HTTP client");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let mut out: Vec<String> = rt
+        .block_on(client.ec2_pages("DescribeVpcs", &Params::new(), "vpcSet"))
+        .expect("DescribeVpcs")
+        .iter()
+        .filter(|v| v.bool_of("isDefault") != Some(true))
+        .filter_map(|v| v.text_of("cidrBlock").map(str::to_string))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Destroys of objects whose resource blocks are gone (orphans, an aliased provider, a module
+/// call's `providers = {}`) and `terrane destroy` use the provider blocks' settings (a region
+/// from a variable), not the environment's region.
+#[test]
+fn destroys_use_the_configured_providers() {
+    let moto = Moto::start_blocking();
+    let w = Work::with(&moto, "regions", &format!("{REGIONS}{REGIONS_MORE}"));
+    std::fs::create_dir_all(w.dir.join("m")).expect("mkdir");
+    std::fs::write(
+        w.dir.join("m/main.tf"),
+        "resource \"aws_vpc\" \"inner\" {\n  cidr_block = \"10.4.0.0/16\"\n}\n",
+    )
+    .expect("write");
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    assert_eq!(vpcs_in(&moto, "eu-west-1"), ["10.1.0.0/16", "10.2.0.0/16"]);
+    assert_eq!(vpcs_in(&moto, "eu-west-2"), ["10.3.0.0/16", "10.4.0.0/16"]);
+    assert!(vpcs_in(&moto, "us-east-1").is_empty());
+
+    std::fs::write(w.dir.join("main.tf"), REGIONS).expect("write");
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    assert!(text(&o).contains("3 destroyed"), "{}", text(&o));
+    assert_eq!(vpcs_in(&moto, "eu-west-1"), ["10.1.0.0/16"]);
+    assert!(vpcs_in(&moto, "eu-west-2").is_empty());
+
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+    assert!(vpcs_in(&moto, "eu-west-1").is_empty());
+}
+
+/// `timeouts { create = "1s" }` bounds the create in the engine: behind a proxy that delays
+/// every call by two seconds, the create is abandoned with an error naming the resource, the
+/// action and the limit, an independent resource is still created, and the next apply (no
+/// proxy) adopts the VPC the abandoned call made instead of making a second one.
+#[test]
+fn a_create_timeout_abandons_the_call_and_keeps_its_intent() {
+    use terrane_provider_aws::testing_proxy::FaultProxy;
+    let moto = Moto::start_blocking();
+    let proxy = FaultProxy::with_latency(&moto.endpoint, 0, 0, std::time::Duration::from_secs(2));
+    let main = "resource \"aws_vpc\" \"slow\" {\n  cidr_block = \"10.40.0.0/16\"\n  timeouts {\n    create = \"1s\"\n  }\n}\nresource \"aws_vpc\" \"other\" {\n  cidr_block = \"10.41.0.0/16\"\n}\n";
+    let mut w = Work::with(&moto, "timeout", main);
+    let direct = w.env.clone();
+    for (k, v) in w.env.iter_mut() {
+        if *k == "AWS_ENDPOINT_URL" {
+            *v = proxy.url.clone();
+        }
+    }
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("aws_vpc.slow: create timed out after 1s"), "{t}");
+    // Let the abandoned call reach moto.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let o = w.run(&["state", "list"]);
+    assert!(text(&o).contains("aws_vpc.other"), "{}", text(&o));
+    assert!(!text(&o).contains("aws_vpc.slow"), "{}", text(&o));
+    w.env = direct;
+    let o = w.run(&["apply", "-auto-approve"]);
+    assert!(o.status.success(), "apply failed:\n{}", text(&o));
+    assert_eq!(
+        vpcs_in(&moto, "us-east-1"),
+        ["10.40.0.0/16", "10.41.0.0/16"],
+        "a second VPC was made"
+    );
+    let o = w.run(&["destroy", "-auto-approve"]);
+    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+}

@@ -263,4 +263,17 @@ locals { x = 1 }
         .unwrap_or_default()
         .to_string();
     assert!(detail.contains("terraform_data.b[each.key]"), "{detail}");
+#[test]
+fn timeouts_must_be_durations() {
+    let dir = TempDir::new("timeouts");
+    dir.write(
+        "main.tn",
+        "resource \"aws_vpc\" \"x\" {\n  cidr_block = \"10.0.0.0/16\"\n  timeouts {\n    create = \"10 minutes\"\n    delete = \"1h30m\"\n  }\n}\n",
+    );
+    let out = terrane(dir.path(), &["validate", "-no-color"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(stderr.contains("Invalid timeout duration"), "{stderr}");
+    assert!(stderr.contains("main.tn:4:14"), "{stderr}");
+    assert!(!stderr.contains("\"delete\""), "{stderr}");
 }

@@ -13,4 +13,5 @@ pub mod plan;
 pub mod render;
 pub mod session;
 pub mod source;
+pub mod state_location;
 pub mod walk;

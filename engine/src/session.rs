@@ -24,6 +24,9 @@ pub struct Session {
     pub graph: Graph,
     pub inputs: BTreeMap<String, InputValue>,
     pub workspace: String,
+    /// The state database the backend block names, evaluated with the root variables (`None`
+    /// when the session was loaded without them).
+    pub state_path: Option<PathBuf>,
 }
 
 /// The workspace selected in `dir` (`TF_WORKSPACE`, else `.terrane/environment`, else
@@ -56,18 +59,9 @@ impl Session {
         if diags.has_errors() {
             return (None, sources, diags);
         }
-        if let Some(b) = &config.root().backend {
-            if b.kind != "local" {
-                diags.push(
-                    b.decl.file,
-                    terrane_dsl::Diagnostic::error(
-                        "Not supported yet",
-                        format!("The \"{}\" backend is not supported yet: terrane keeps state in its local SQLite store (.terrane/state.db). Remove the backend block, or use backend \"local\".", b.kind),
-                        b.decl.span,
-                    ),
-                );
-                return (None, sources, diags);
-            }
+        crate::state_location::check(config.root(), &mut diags);
+        if diags.has_errors() {
+            return (None, sources, diags);
         }
         let (graph, gdiags) = build(&config);
         diags.append(gdiags);
@@ -79,6 +73,11 @@ impl Session {
         } else {
             BTreeMap::new()
         };
+        let state_path = if with_inputs {
+            crate::state_location::resolve(&config, dir, &inputs, &mut diags)
+        } else {
+            None
+        };
         if diags.has_errors() {
             return (None, sources, diags);
         }
@@ -89,14 +88,15 @@ impl Session {
             graph,
             inputs,
             workspace: current_workspace(dir),
+            state_path,
         };
         (Some(session), sources, diags)
     }
 }
 
-/// Opens the local state store of `dir`.
-pub fn open_backend(dir: &Path) -> Result<SqliteBackend, terrane_state::StateError> {
-    SqliteBackend::open(dir)
+/// Opens the local state store at `path` (from [`crate::state_location`]).
+pub fn open_backend(path: &Path) -> Result<SqliteBackend, terrane_state::StateError> {
+    SqliteBackend::open_file(path)
 }
 
 /// The services the engine gives providers.
@@ -130,20 +130,9 @@ impl Host for EngineHost {
                 format!("terraform_remote_state with backend \"{backend}\" is not supported yet; use \"local\" with the path of another stack's directory or state database."),
             ));
         }
-        let path = config
-            .get_attr("path")
-            .and_then(Value::as_str)
-            .map(|p| self.dir.join(p))
-            .unwrap_or_else(|| self.dir.clone());
-        let db = if path.is_dir() {
-            path.join(terrane_state::sqlite::DEFAULT_PATH)
-        } else if path.extension().is_some_and(|e| e == "tfstate") {
-            // A stack directory's conventional state file name: use the directory's store.
-            path.parent()
-                .map(|p| p.join(terrane_state::sqlite::DEFAULT_PATH))
-                .unwrap_or_default()
-        } else {
-            path
+        let db = match config.get_attr("path").and_then(Value::as_str) {
+            Some(p) => terrane_state::sqlite::local_store_path(&self.dir, p),
+            None => self.dir.join(terrane_state::sqlite::DEFAULT_PATH),
         };
         if !db.exists() {
             return Ok(Value::object(BTreeMap::new()));

@@ -3,10 +3,12 @@
 //! form (`module.net["a"].aws_subnet.this[0]`) that the state, the plan and the CLI share.
 
 mod parse;
+mod provider;
 
 use std::fmt;
 
 pub use parse::{parse_instance, AddrError};
+pub use provider::{parse_provider_config_address, provider_config_address, provider_source};
 
 /// The key of one instance of a resource or module with `count` (an integer) or `for_each`
 /// (a string).

@@ -3,13 +3,13 @@
 //! then the deposed objects of create-before-destroy replacements, then the root outputs.
 
 pub mod order;
+mod providers;
 mod refresh_only;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use terrane_dsl::Diagnostic;
-use terrane_provider::{Host, Provider};
 use terrane_state::{Backend, ChangeSet, OutputValue, ResourceRecord};
 
 use crate::addrs::InstanceKey;
@@ -32,30 +32,6 @@ pub struct Applied {
     pub changed: usize,
     pub destroyed: usize,
     pub walk: Option<WalkOutput>,
-}
-
-/// A provider instance for a state record's provider address (for destroys).
-fn provider_for_record(
-    rec: &ResourceRecord,
-    host: &Arc<dyn Host>,
-    cache: &mut BTreeMap<String, Arc<dyn Provider>>,
-) -> Option<Arc<dyn Provider>> {
-    if let Some(p) = cache.get(&rec.provider) {
-        return Some(Arc::clone(p));
-    }
-    let source = rec
-        .provider
-        .trim_start_matches("provider[\"")
-        .trim_end_matches("\"]")
-        .to_string();
-    let factory = terrane_provider::registry::find_by_source(&source).or_else(|| {
-        terrane_provider::registry::find_by_local_name(
-            terrane_provider::registry::implied_provider_name(&rec.type_name),
-        )
-    })?;
-    let p = (factory.make)(Arc::clone(host));
-    cache.insert(rec.provider.clone(), Arc::clone(&p));
-    Some(p)
 }
 
 /// Destroy-time provisioners of the records' resources, each with a scope of `count.index`,
@@ -134,7 +110,16 @@ fn destroy_all(
     input: &WalkInput<'_>,
     applied: &mut Applied,
 ) -> bool {
-    let host = &input.host;
+    if records.is_empty() {
+        return true;
+    }
+    let mut providers = match providers::DestroyProviders::configure(input) {
+        Ok(p) => p,
+        Err(diags) => {
+            applied.diags.append(diags);
+            return false;
+        }
+    };
     let parallelism = input.options.parallelism;
     let events = input.events.clone();
     let destroy_provisioners = destroy_provisioners(input, &records);
@@ -147,22 +132,21 @@ fn destroy_all(
         Err(_) => return false,
     };
     let sem = Arc::new(tokio::sync::Semaphore::new(parallelism.max(1)));
-    let mut cache = BTreeMap::new();
     let mut ok = true;
     for wave in order::destroy_waves(records) {
         let mut handles = Vec::new();
         for rec in wave {
-            let Some(p) = provider_for_record(&rec, host, &mut cache) else {
-                applied.diags.0.push(Diag::bare(Diagnostic::error(
-                    "Provider not available",
-                    format!(
-                        "{}: no provider {} to destroy it with.",
-                        rec.address, rec.provider
-                    ),
-                    terrane_dsl::syntax::Span::empty(0),
-                )));
-                ok = false;
-                continue;
+            let p = match providers.for_record(&rec, input) {
+                Ok(p) => p,
+                Err(why) => {
+                    applied.diags.0.push(Diag::bare(Diagnostic::error(
+                        "Provider not available",
+                        format!("{}: {why}.", rec.address),
+                        terrane_dsl::syntax::Span::empty(0),
+                    )));
+                    ok = false;
+                    continue;
+                }
             };
             let sem = Arc::clone(&sem);
             let provisioners = destroy_provisioners

@@ -217,7 +217,16 @@ fn apply_saved(file: &Path, pargs: &PlanArgs, global: &Global) -> i32 {
             )
         })
         .collect();
-    let backend = match open_backend(dir) {
+    // The state the plan was made against: the backend block evaluated with the plan's
+    // variables.
+    let mut bdiags = crate::source::Diags::default();
+    let Some(state_path) =
+        crate::state_location::resolve(&session.config, dir, &session.inputs, &mut bdiags)
+    else {
+        emit(&sources, &bdiags, global, pargs.json);
+        return 1;
+    };
+    let backend = match open_backend(&state_path) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("Error: Failed to open the state: {e}");

@@ -63,6 +63,10 @@ pub fn init(_args: InitArgs, global: &Global) -> i32 {
     let Some(session) = load(global) else {
         return 1;
     };
+    // The backend block is checked and evaluated here too, so a mistake in it shows at once.
+    if super::state_path().is_none() {
+        return 1;
+    }
     if let Err(e) = std::fs::create_dir_all(".terrane") {
         eprintln!("Error: cannot create .terrane: {e}");
         return 1;

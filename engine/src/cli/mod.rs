@@ -95,6 +95,23 @@ pub struct Global {
     pub color: bool,
 }
 
+/// Whether diagnostics printed outside a command's own view use colour (set once by [`run`]).
+static COLOR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The working directory's state database, its backend block evaluated (for commands that do
+/// not plan); prints the diagnostics, `None` on errors.
+pub(crate) fn state_path() -> Option<PathBuf> {
+    let (path, sources, diags) = crate::state_location::locate(std::path::Path::new("."));
+    if !diags.0.is_empty() {
+        report::human(
+            &sources,
+            &diags,
+            COLOR.load(std::sync::atomic::Ordering::Relaxed),
+        );
+    }
+    path
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
     let argv = args::normalize(std::env::args_os());
@@ -128,6 +145,7 @@ pub fn run() -> i32 {
             && std::env::var_os("NO_COLOR").is_none()
             && std::io::stderr().is_terminal(),
     };
+    COLOR.store(global.color, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         Command::Validate(args) => validate::run(args, &global),
         Command::Fmt(args) => fmt::run(args, &global),

@@ -23,8 +23,11 @@ pub struct OutputArgs {
 pub fn run(args: OutputArgs, _global: &Global) -> i32 {
     let dir = Path::new(".");
     let workspace = current_workspace(dir);
-    let snapshot = if dir.join(terrane_state::sqlite::DEFAULT_PATH).exists() {
-        match open_backend(dir).and_then(|b| b.read(&workspace)) {
+    let Some(path) = super::state_path() else {
+        return 1;
+    };
+    let snapshot = if path.exists() {
+        match open_backend(&path).and_then(|b| b.read(&workspace)) {
             Ok(s) => Some(s),
             Err(e) => {
                 eprintln!("Error: Failed to read the state: {e}");

@@ -105,7 +105,8 @@ pub fn prepare(vars: &[CliVar], global: &Global, json: bool, read_state: bool) -
         emit(&sources, &diags, global, json);
     }
     let session = session?;
-    let backend = match open_backend(dir) {
+    let state_path = session.state_path.clone()?;
+    let backend = match open_backend(&state_path) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("Error: Failed to open the state: {e}");

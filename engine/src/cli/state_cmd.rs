@@ -123,11 +123,12 @@ pub struct Opened {
 /// Terraform's "No state file was found!" error (commands that only read).
 pub fn open(must_exist: bool) -> Option<Opened> {
     let dir = Path::new(".");
-    if must_exist && !dir.join(terrane_state::sqlite::DEFAULT_PATH).exists() {
+    let path = super::state_path()?;
+    if must_exist && !path.exists() {
         eprintln!("Error: No state file was found!\n\nState management commands require a state file. Run this command\nin a directory where terrane has been run.");
         return None;
     }
-    match open_backend(dir) {
+    match open_backend(&path) {
         Ok(backend) => Some(Opened {
             backend,
             workspace: current_workspace(dir),

@@ -19,12 +19,8 @@ use crate::session::EngineHost;
 fn schema_of(r: &ResourceRecord) -> Option<ResourceSchema> {
     terrane_provider_builtin::link();
     terrane_provider_aws::link();
-    let source = r
-        .provider
-        .rsplit_once("provider[\"")
-        .map(|(_, s)| s.trim_end_matches("\"]"))
-        .unwrap_or(&r.provider);
-    let factory = terrane_provider::registry::find_by_source(source).or_else(|| {
+    let source = crate::addrs::provider_source(&r.provider);
+    let factory = terrane_provider::registry::find_by_source(&source).or_else(|| {
         terrane_provider::registry::find_by_local_name(
             terrane_provider::registry::implied_provider_name(&r.type_name),
         )

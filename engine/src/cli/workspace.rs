@@ -40,7 +40,10 @@ fn select(name: &str) -> std::io::Result<()> {
 
 pub fn run(cmd: WorkspaceCommand) -> i32 {
     let dir = Path::new(".");
-    let backend = match open_backend(dir) {
+    let Some(path) = super::state_path() else {
+        return 1;
+    };
+    let backend = match open_backend(&path) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("Error: Failed to open the state: {e}");

@@ -128,11 +128,8 @@ pub fn fill_missing(plan: &mut Plan, host: &std::sync::Arc<dyn terrane_provider:
         if plan.shapes.contains_key(&key) || !seen.insert(key.clone()) {
             continue;
         }
-        let source = c
-            .provider
-            .trim_start_matches("provider[\"")
-            .trim_end_matches("\"]");
-        let Some(factory) = registry::find_by_source(source).or_else(|| {
+        let source = crate::addrs::provider_source(&c.provider);
+        let Some(factory) = registry::find_by_source(&source).or_else(|| {
             registry::find_by_local_name(registry::implied_provider_name(&r.type_name))
         }) else {
             continue;

@@ -84,6 +84,9 @@ pub struct Outcome {
     /// The provider found no object for the instance's pending intent, which a destroy plan
     /// therefore clears.
     pub intent_gone: bool,
+    /// A create that timed out: its intent stays in the state, so a later plan adopts
+    /// whatever the abandoned call created.
+    pub keep_intent: bool,
 }
 
 impl Job {
@@ -101,6 +104,7 @@ impl Job {
             ok: true,
             finished: None,
             intent_gone: false,
+            keep_intent: false,
         }
     }
 
@@ -477,7 +481,27 @@ impl Job {
                 verb,
             });
         }
-        let result = self.provider.apply_resource(req).await;
+        let action_key = if action.creates() { "create" } else { "update" };
+        let result = match super::timeouts::limit(&config, action_key) {
+            Some((limit, text)) => {
+                match tokio::time::timeout(limit, self.provider.apply_resource(req)).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        // The call is abandoned (its future dropped).
+                        let mut o = self.fail(
+                            "Operation timed out",
+                            format!(
+                                "{}: {action_key} timed out after {text} (timeouts.{action_key})",
+                                self.addr
+                            ),
+                        );
+                        o.keep_intent = action.creates();
+                        return o;
+                    }
+                }
+            }
+            None => self.provider.apply_resource(req).await,
+        };
         let finished = match (&self.events, &result) {
             (Some(_), Ok(r)) => {
                 let id = r
@@ -628,7 +652,16 @@ pub async fn destroy(
         planned_private: record.private.clone().map(String::into_bytes),
         idempotency_token: None,
     };
-    match provider.apply_resource(req).await {
+    let result = match super::timeouts::limit(&record.attributes, "delete") {
+        Some((limit, text)) => {
+            match tokio::time::timeout(limit, provider.apply_resource(req)).await {
+                Ok(r) => r,
+                Err(_) => return Err(format!("delete timed out after {text} (timeouts.delete)")),
+            }
+        }
+        None => provider.apply_resource(req).await,
+    };
+    match result {
         Ok(_) => Ok(()),
         Err(e) => Err(format!("{}: {}", e.error.summary, e.error.detail)),
     }

@@ -18,6 +18,7 @@ mod nodes;
 pub mod provision;
 pub mod resource;
 pub mod scope;
+pub mod timeouts;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -49,6 +50,10 @@ pub enum Phase {
     /// `console`: evaluate against the state as it is: recorded values, no provider calls
     /// beyond configuring providers.
     Eval,
+    /// Before destroys: evaluate as `Eval` does and configure every provider configuration
+    /// (the walk's output hands them over), so that destroying an object the configuration no
+    /// longer has uses the provider block's settings.
+    Providers,
 }
 
 /// Options of a plan or apply walk.
@@ -155,6 +160,8 @@ pub struct WalkOutput {
     pub outputs: BTreeMap<String, (terrane_dsl::value::Value, bool)>,
     /// Pending intents (by address) whose object the provider did not find (plan phase).
     pub cleared_intents: Vec<String>,
+    /// The configured providers, by provider node (`Phase::Providers` only).
+    pub providers: HashMap<Node, Arc<dyn Provider>>,
 }
 
 /// The walk's mutable state.
@@ -258,6 +265,9 @@ pub fn walk<'a, 'w>(input: &'w WalkInput<'a>, state: Option<&'w mut dyn ChangeSe
         w.run_checks();
     }
     w.out.values = std::mem::take(&mut w.values);
+    if input.options.phase == Phase::Providers {
+        w.out.providers = std::mem::take(&mut w.providers);
+    }
     w.out
 }
 

@@ -424,7 +424,10 @@ impl<'a, 'w> Walker<'a, 'w> {
             if failed {
                 return Visit::Failed;
             }
-            if matches!(self.input.options.phase, Phase::Plan | Phase::Apply) {
+            if matches!(
+                self.input.options.phase,
+                Phase::Plan | Phase::Apply | Phase::Providers
+            ) {
                 let cfg = config.unmark_deep().0;
                 let p = Arc::clone(&provider);
                 let res = futures_block(p, cfg);

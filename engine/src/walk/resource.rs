@@ -34,12 +34,17 @@ pub(crate) struct PendingNode {
 
 /// The provider address recorded in the state: `provider["SOURCE"]`.
 pub fn provider_address(source: &str) -> String {
-    let full = if source.matches('/').count() >= 2 {
+    format!("provider[\"{}\"]", full_source(source))
+}
+
+/// A provider source with its registry host (`hashicorp/aws` ->
+/// `registry.terraform.io/hashicorp/aws`).
+pub fn full_source(source: &str) -> String {
+    if source.matches('/').count() >= 2 {
         source.to_string()
     } else {
         format!("registry.terraform.io/{source}")
-    };
-    format!("provider[\"{full}\"]")
+    }
 }
 
 impl<'a, 'w> Walker<'a, 'w> {
@@ -54,7 +59,7 @@ impl<'a, 'w> Walker<'a, 'w> {
             crate::graph::build::provider_for(self.input.config, path, &rc.provider);
         let provider = self
             .providers
-            .get(&Node::Provider(ppath, pref.clone()))
+            .get(&Node::Provider(ppath.clone(), pref.clone()))
             .cloned();
         let Some(provider) = provider else {
             self.error(Diag::at(
@@ -115,10 +120,16 @@ impl<'a, 'w> Walker<'a, 'w> {
         let source = terrane_provider::registry::find_by_local_name(provider.name())
             .map(|f| f.source)
             .unwrap_or("terraform.io/builtin/terraform");
+        // The configuration's address, as Terraform records it: a destroy of the object after
+        // its block is gone still finds the provider configuration (alias, module) it used.
         Some((
             Arc::clone(&provider),
             Arc::new(schema.clone()),
-            provider_address(source),
+            crate::addrs::provider_config_address(
+                &ppath,
+                &full_source(source),
+                pref.alias.as_deref(),
+            ),
         ))
     }
 
@@ -277,6 +288,13 @@ impl<'a, 'w> Walker<'a, 'w> {
                     perr |= diag.is_error();
                     self.error(Diag::at(rc.file, diag));
                 }
+                if r.mode == ResourceMode::Managed {
+                    let plain = config.clone().unmark_deep().0;
+                    for d in super::timeouts::check(&rc.body, &plain, rc.decl.span) {
+                        perr = true;
+                        self.error(Diag::at(rc.file, d));
+                    }
+                }
                 if perr {
                     node.ok = false;
                     continue;
@@ -307,7 +325,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                     None
                 };
                 // Evaluating against the state (console, outputs): recorded values, no calls.
-                if phase == Phase::Eval {
+                if matches!(phase, Phase::Eval | Phase::Providers) {
                     let v = prior
                         .map(restore_marks)
                         .unwrap_or_else(|| Value::unknown(schema.block.implied_type()));
@@ -605,7 +623,7 @@ impl<'a, 'w> Walker<'a, 'w> {
                 state.put_resource(rec)
             } else if o.removed {
                 state.remove_resource(&address, None)
-            } else if !o.ok {
+            } else if !o.ok && !o.keep_intent {
                 state.clear_intent(&address)
             } else {
                 Ok(())

@@ -73,6 +73,27 @@ use crate::record::{LockInfo, ResourceSummary, Snapshot, VersionInfo};
 /// The state database's path inside a working directory.
 pub const DEFAULT_PATH: &str = ".terrane/state.db";
 
+/// The database a local `path` names, relative to `base`: a directory's store
+/// (`DIR/.terrane/state.db`); for a Terraform-style `NAME.tfstate`, the store beside it
+/// (`DIR/.terrane/state.db` for Terraform's default `terraform.tfstate`, `DIR/.terrane/NAME.db`
+/// otherwise, so two stacks' files in one directory stay apart); any other file name is the
+/// database itself. The `local` backend and `terraform_remote_state` both use this, so a path
+/// written for one finds the other's store.
+pub fn local_store_path(base: &Path, path: &str) -> PathBuf {
+    let path = base.join(path);
+    if path.is_dir() {
+        return path.join(DEFAULT_PATH);
+    }
+    if path.extension().is_some_and(|e| e == "tfstate") {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        return match path.file_stem().and_then(|s| s.to_str()) {
+            Some("terraform") | None => dir.join(DEFAULT_PATH),
+            Some(stem) => dir.join(".terrane").join(format!("{stem}.db")),
+        };
+    }
+    path
+}
+
 const KEY_CHECK_TEXT: &[u8] = b"terrane state encryption check";
 
 /// The local SQLite state store. Cheap to share between threads (one connection behind a

@@ -263,6 +263,8 @@ locals { x = 1 }
         .unwrap_or_default()
         .to_string();
     assert!(detail.contains("terraform_data.b[each.key]"), "{detail}");
+}
+
 #[test]
 fn timeouts_must_be_durations() {
     let dir = TempDir::new("timeouts");

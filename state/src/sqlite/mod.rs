@@ -230,7 +230,7 @@ impl SqliteBackend {
     pub(crate) fn committed(&self) {
         use std::sync::atomic::Ordering;
         let n = self.commits.fetch_add(1, Ordering::Relaxed) + 1;
-        if n % checkpoint::NUDGE_EVERY == 0 {
+        if n.is_multiple_of(checkpoint::NUDGE_EVERY) {
             if let Some(c) = &*self.checkpointer.lock().unwrap_or_else(|e| e.into_inner()) {
                 c.nudge();
             }

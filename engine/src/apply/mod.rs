@@ -303,7 +303,6 @@ pub fn apply(
     // the state first (clearing their intents in the same transaction), with the dependencies
     // their resource records: they are then destroyed like any recorded object, in the one
     // destroy order, and the new intent of a replacement cannot make them orphans.
-    let mut providers = BTreeMap::new();
     for c in plan
         .changes
         .iter()
@@ -326,9 +325,7 @@ pub fn apply(
         let mut rec = ResourceRecord::new(&parsed, &c.provider, plain);
         rec.sensitive_paths = paths.into_iter().map(|p| p.path).collect();
         rec.dependencies = crate::walk::adopted_dependencies(input, &c.addr);
-        rec.schema_version = provider_for_record(&rec, &input.host, &mut providers)
-            .and_then(|p| p.schema().resources.get(&rec.type_name).map(|s| s.version))
-            .unwrap_or(0);
+        rec.schema_version = providers::schema_version(&rec, &input.host);
         match cs.put_resource(&rec) {
             Ok(()) => moved_prior.resources.push(rec),
             Err(e) => applied

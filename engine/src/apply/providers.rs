@@ -112,3 +112,20 @@ impl DestroyProviders {
         Ok(p)
     }
 }
+
+/// The schema version of `rec`'s type, from its provider (unconfigured: a schema needs no
+/// configuration); 0 when no provider has the type.
+pub fn schema_version(rec: &ResourceRecord, host: &Arc<dyn Host>) -> u64 {
+    let source = crate::addrs::parse_provider_config_address(&rec.provider)
+        .map_or_else(|| rec.provider.clone(), |(_, source, _)| source);
+    registry::find_by_source(&source)
+        .or_else(|| registry::find_by_local_name(registry::implied_provider_name(&rec.type_name)))
+        .and_then(|f| {
+            (f.make)(Arc::clone(host))
+                .schema()
+                .resources
+                .get(&rec.type_name)
+                .map(|s| s.version)
+        })
+        .unwrap_or(0)
+}

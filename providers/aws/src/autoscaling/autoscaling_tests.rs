@@ -44,7 +44,7 @@ async fn launch_configuration_lifecycle() {
     let kit = Kit::start(&[]).await;
     let (moto, p) = (&kit.moto, kit.p.clone());
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_launch_configuration");
-    let ami = some_ami(&moto).await;
+    let ami = some_ami(moto).await;
     let config = h
         .config(vec![
             ("name_prefix", Value::string("web-")),
@@ -181,7 +181,7 @@ async fn group_instances(moto: &Moto, name: &str) -> usize {
 async fn group_with_launch_configuration_and_policies() {
     let kit = Kit::start(&[]).await;
     let (moto, p) = (&kit.moto, kit.provider());
-    let ami = some_ami(&moto).await;
+    let ami = some_ami(moto).await;
     let lc1 = launch_configuration(&p, &ami, "lc-1").await;
     let lc2 = launch_configuration(&p, &ami, "lc-2").await;
     let h = Harness::new(p.clone(), "aws_autoscaling_group");
@@ -215,7 +215,7 @@ async fn group_with_launch_configuration_and_policies() {
         1,
         "the token tag is not shown"
     );
-    assert_eq!(group_instances(&moto, "web").await, 2);
+    assert_eq!(group_instances(moto, "web").await, 2);
     no_drift(&h, &state, &config).await;
 
     // A new launch configuration, capacity and tags: in place.
@@ -230,7 +230,7 @@ async fn group_with_launch_configuration_and_policies() {
     assert_eq!(get_str(&updated, "launch_configuration"), Some("lc-2"));
     assert_eq!(get_i64(&updated, "desired_capacity").unwrap(), Some(3));
     assert_eq!(elements(&updated, "tag").len(), 2);
-    assert_eq!(group_instances(&moto, "web").await, 3);
+    assert_eq!(group_instances(moto, "web").await, 3);
     // Classic load balancers attach and detach in place.
     let elb = Params::new()
         .set("LoadBalancerName", "web-lb")
@@ -341,7 +341,7 @@ async fn group_with_launch_configuration_and_policies() {
 async fn launch_template_and_group() {
     let kit = Kit::start(&[("env", "test")]).await;
     let (moto, p) = (&kit.moto, kit.provider());
-    let ami = some_ami(&moto).await;
+    let ami = some_ami(moto).await;
     let h = Harness::new(p.clone(), "aws_launch_template");
     let ebs = nested(
         &h,
@@ -476,13 +476,13 @@ async fn launch_template_and_group() {
     assert_eq!(get_str(&lts[0], "version"), Some("1"));
     assert!(get_str(&lts[0], "name").unwrap().starts_with("web-"));
     assert_eq!(get_i64(&group, "desired_capacity").unwrap(), Some(1));
-    assert_eq!(group_instances(&moto, &gname).await, 1);
+    assert_eq!(group_instances(moto, &gname).await, 1);
     no_drift(&gh, &group, &gc).await;
     // Desired capacity changes in place and is waited for.
     let gc2 = with_attr(&gc, "desired_capacity", Value::int(2));
     let group2 = update(&gh, &group, &gc2).await;
     assert_eq!(get_i64(&group2, "desired_capacity").unwrap(), Some(2));
-    assert_eq!(group_instances(&moto, &gname).await, 2);
+    assert_eq!(group_instances(moto, &gname).await, 2);
     // force_delete deletes at once.
     let gc3 = with_attr(&gc2, "force_delete", Value::bool(true));
     let group3 = update(&gh, &group2, &gc3).await;

@@ -16,7 +16,7 @@ async fn instance_lifecycle() {
     let kit = Kit::start(&[("env", "test")]).await;
     let (moto, p) = (&kit.moto, kit.p.clone());
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_instance");
-    let ami = some_ami(&moto).await;
+    let ami = some_ami(moto).await;
     let config = h
         .config(vec![
             ("ami", Value::string(&ami)),
@@ -96,7 +96,7 @@ async fn eip_lifecycle() {
     let kit = Kit::start(&[]).await;
     let (moto, p) = (&kit.moto, kit.p.clone());
     let hi = Harness::new(p.clone() as Arc<dyn Provider>, "aws_instance");
-    let ami = some_ami(&moto).await;
+    let ami = some_ami(moto).await;
     let icfg = hi
         .config(vec![
             ("ami", Value::string(&ami)),
@@ -210,7 +210,7 @@ async fn ebs_volume_lifecycle() {
     assert_eq!(get_str(&found, "id"), Some(id.as_str()));
     // Attached to an instance, then detached.
     let hi = Harness::new(p.clone() as Arc<dyn Provider>, "aws_instance");
-    let ami = some_ami(&moto).await;
+    let ami = some_ami(moto).await;
     let icfg = hi
         .config(vec![
             ("ami", Value::string(&ami)),

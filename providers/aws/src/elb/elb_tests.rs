@@ -83,7 +83,7 @@ fn sorted(v: &Value, name: &str) -> Vec<String> {
 async fn elb_lifecycle() {
     let kit = Kit::start(&[("env", "test")]).await;
     let (moto, p) = (&kit.moto, kit.p.clone());
-    let (i1, i2) = two_instances(&moto).await;
+    let (i1, i2) = two_instances(moto).await;
     let h = Harness::new(p.clone() as Arc<dyn Provider>, "aws_elb");
     let config = h
         .config(vec![

@@ -69,9 +69,9 @@ async fn bucket_versioning_and_force_destroy() {
     no_drift(&h, &state, &config).await;
 
     // Drift: a tag changed outside is seen and put back, the token tag kept.
-    let mut outside = super::get_tags(&aws(&moto), "tn-bucket").await.unwrap();
+    let mut outside = super::get_tags(&aws(moto), "tn-bucket").await.unwrap();
     outside.insert("Name".into(), "changed".into());
-    super::put_tags(&aws(&moto), "tn-bucket", &outside)
+    super::put_tags(&aws(moto), "tn-bucket", &outside)
         .await
         .unwrap();
     let drifted = h.read(&state).await.unwrap().unwrap();
@@ -96,7 +96,7 @@ async fn bucket_versioning_and_force_destroy() {
         (t.get("Team"), t.get("Name")),
         (Some(&"x".to_string()), None)
     );
-    let remote = super::get_tags(&aws(&moto), "tn-bucket").await.unwrap();
+    let remote = super::get_tags(&aws(moto), "tn-bucket").await.unwrap();
     assert_eq!(
         remote.get(crate::tags::TOKEN_TAG).map(String::as_str),
         Some("harness-token")
@@ -256,7 +256,7 @@ async fn bucket_policy_and_generated_name_in_another_region() {
         .await
         .unwrap();
     assert_eq!(get_str(&updated, "policy"), Some(changed.as_str()));
-    let eu = aws(&moto).in_region("eu-west-1");
+    let eu = aws(moto).in_region("eu-west-1");
     let remote = super::policy::get_policy(&eu, &name)
         .await
         .unwrap()

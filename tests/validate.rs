@@ -208,9 +208,7 @@ fn chdir_selects_the_directory() {
 #[test]
 fn instance_keys_and_lifecycle_references_are_checked() {
     let dir = TempDir::new("lifecycle");
-    dir.write(
-        "main.tn",
-        r#"resource "terraform_data" "a" {
+    let config = r#"resource "terraform_data" "a" {
   count = 2
 }
 output "o" { value = terraform_data.a.id }
@@ -219,40 +217,61 @@ resource "terraform_data" "b" {
   for_each = toset(["x"])
   lifecycle {
     ignore_changes       = [nope, input]
-    replace_triggered_by = [local.x, terraform_data.a[0]]
+    replace_triggered_by = [TRIGGER]
   }
 }
 output "p" { value = terraform_data.b.output }
 locals { x = 1 }
-"#,
+"#;
+    let found = |dir: &TempDir| {
+        let (code, doc) = json(dir.path());
+        assert_eq!(code, 1);
+        let mut found: Vec<String> = doc["diagnostics"]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{} {}",
+                    d["range"]["start"]["line"],
+                    d["range"]["start"]["column"],
+                    d["summary"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        found.sort();
+        (found, doc)
+    };
+    // Decoding errors first (Terraform stops there as well).
+    dir.write(
+        "main.tn",
+        config.replace("TRIGGER", "local.x, terraform_data.a[0]"),
     );
-    let (code, doc) = json(dir.path());
-    assert_eq!(code, 1);
-    let mut found: Vec<String> = doc["diagnostics"]
-        .as_array()
-        .map(|a| a.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .map(|d| {
-            format!(
-                "{}:{} {}",
-                d["range"]["start"]["line"],
-                d["range"]["start"]["column"],
-                d["summary"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
-    found.sort();
     assert_eq!(
-        found,
+        found(&dir).0,
         [
             "10:29 Invalid reference in replace_triggered_by expression",
             "10:29 Invalid replace_triggered_by expression",
-            "13:22 Missing resource instance key",
-            "4:22 Missing resource instance key",
-            "9:29 Unsupported attribute",
         ]
     );
+    // References next (the graph's): Terraform reports them at the same lines.
+    dir.write("main.tn", config.replace("TRIGGER", "terraform_data.a[0]"));
+    let (found_refs, doc) = found(&dir);
+    assert_eq!(
+        found_refs,
+        [
+            "13:22 Missing resource instance key",
+            "4:22 Missing resource instance key",
+        ]
+    );
+    // Then the bodies against their schemas.
+    let fixed = config
+        .replace("TRIGGER", "terraform_data.a[0]")
+        .replace("terraform_data.a.id", "terraform_data.a[0].id")
+        .replace("terraform_data.b.output", "terraform_data.b[\"x\"].output");
+    dir.write("main.tn", fixed);
+    assert_eq!(found(&dir).0, ["9:29 Unsupported attribute"]);
     let detail = doc["diagnostics"]
         .as_array()
         .and_then(|a| {

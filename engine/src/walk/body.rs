@@ -402,3 +402,30 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     row[b.len()]
 }
+
+/// Each `ignore_changes` element names an argument, nested block or attribute of the type.
+pub fn check_ignore_changes(
+    ignore: &crate::config::IgnoreChanges,
+    schema: &terrane_provider::BlockSchema,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let crate::config::IgnoreChanges::Paths(paths) = ignore else {
+        return;
+    };
+    if schema.partial {
+        // A type implemented in part may lack an argument the configuration rightly names.
+        return;
+    }
+    for t in paths {
+        if !schema.attributes.contains_key(&t.root) && !schema.blocks.contains_key(&t.root) {
+            diags.push(Diagnostic::error(
+                "Unsupported attribute",
+                format!(
+                    "This object has no argument, nested block, or exported attribute named \"{}\".",
+                    t.root
+                ),
+                t.span,
+            ));
+        }
+    }
+}

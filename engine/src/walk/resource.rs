@@ -252,7 +252,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                     super::body::decode(&rc.body, &schema.block, rc.decl.span, &evalf, &mut diags)
                 };
                 if phase == Phase::Validate {
-                    check_ignore_changes(&rc.lifecycle.ignore_changes, &schema.block, &mut diags);
+                    super::body::check_ignore_changes(
+                        &rc.lifecycle.ignore_changes,
+                        &schema.block,
+                        &mut diags,
+                    );
                 }
                 let failed = diags.iter().any(Diagnostic::is_error);
                 for d in diags {
@@ -784,31 +788,4 @@ fn provider_diag(
         diag.severity = terrane_dsl::Severity::Warning;
     }
     diag
-}
-
-/// Each `ignore_changes` element names an argument, nested block or attribute of the type.
-fn check_ignore_changes(
-    ignore: &crate::config::IgnoreChanges,
-    schema: &terrane_provider::BlockSchema,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let crate::config::IgnoreChanges::Paths(paths) = ignore else {
-        return;
-    };
-    if schema.partial {
-        // A type implemented in part may lack an argument the configuration rightly names.
-        return;
-    }
-    for t in paths {
-        if !schema.attributes.contains_key(&t.root) && !schema.blocks.contains_key(&t.root) {
-            diags.push(Diagnostic::error(
-                "Unsupported attribute",
-                format!(
-                    "This object has no argument, nested block, or exported attribute named \"{}\".",
-                    t.root
-                ),
-                t.span,
-            ));
-        }
-    }
 }

@@ -1,6 +1,6 @@
 //! SQLite-specific behaviour: the default location, file modes, pragmas, schema migration from
 //! a hand-written version-1 database, refusal of newer or foreign databases, encryption at
-//! rest (no plain secret in the file) and the integrity check.
+//! rest (no plain secret in the file), the integrity check, and background checkpoints.
 
 use std::path::Path;
 
@@ -258,4 +258,33 @@ fn constraints_reject_inconsistent_rows() {
         .execute("UPDATE resources SET serial_to = serial_from", [])
         .is_err());
     assert!(b.integrity_check().expect("check").is_empty());
+}
+
+/// A change set's commits go to the WAL; the background thread copies them into the database
+/// file while the change set is still writing (the writer's own automatic checkpoint is set far
+/// above what these writes reach, so only that thread can have grown the file).
+#[test]
+fn checkpoints_run_in_the_background_during_a_change_set() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let b = SqliteBackend::open(dir.path()).expect("open");
+    let db = dir.path().join(".terrane").join("state.db");
+    let db_size = || std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    let before = db_size();
+    let mut cs = b.begin("default", "apply").expect("begin");
+    for i in 0..5000 {
+        cs.put_resource(&sample_record(&format!("aws_instance.a[{i}]"), "i-1"))
+            .expect("put");
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while db_size() < before + 512 * 1024 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        db_size() >= before + 512 * 1024,
+        "the database file did not grow ({before} -> {} bytes): no checkpoint ran",
+        db_size()
+    );
+    cs.finish().expect("finish");
+    assert!(b.integrity_check().expect("check").is_empty());
+    assert_eq!(b.list("default").expect("list").len(), 5000);
 }

@@ -50,6 +50,7 @@
 //! **Errors** are [`ProviderError`]s: a summary, a detail, the attribute path they concern and
 //! whether retrying may help. Providers never print and never panic.
 
+pub mod duration;
 pub mod error;
 pub mod harness;
 pub mod host;

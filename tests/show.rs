@@ -133,6 +133,47 @@ fn saved_plan_applies_exactly_and_refuses_when_stale() {
     );
 }
 
+/// A data source that counts its reads in `reads` (one line each) and returns the count.
+const COUNTED_READS: &str = r#"
+data "external" "n" {
+  program = ["sh", "-c", "echo read >> reads; printf '{\"n\": \"%s\"}' $(wc -l < reads)"]
+}
+
+resource "terraform_data" "a" {
+  input = data.external.n.result.n
+}
+
+output "n" {
+  value = terraform_data.a.output
+}
+"#;
+
+#[test]
+fn apply_uses_the_data_sources_the_plan_read() {
+    let w = Work::new("data-reads");
+    w.write("main.tn", COUNTED_READS);
+    let reads = || {
+        std::fs::read_to_string(w.path().join("reads"))
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    // A saved plan carries what it read: applying it reads nothing again.
+    w.ok(&["plan", "-out=p.plan"]);
+    assert_eq!(reads(), 1);
+    w.ok(&["apply", "p.plan"]);
+    assert_eq!(
+        reads(),
+        1,
+        "the apply of a saved plan read the data source again"
+    );
+    assert_eq!(w.ok(&["output", "-raw", "n"]), "1");
+    // So does the plan an apply makes for itself (the new count changes the resource).
+    w.ok(&["apply", "-auto-approve"]);
+    assert_eq!(reads(), 2, "apply read the data source twice");
+    assert_eq!(w.ok(&["output", "-raw", "n"]), "2");
+}
+
 #[test]
 fn show_json_markdown_and_plan_json() {
     let w = Work::new("views");

@@ -253,6 +253,9 @@ pub fn plan_to_json(plan: &Plan) -> Result<Json, String> {
         "prior_lineage": plan.prior_lineage,
         "prior_serial": plan.prior_serial,
         "cleared_intents": plan.cleared_intents,
+        "data_reads": plan.data_reads.iter()
+            .map(|(k, v)| Ok((k.clone(), codec::encode(v)?)))
+            .collect::<Result<Map<String, Json>, String>>()?,
     }))
 }
 
@@ -317,6 +320,16 @@ pub fn plan_from_json(j: &Json) -> Result<Plan, String> {
             .iter()
             .filter_map(|a| a.as_str().map(str::to_string))
             .collect(),
+        data_reads: j
+            .get("data_reads")
+            .and_then(Json::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| Ok((k.clone(), codec::decode(v)?)))
+                    .collect::<Result<_, String>>()
+            })
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 

@@ -171,6 +171,7 @@ pub fn make_plan(input: &WalkInput<'_>, destroy: bool) -> (Plan, WalkOutput) {
         .sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
     plan.outputs = output_changes(prior, &out);
     plan.cleared_intents = std::mem::take(&mut out.cleared_intents);
+    plan.data_reads = std::mem::take(&mut out.data_reads);
     let mut diags = crate::source::Diags::default();
     super::moves::finish(input.config, &mut plan, &moves, &mut diags);
     out.diags.append(diags);

@@ -144,6 +144,10 @@ pub struct Plan {
     /// Pending intents (by address) of interrupted creates whose object the provider did not
     /// find and that no change settles: the apply clears them.
     pub cleared_intents: Vec<String>,
+    /// The data source instances read while planning, by instance address, with their
+    /// values: the apply uses them as they are (as Terraform does) and reads only the data
+    /// sources the plan could not (`Action::Read` changes).
+    pub data_reads: std::collections::BTreeMap<String, terrane_dsl::value::Value>,
 }
 
 impl Plan {

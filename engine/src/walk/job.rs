@@ -59,6 +59,8 @@ pub struct Job {
     pub adopt_token: Option<String>,
     /// A data source whose dependencies have changes planned: read at apply, not now.
     pub dependency_pending: bool,
+    /// At apply, a data source the plan read: its value then, used without reading again.
+    pub read_at_plan: Option<Value>,
 }
 
 /// What a job reports back.
@@ -87,6 +89,8 @@ pub struct Outcome {
     /// A create that timed out: its intent stays in the state, so a later plan adopts
     /// whatever the abandoned call created.
     pub keep_intent: bool,
+    /// A data source read now, at plan time: the plan carries its value to the apply.
+    pub data_read: bool,
 }
 
 impl Job {
@@ -105,6 +109,7 @@ impl Job {
             finished: None,
             intent_gone: false,
             keep_intent: false,
+            data_read: false,
         }
     }
 
@@ -198,12 +203,20 @@ impl Job {
             ));
             return o;
         }
+        if let (Phase::Apply, Some(v)) = (self.phase, &self.read_at_plan) {
+            // Applied as planned: the value the plan was made with, not a new read.
+            let mut o = self.outcome(v.clone());
+            o.record = self.record(v.clone(), None);
+            return o;
+        }
         match self.provider.read_data_source(&type_name, config).await {
             Ok(v) => {
                 let v = self.remark(v, &marks);
                 let mut o = self.outcome(v.clone());
                 if self.phase == Phase::Apply {
                     o.record = self.record(v, None);
+                } else {
+                    o.data_read = self.phase == Phase::Plan;
                 }
                 o
             }

@@ -160,6 +160,8 @@ pub struct WalkOutput {
     pub outputs: BTreeMap<String, (terrane_dsl::value::Value, bool)>,
     /// Pending intents (by address) whose object the provider did not find (plan phase).
     pub cleared_intents: Vec<String>,
+    /// Data source instances read (plan phase), by instance address: see [`Plan::data_reads`].
+    pub data_reads: BTreeMap<String, terrane_dsl::value::Value>,
     /// The configured providers, by provider node (`Phase::Providers` only).
     pub providers: HashMap<Node, Arc<dyn Provider>>,
 }

@@ -430,6 +430,11 @@ impl<'a, 'w> Walker<'a, 'w> {
                         .find(|i| i.address == addr_s)
                         .map(|i| i.token.clone()),
                     dependency_pending,
+                    read_at_plan: self
+                        .input
+                        .plan
+                        .and_then(|p| p.data_reads.get(&addr_s))
+                        .cloned(),
                 };
                 if !schema.block.blocks.is_empty() {
                     super::drift::record_shape(&mut self.out, &provider_addr, r, &schema);
@@ -655,6 +660,12 @@ impl<'a, 'w> Walker<'a, 'w> {
             .instance(o.key.clone())
             .to_string();
             self.out.cleared_intents.push(address);
+        }
+        if o.data_read {
+            let (module, resource) = (o.module.clone(), node.resource.clone());
+            let abs = crate::addrs::AbsResource { module, resource };
+            let address = abs.instance(o.key.clone()).to_string();
+            self.out.data_reads.insert(address, o.value.clone());
         }
         if let Some(c) = o.change {
             self.out.changes.push(c);

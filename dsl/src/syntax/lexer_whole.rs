@@ -13,47 +13,139 @@ use pest::Parser;
 /// `{` minus `}` bounds the grammar's recursion from above.
 const MAX_FAST_DEPTH: usize = 24;
 
-/// Lexes `source` in one parser call, or `None` when its nesting is too deep for the fast path.
+/// The size of the pieces the fast path lexes a file in (each piece to the end of a line at
+/// the top level). pest keeps two entries for every token of the text it is given until the
+/// call returns; pieces of this size bound that to a few megabytes, where one call over a
+/// large generated file held more than half of a plan's peak memory.
+const PIECE: usize = 64 * 1024;
+
+/// Lexes `source` with the grammar's recursive rules, piece by piece, or `None` when its
+/// nesting is too deep for the fast path.
 pub fn lex_shallow(source: &str) -> Option<Vec<Token>> {
+    lex_in_pieces(source, PIECE)
+}
+
+fn lex_in_pieces(source: &str, piece: usize) -> Option<Vec<Token>> {
     if brace_depth_bound(source) > MAX_FAST_DEPTH {
         return None;
     }
-    let pairs = Grammar::parse(Rule::w_file, source).ok()?;
     let mut tokens = Vec::with_capacity(source.len() / 4 + 1);
-    for pair in pairs.flatten() {
-        let span = pair.as_span();
-        let (start, end) = (span.start(), span.end());
-        let (kind, end) = match pair.as_rule() {
-            Rule::w_main_seq | Rule::EOI => continue,
-            Rule::w_newline => {
-                let len = if source.as_bytes()[start] == b'\r' {
-                    2
-                } else {
-                    1
-                };
-                (TokenKind::Newline, start + len)
+    let mut start = 0;
+    while start < source.len() {
+        let cut = line_end_after(source, start.saturating_add(piece));
+        let before = tokens.len();
+        lex_piece(source, start, cut, &mut tokens)?;
+        if cut == source.len() {
+            break;
+        }
+        // Keep the tokens up to the piece's last line end at the top level; the next piece
+        // starts there.
+        match last_top_level_line_end(source, &tokens[before..]) {
+            Some((count, end)) => {
+                tokens.truncate(before + count);
+                start = end;
             }
-            Rule::w_ident => (TokenKind::Ident, without_spaces(source, start, end)),
-            Rule::w_punct => {
-                let end = without_spaces(source, start, end);
-                (punct_kind(&source[start..end]), end)
+            None => {
+                // No line of the piece ends at the top level (one construct longer than a
+                // piece): the rest in one call.
+                tokens.truncate(before);
+                lex_piece(source, start, source.len(), &mut tokens)?;
+                break;
             }
-            Rule::w_number => (TokenKind::NumberLit, without_spaces(source, start, end)),
-            Rule::w_obrace => (TokenKind::OBrace, start + 1),
-            Rule::w_cbrace => (TokenKind::CBrace, start + 1),
-            Rule::w_close_quote => (TokenKind::CQuote, start + 1),
-            rule => (kind_of(rule, span.as_str()), end),
-        };
-        tokens.push(Token {
-            kind,
-            span: Span::new(start, end),
-        });
+        }
     }
     tokens.push(Token {
         kind: TokenKind::Eof,
         span: Span::empty(source.len()),
     });
+    tokens.shrink_to_fit();
     Some(tokens)
+}
+
+/// The end (just past the `\n`) of the first line ending at or after `from`; the end of
+/// `source` when there is none.
+fn line_end_after(source: &str, from: usize) -> usize {
+    let bytes = source.as_bytes();
+    match bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+    {
+        Some(i) => from + i + 1,
+        None => bytes.len(),
+    }
+}
+
+/// Where a piece's tokens last leave the lexer ready to start afresh: after a newline (or a
+/// line comment, which holds its newline) with every brace, template sequence, quoted string
+/// and heredoc before it closed, and no byte order mark next (which the grammar skips only at
+/// a start). How many tokens come up to there, and the position.
+fn last_top_level_line_end(source: &str, tokens: &[Token]) -> Option<(usize, usize)> {
+    let mut open: Vec<TokenKind> = Vec::new();
+    let mut last = None;
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            TokenKind::OBrace
+            | TokenKind::TemplateInterp
+            | TokenKind::TemplateControl
+            | TokenKind::OQuote
+            | TokenKind::OHeredoc => open.push(t.kind),
+            TokenKind::CBrace
+            | TokenKind::TemplateSeqEnd
+            | TokenKind::CQuote
+            | TokenKind::CHeredoc => {
+                open.pop();
+            }
+            TokenKind::Newline | TokenKind::Comment => {
+                // A newline ends a quoted string that has no closing quote.
+                if t.kind == TokenKind::Newline && open.last() == Some(&TokenKind::OQuote) {
+                    open.pop();
+                }
+                let text = &source[t.span.start..t.span.end];
+                if open.is_empty()
+                    && text.ends_with('\n')
+                    && !text.starts_with("/*")
+                    && !source[t.span.end..].starts_with('\u{feff}')
+                {
+                    last = Some((i + 1, t.span.end));
+                }
+            }
+            _ => {}
+        }
+    }
+    last
+}
+
+/// Lexes `source[start..end]` in one parser call, appending its tokens (with spans in
+/// `source`) to `tokens`.
+fn lex_piece(source: &str, start: usize, end: usize, tokens: &mut Vec<Token>) -> Option<()> {
+    let text = &source[start..end];
+    let pairs = Grammar::parse(Rule::w_file, text).ok()?;
+    for pair in pairs.flatten() {
+        let span = pair.as_span();
+        let (s, e) = (span.start(), span.end());
+        let (kind, e) = match pair.as_rule() {
+            Rule::w_main_seq | Rule::EOI => continue,
+            Rule::w_newline => {
+                let len = if text.as_bytes()[s] == b'\r' { 2 } else { 1 };
+                (TokenKind::Newline, s + len)
+            }
+            Rule::w_ident => (TokenKind::Ident, without_spaces(text, s, e)),
+            Rule::w_punct => {
+                let e = without_spaces(text, s, e);
+                (punct_kind(&text[s..e]), e)
+            }
+            Rule::w_number => (TokenKind::NumberLit, without_spaces(text, s, e)),
+            Rule::w_obrace => (TokenKind::OBrace, s + 1),
+            Rule::w_cbrace => (TokenKind::CBrace, s + 1),
+            Rule::w_close_quote => (TokenKind::CQuote, s + 1),
+            rule => (kind_of(rule, span.as_str()), e),
+        };
+        tokens.push(Token {
+            kind,
+            span: Span::new(start + s, start + e),
+        });
+    }
+    Some(())
 }
 
 /// The end of the token `source[start..end]` without the spaces and tabs it swallowed.
@@ -113,7 +205,39 @@ mod tests {
 
     fn same_tokens(source: &str) {
         let fast = lex_shallow(source).expect("shallow input takes the fast path");
-        assert_eq!(fast, lex_iteratively(source), "input: {source:?}");
+        let slow = lex_iteratively(source);
+        assert_eq!(fast, slow, "input: {source:?}");
+        // Cut into pieces at every line (and more): the same tokens.
+        for piece in [0, 1, 5, 17] {
+            let pieces = lex_in_pieces(source, piece).expect("the fast path");
+            assert_eq!(pieces, slow, "pieces of {piece} bytes, input: {source:?}");
+        }
+    }
+
+    #[test]
+    fn pieces_end_only_where_the_lexer_is_at_the_top_level() {
+        // Pieces of generated blocks: cut between blocks, never inside one.
+        let blocks: String = (0..50)
+            .map(|i| {
+                format!("resource \"t\" \"r{i}\" {{\n  a = \"${{x}}\"\n  b = <<EOT\n}}\nEOT\n}}\n")
+            })
+            .collect();
+        for piece in [0, 10, 100] {
+            let pieces = lex_in_pieces(&blocks, piece).expect("the fast path");
+            assert_eq!(pieces, lex_iteratively(&blocks), "pieces of {piece} bytes");
+        }
+        for source in [
+            "a = <<EOT\nx\ny = 1\nEOT\nb = 2\n",
+            "a = {\nb = 1\n}\nc = 2\n",
+            "a = /* open\nb = 1\n*/ c\n",
+            "a = \"${\nb\n}\"\nc = 1\n",
+            "a = \"open\nb = \"x\"\n",
+            "# comment {\nb = 1\n",
+            "a = 1\n\u{feff}b = 2\n",
+            "} b = 1\n{ c = 2\n",
+        ] {
+            same_tokens(source);
+        }
     }
 
     #[test]
@@ -168,7 +292,9 @@ mod tests {
         #[test]
         fn both_paths_agree_on_random_text(source in "[ a-z0-9{}\\[\\]()\"$%~<<\\-EOT\\\\\n\r\t#/*.,=:?!]{0,120}") {
             if let Some(fast) = lex_shallow(&source) {
-                prop_assert_eq!(fast, lex_iteratively(&source));
+                let slow = lex_iteratively(&source);
+                prop_assert_eq!(&fast, &slow);
+                prop_assert_eq!(lex_in_pieces(&source, 3), Some(slow));
             }
         }
     }
@@ -177,7 +303,7 @@ mod tests {
 #[cfg(test)]
 mod fixture_tests {
     use super::super::lexer::lex_iteratively;
-    use super::lex_shallow;
+    use super::{lex_in_pieces, lex_shallow};
 
     fn visit(dir: &std::path::Path, check: &mut dyn FnMut(&std::path::Path)) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -201,7 +327,10 @@ mod fixture_tests {
                 return;
             };
             if let Some(fast) = lex_shallow(&source) {
-                assert_eq!(fast, lex_iteratively(&source), "{}", path.display());
+                let slow = lex_iteratively(&source);
+                assert_eq!(fast, slow, "{}", path.display());
+                let pieces = lex_in_pieces(&source, 100);
+                assert_eq!(pieces.as_ref(), Some(&slow), "{} in pieces", path.display());
                 compared += 1;
             }
         };

@@ -127,6 +127,55 @@ fn variables_and_locals_choose_the_state_database() {
     assert!(w.ok(&["state", "list"]).contains("terraform_data.x"));
 }
 
+const VALIDATED: &str = r#"
+variable "env" {
+  type = string
+  validation {
+    condition     = contains(["dev", "prod"], var.env)
+    error_message = "env must be dev or prod."
+  }
+}
+
+variable "unrelated" {
+  type    = string
+  default = "x"
+}
+
+terraform {
+  backend "local" {
+    path = "state-${var.env}.db"
+  }
+}
+
+resource "terraform_data" "x" {}
+"#;
+
+#[test]
+fn validation_rules_hold_before_a_variable_names_the_state() {
+    let w = Work::new("validated", VALIDATED);
+    // A value the rule refuses never names a database.
+    for args in [
+        &["plan", "-var", "env=bogus"][..],
+        &["init", "-var", "env=bogus"][..],
+    ] {
+        let o = w.run(args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o));
+        let t = text(&o);
+        assert!(t.contains("Invalid value for variable"), "{t}");
+        assert!(t.contains("env must be dev or prod."), "{t}");
+        assert_eq!(t.matches("env must be dev or prod.").count(), 1, "{t}");
+        assert!(
+            !w.path().join("state-bogus.db").exists(),
+            "{args:?} made a state"
+        );
+    }
+    // init takes -var (and -var-file) for the backend's variables, and no others matter.
+    let t = w.ok(&["init", "-var", "env=prod", "-var", "unrelated=y"]);
+    assert!(t.contains("Initializing the backend"), "{t}");
+    w.ok(&["apply", "-auto-approve", "-var", "env=prod"]);
+    assert!(w.path().join("state-prod.db").is_file());
+}
+
 #[test]
 fn a_literal_path_is_used_as_terraform_uses_it() {
     let main = "terraform {\n  backend \"local\" {\n    path = \"state/terraform.tfstate\"\n  }\n}\nresource \"terraform_data\" \"x\" {\n  input = \"v\"\n}\noutput \"x\" {\n  value = terraform_data.x.output\n}\n";

@@ -12,8 +12,8 @@ use terrane_dsl::Diagnostic;
 
 use crate::addrs::{ModuleInstance, ModulePath};
 use crate::config::{BackendConfig, Config, Module};
-use crate::inputs::{collect, InputValue};
-use crate::source::{Diags, FileId, Sources};
+use crate::inputs::{collect, CliVar, InputValue};
+use crate::source::{Diag, Diags, FileId, Sources};
 use crate::walk::eval::Evaluator;
 use crate::walk::scope::{RunInfo, Site};
 use crate::walk::values::{Repetition, Values};
@@ -232,6 +232,27 @@ pub fn resolve(
     };
     let evaluator = Evaluator::new(None);
     let errors_before = diags.0.iter().filter(|d| d.is_error()).count();
+    // The variables' validation rules hold before their values choose where the state lives
+    // (a value they refuse never names a state file).
+    for name in &reached.variables {
+        let (Some(var), Some(given)) = (module.variables.get(name), inputs.get(name)) else {
+            continue;
+        };
+        let mut eval_diags = Vec::new();
+        let (_, failures) = crate::walk::nodes::check_conditions(
+            &var.validations,
+            |ex| {
+                let (v, ds) = evaluator.eval(&ex.expr, &site, &values, &[]);
+                let failed = ds.iter().any(Diagnostic::is_error);
+                eval_diags.extend(ds.into_iter().map(|d| Diag::at(ex.file, d)));
+                (!failed).then_some(v)
+            },
+            "Invalid value for variable",
+            crate::inputs::place(var, given.range),
+        );
+        diags.0.extend(eval_diags);
+        diags.0.extend(failures);
+    }
     for name in &reached.locals {
         let Some(local) = module.locals.get(name) else {
             continue;
@@ -276,8 +297,9 @@ pub fn resolve(
 
 /// The state database of the working directory `dir`, for commands that do not plan (output,
 /// show, state, workspace, init, ...): only the root module is read, and only the variables the
-/// backend block needs are gathered (environment, tfvars files, defaults).
-pub fn locate(dir: &Path) -> (Option<PathBuf>, Sources, Diags) {
+/// backend block needs are gathered (environment, tfvars files, defaults, and `cli_vars`:
+/// `init -var`, of which only the variables the backend needs count).
+pub fn locate(dir: &Path, cli_vars: &[CliVar]) -> (Option<PathBuf>, Sources, Diags) {
     let mut sources = Sources::default();
     let mut diags = Diags::default();
     let module =
@@ -302,8 +324,18 @@ pub fn locate(dir: &Path) -> (Option<PathBuf>, Sources, Diags) {
                 .collect(),
             ..Module::default()
         };
+        let given: Vec<CliVar> = cli_vars
+            .iter()
+            .filter(|v| match v {
+                CliVar::Var(text) => text
+                    .split_once('=')
+                    .is_some_and(|(name, _)| needed.contains(name.trim())),
+                CliVar::File(_) => true,
+            })
+            .cloned()
+            .collect();
         let mut vdiags = Diags::default();
-        let inputs = collect(&subset, dir, &[], &mut sources, &mut vdiags);
+        let inputs = collect(&subset, dir, &given, &mut sources, &mut vdiags);
         // Warnings about the other variables' values are the planning commands' business.
         diags
             .0

@@ -15,6 +15,9 @@ pub struct InitArgs {
     /// Accepted for compatibility: providers are built in, nothing is downloaded.
     #[arg(long)]
     pub upgrade: bool,
+    /// Values for the variables the `backend` block uses.
+    #[command(flatten)]
+    pub vars: super::vars::VarArgs,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -59,12 +62,12 @@ fn load(global: &Global) -> Option<Session> {
     session
 }
 
-pub fn init(_args: InitArgs, global: &Global) -> i32 {
+pub fn init(_args: InitArgs, vars: Vec<crate::inputs::CliVar>, global: &Global) -> i32 {
     let Some(session) = load(global) else {
         return 1;
     };
     // The backend block is checked and evaluated here too, so a mistake in it shows at once.
-    if super::state_path().is_none() {
+    if super::state_path_with(&vars).is_none() {
         return 1;
     }
     if let Err(e) = std::fs::create_dir_all(".terrane") {

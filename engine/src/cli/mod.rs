@@ -101,7 +101,12 @@ static COLOR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new
 /// The working directory's state database, its backend block evaluated (for commands that do
 /// not plan); prints the diagnostics, `None` on errors.
 pub(crate) fn state_path() -> Option<PathBuf> {
-    let (path, sources, diags) = crate::state_location::locate(std::path::Path::new("."));
+    state_path_with(&[])
+}
+
+/// [`state_path`] with `-var`/`-var-file` values (`init`).
+pub(crate) fn state_path_with(vars: &[crate::inputs::CliVar]) -> Option<PathBuf> {
+    let (path, sources, diags) = crate::state_location::locate(std::path::Path::new("."), vars);
     if !diags.0.is_empty() {
         report::human(
             &sources,
@@ -153,7 +158,7 @@ pub fn run() -> i32 {
         Command::Apply(args) => apply::run(args, vars, &global, false),
         Command::Destroy(args) => apply::run(args, vars, &global, true),
         Command::Output(args) => output::run(args, &global),
-        Command::Init(args) => info::init(args, &global),
+        Command::Init(args) => info::init(args, vars, &global),
         Command::Version(args) => info::version(args),
         Command::Providers => info::providers(&global),
         Command::Graph => info::graph(&global),

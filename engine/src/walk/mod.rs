@@ -14,7 +14,7 @@ pub mod eval;
 mod imports;
 mod intents;
 pub mod job;
-mod nodes;
+pub(crate) mod nodes;
 pub mod provision;
 pub mod resource;
 pub mod scope;

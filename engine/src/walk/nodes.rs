@@ -60,62 +60,16 @@ impl<'a, 'w> Walker<'a, 'w> {
         summary: &str,
         at: (Option<FileId>, terrane_dsl::syntax::Span),
     ) -> bool {
-        let mut ok = true;
-        for c in conditions {
-            let Some(v) = self.eval_at(&c.condition, module, inst, rep, self_value) else {
-                ok = false;
-                continue;
-            };
-            if !v.is_known() {
-                continue;
-            }
-            let v = v.unmark_deep().0;
-            let passed = match convert(&v, &Type::Bool) {
-                Ok(b) if !b.is_null() => b.as_bool() == Some(true),
-                _ => {
-                    self.error(Diag::at(
-                        c.condition.file,
-                        Diagnostic::error(
-                            "Invalid condition result",
-                            "Invalid condition result value: a bool is required.",
-                            c.condition.span(),
-                        ),
-                    ));
-                    ok = false;
-                    continue;
-                }
-            };
-            if passed {
-                continue;
-            }
-            ok = false;
-            let msg = self
-                .eval_at(&c.error_message, module, inst, rep, self_value)
-                .and_then(|m| {
-                    let m = m.unmark_deep().0;
-                    convert(&m, &Type::String)
-                        .ok()
-                        .and_then(|s| s.as_str().map(str::to_string))
-                })
-                .unwrap_or_else(|| "The condition evaluated to false.".to_string());
-            let cond_file = self.input_sources_name(c.decl.file);
-            self.error(Diag {
-                file: at.0,
-                diag: Diagnostic::error(
-                    summary,
-                    format!(
-                        "{msg}\n\nThis was checked by the {} rule at {cond_file}.",
-                        c_kind(summary)
-                    ),
-                    at.1,
-                ),
-            });
+        let (ok, failures) = check_conditions(
+            conditions,
+            |ex| self.eval_at(ex, module, inst, rep, self_value),
+            summary,
+            at,
+        );
+        for d in failures {
+            self.error(d);
         }
         ok
-    }
-
-    fn input_sources_name(&self, _file: FileId) -> String {
-        "the configuration".to_string()
     }
 
     pub(crate) fn visit_variable(&mut self, path: &ModulePath, name: &str) -> Visit {
@@ -554,6 +508,69 @@ impl<'a, 'w> Walker<'a, 'w> {
         }
         Some(Expansion::ForEach(out))
     }
+}
+
+/// Checks `conditions` (validation rules, preconditions, postconditions) with `eval` (which
+/// reports its own errors, giving `None`): whether all held, and an error at `at` for each
+/// that did not, with its `error_message`. An unknown result passes (it is checked again when
+/// known).
+pub(crate) fn check_conditions(
+    conditions: &[Condition],
+    mut eval: impl FnMut(&Ex) -> Option<Value>,
+    summary: &str,
+    at: (Option<FileId>, terrane_dsl::syntax::Span),
+) -> (bool, Vec<Diag>) {
+    let mut ok = true;
+    let mut out = Vec::new();
+    for c in conditions {
+        let Some(v) = eval(&c.condition) else {
+            ok = false;
+            continue;
+        };
+        if !v.is_known() {
+            continue;
+        }
+        let v = v.unmark_deep().0;
+        let passed = match convert(&v, &Type::Bool) {
+            Ok(b) if !b.is_null() => b.as_bool() == Some(true),
+            _ => {
+                out.push(Diag::at(
+                    c.condition.file,
+                    Diagnostic::error(
+                        "Invalid condition result",
+                        "Invalid condition result value: a bool is required.",
+                        c.condition.span(),
+                    ),
+                ));
+                ok = false;
+                continue;
+            }
+        };
+        if passed {
+            continue;
+        }
+        ok = false;
+        let msg = eval(&c.error_message)
+            .and_then(|m| {
+                let m = m.unmark_deep().0;
+                convert(&m, &Type::String)
+                    .ok()
+                    .and_then(|s| s.as_str().map(str::to_string))
+            })
+            .unwrap_or_else(|| "The condition evaluated to false.".to_string());
+        out.push(Diag {
+            file: at.0,
+            diag: Diagnostic::error(
+                summary,
+                format!(
+                    "{msg}\n\nThis was checked by the {} rule at the configuration.",
+                    c_kind(summary)
+                ),
+                at.1,
+            ),
+        });
+    }
+    (ok, out)
 }
 
 fn c_kind(summary: &str) -> &'static str {

@@ -15,6 +15,7 @@ mod imports;
 mod intents;
 pub mod job;
 pub(crate) mod nodes;
+mod outcome;
 pub mod provision;
 pub mod resource;
 pub mod scope;

@@ -168,6 +168,25 @@ async fn eip_lifecycle() {
     assert!(aread.raw_equals(&assoc), "{aread:?}\n{assoc:?}");
     let aplan = ha.plan(Some(&aread), &acfg).await.unwrap();
     assert!(aplan.requires_replace.is_empty());
+    // An interrupted create's association is found by its configuration (it has no tag),
+    // and only with the configured instance.
+    let found = p
+        .find_by_config("aws_eip_association", acfg.clone())
+        .await
+        .unwrap()
+        .expect("the association, found by its configuration");
+    assert_eq!(get_str(&found, "id"), get_str(&assoc, "id"));
+    let elsewhere = ha
+        .config(vec![
+            ("allocation_id", Value::string(&id)),
+            ("instance_id", Value::string("i-0123456789abcdef0")),
+        ])
+        .unwrap();
+    let none = p
+        .find_by_config("aws_eip_association", elsewhere)
+        .await
+        .unwrap();
+    assert!(none.is_none(), "{none:?}");
     gone(&ha, &assoc).await;
 
     gone(&h, &bare).await;
@@ -232,6 +251,25 @@ async fn ebs_volume_lifecycle() {
         .unwrap()
         .starts_with("vai-"));
     assert!(ha.read(&att).await.unwrap().unwrap().raw_equals(&att));
+    // An interrupted create's attachment is found by its configuration (it has no tag).
+    let found = p
+        .find_by_config("aws_volume_attachment", acfg.clone())
+        .await
+        .unwrap()
+        .expect("the attachment, found by its configuration");
+    assert_eq!(get_str(&found, "id"), get_str(&att, "id"));
+    let other_device = ha
+        .config(vec![
+            ("device_name", Value::string("/dev/sdj")),
+            ("volume_id", Value::string(&id)),
+            ("instance_id", Value::string(&iid)),
+        ])
+        .unwrap();
+    let none = p
+        .find_by_config("aws_volume_attachment", other_device)
+        .await
+        .unwrap();
+    assert!(none.is_none(), "{none:?}");
     let imp = ha.import(&format!("/dev/sdh:{id}:{iid}")).await.unwrap();
     assert_eq!(get_str(&imp[0], "id"), get_str(&att, "id"));
     gone(&ha, &att).await;

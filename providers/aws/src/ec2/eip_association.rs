@@ -1,6 +1,6 @@
 //! `aws_eip_association`: an Elastic IP associated with an instance or a network interface;
 //! every argument forces a new association; the id is the association id. An association
-//! carries no tags, so an interrupted create cannot be adopted by its token.
+//! carries no tags, so an interrupted create is found by its configuration instead.
 
 use async_trait::async_trait;
 use terrane_dsl::value::{Type, Value};
@@ -136,6 +136,43 @@ impl ResourceType for EipAssociation {
         _aws: &Aws,
         _token: &str,
     ) -> Result<Option<Value>, ProviderError> {
+        // An association carries no tag: found by its configuration (below).
         Ok(None)
+    }
+
+    async fn find_by_config(
+        &self,
+        aws: &Aws,
+        config: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        // The configured address (by allocation id, else public IP), associated with the
+        // configured instance or network interface.
+        let nonempty = |n: &str| get_str(config, n).filter(|s| !s.is_empty());
+        let filter = match (nonempty("allocation_id"), nonempty("public_ip")) {
+            (Some(a), _) => ("allocation-id", a),
+            (None, Some(ip)) => ("public-ip", ip),
+            (None, None) => return Ok(None),
+        };
+        let target = [
+            ("instance_id", "instanceId"),
+            ("network_interface_id", "networkInterfaceId"),
+        ];
+        if target.iter().all(|(attr, _)| nonempty(attr).is_none()) {
+            return Ok(None);
+        }
+        let found = DESCRIBE
+            .filtered(aws, &[(filter.0.to_string(), vec![filter.1.to_string()])])
+            .await
+            .map_err(fail("finding EC2 EIP Association by its configuration"))?;
+        Ok(found
+            .iter()
+            .find(|e| {
+                e.text_of("associationId").is_some_and(|a| !a.is_empty())
+                    && target.iter().all(|(attr, field)| match nonempty(attr) {
+                        Some(want) => e.text_of(field) == Some(want),
+                        None => true,
+                    })
+            })
+            .map(|el| state_from(config, el)))
     }
 }

@@ -132,6 +132,31 @@ async fn network_resources() {
         )
         .await;
     assert!(get_str(&route, "id").unwrap().starts_with("r-rtb-"));
+    // An interrupted create's route is found by its configuration (routes carry no tag), and
+    // only with the configured target.
+    let route_config = |target: &Value| {
+        t.h("aws_route")
+            .config(vec![
+                ("route_table_id", id(&rt2)),
+                ("destination_cidr_block", Value::string("0.0.0.0/0")),
+                ("gateway_id", target.clone()),
+            ])
+            .unwrap()
+    };
+    let found =
+        t.p.find_by_config("aws_route", route_config(&id(&igw)))
+            .await
+            .unwrap()
+            .expect("the route, found by its configuration");
+    assert_eq!(get_str(&found, "id"), get_str(&route, "id"));
+    let elsewhere =
+        t.p.find_by_config(
+            "aws_route",
+            route_config(&Value::string("igw-0123456789abcdef0")),
+        )
+        .await
+        .unwrap();
+    assert!(elsewhere.is_none(), "{elsewhere:?}");
     // The route made by aws_route does not show up as drift of its table (no inline routes).
     let rt2_read = t.h("aws_route_table").read(&rt2).await.unwrap().unwrap();
     assert!(rt2_read.raw_equals(&rt2));

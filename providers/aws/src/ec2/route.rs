@@ -384,8 +384,28 @@ impl ResourceType for Route {
         _token: &str,
     ) -> Result<Option<Value>, ProviderError> {
         // Routes cannot be tagged; a route an interrupted create made is adopted by the next
-        // create (RouteAlreadyExists with the same target).
+        // create (RouteAlreadyExists with the same target), or found by its configuration.
         Ok(None)
+    }
+
+    async fn find_by_config(
+        &self,
+        aws: &Aws,
+        config: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        // The configured table's route to the configured destination, when it goes to the
+        // configured target (a route to elsewhere is not the one the create made).
+        if get_str(config, "route_table_id").is_none() || destination(config).is_none() {
+            return Ok(None);
+        }
+        Ok(read(aws, config).await?.filter(|found| {
+            TARGETS
+                .iter()
+                .all(|(attr, _, _)| match get_str(config, attr) {
+                    Some(want) => get_str(found, attr) == Some(want),
+                    None => true,
+                })
+        }))
     }
 }
 

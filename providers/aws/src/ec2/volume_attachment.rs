@@ -209,7 +209,30 @@ impl ResourceType for VolumeAttachment {
         _aws: &Aws,
         _token: &str,
     ) -> Result<Option<Value>, ProviderError> {
+        // An attachment carries no tag: found by its configuration (below).
         Ok(None)
+    }
+
+    async fn find_by_config(
+        &self,
+        aws: &Aws,
+        config: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        // The configured volume attached (or attaching) to the configured instance at the
+        // configured device.
+        let (Some(dev), Some(inst), Some(vol)) = (
+            get_str(config, "device_name"),
+            get_str(config, "instance_id"),
+            get_str(config, "volume_id"),
+        ) else {
+            return Ok(None);
+        };
+        let id = Value::string(attachment_id(dev, inst, vol));
+        let v = with_attrs(config, [("id", id)]);
+        let status = status(aws, &v).await?;
+        Ok(status
+            .filter(|s| s == "attaching" || s == "attached")
+            .map(|_| v))
     }
 }
 

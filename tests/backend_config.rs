@@ -3,61 +3,10 @@
 //! them, evaluated before the state is opened by every command that opens it; a literal path
 //! works as in Terraform; references to anything else are diagnostics at their span.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "support/work.rs"]
+mod work;
 
-struct Work(PathBuf);
-
-impl Work {
-    fn new(name: &str, main: &str) -> Work {
-        let dir =
-            std::env::temp_dir().join(format!("terrane-backend-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("creating a temporary directory");
-        std::fs::write(dir.join("main.tn"), main).expect("writing main.tn");
-        Work(dir)
-    }
-
-    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_terrane"));
-        c.args(args)
-            .arg("-no-color")
-            .current_dir(&self.0)
-            .env_remove("TF_WORKSPACE");
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        c.output().expect("running terrane")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_env(args, &[])
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(o.status.success(), "{args:?}: {}", text(&o));
-        text(&o)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Work {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use work::{text, Work};
 
 const BY_ENV: &str = r#"
 variable "env" {
@@ -86,7 +35,7 @@ output "env" {
 
 #[test]
 fn variables_and_locals_choose_the_state_database() {
-    let w = Work::new("by-env", BY_ENV);
+    let w = Work::with_main("backend", "by-env", BY_ENV);
     let dev = w.path().join("stacks/dev/state.db");
     let prod = w.path().join("stacks/prod/state.db");
     w.ok(&["init"]);
@@ -152,7 +101,7 @@ resource "terraform_data" "x" {}
 
 #[test]
 fn validation_rules_hold_before_a_variable_names_the_state() {
-    let w = Work::new("validated", VALIDATED);
+    let w = Work::with_main("backend", "validated", VALIDATED);
     // A value the rule refuses never names a database.
     for args in [
         &["plan", "-var", "env=bogus"][..],
@@ -179,7 +128,7 @@ fn validation_rules_hold_before_a_variable_names_the_state() {
 #[test]
 fn a_literal_path_is_used_as_terraform_uses_it() {
     let main = "terraform {\n  backend \"local\" {\n    path = \"state/terraform.tfstate\"\n  }\n}\nresource \"terraform_data\" \"x\" {\n  input = \"v\"\n}\noutput \"x\" {\n  value = terraform_data.x.output\n}\n";
-    let net = Work::new("literal", main);
+    let net = Work::with_main("backend", "literal", main);
     net.ok(&["apply", "-auto-approve"]);
     // Terraform's default state file name maps to terrane's store beside it.
     assert!(net.path().join("state/.terrane/state.db").is_file());
@@ -189,7 +138,7 @@ fn a_literal_path_is_used_as_terraform_uses_it() {
         "data \"terraform_remote_state\" \"net\" {{\n  backend = \"local\"\n  config = {{\n    path = {:?}\n  }}\n}}\noutput \"x\" {{\n  value = data.terraform_remote_state.net.outputs.x\n}}\n",
         net.path().join("state/terraform.tfstate").to_string_lossy()
     );
-    let app = Work::new("literal-reader", &reader);
+    let app = Work::with_main("backend", "literal-reader", &reader);
     app.ok(&["apply", "-auto-approve"]);
     assert_eq!(app.ok(&["output", "-raw", "x"]), "v");
     // Any other file name is the database itself.
@@ -226,7 +175,7 @@ resource "terraform_data" "x" {
 
 #[test]
 fn references_the_backend_cannot_see_are_diagnostics() {
-    let w = Work::new("bad", BAD);
+    let w = Work::with_main("backend", "bad", BAD);
     let o = w.run(&["validate"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
@@ -252,7 +201,7 @@ fn references_the_backend_cannot_see_are_diagnostics() {
 
 #[test]
 fn values_the_backend_cannot_use_are_diagnostics() {
-    let w = Work::new(
+    let w = Work::with_main("backend", 
         "values",
         "variable \"p\" {\n  type    = list(string)\n  default = []\n}\nterraform {\n  backend \"local\" {\n    path = var.p\n  }\n}\n",
     );
@@ -281,7 +230,8 @@ fn values_the_backend_cannot_use_are_diagnostics() {
 
 #[test]
 fn remote_backends_are_not_supported_yet_at_their_span() {
-    let w = Work::new(
+    let w = Work::with_main(
+        "backend",
         "s3",
         "terraform {\n  backend \"s3\" {\n    bucket = \"b\"\n  }\n}\n",
     );

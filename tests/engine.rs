@@ -1,48 +1,12 @@
 //! End-to-end tests of the engine through the real binary: updates and replacements in plans,
 //! orphaned instances destroyed, a failure in the middle of a graph, and plan exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "support/work.rs"]
+mod work;
 
-struct Work(PathBuf);
+use std::process::Command;
 
-impl Work {
-    fn new(name: &str, main: &str) -> Work {
-        let dir =
-            std::env::temp_dir().join(format!("terrane-engine-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("creating a temporary directory");
-        std::fs::write(dir.join("main.tn"), main).expect("writing main.tn");
-        Work(dir)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_terrane"))
-            .args(args)
-            .arg("-no-color")
-            .current_dir(&self.0)
-            .output()
-            .expect("running terrane")
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Work {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use work::{text, Work};
 
 const UPDATE: &str = r#"
 variable "v" {
@@ -62,7 +26,7 @@ output "x" {
 
 #[test]
 fn updates_and_replacements_are_planned_and_applied() {
-    let w = Work::new("update", UPDATE);
+    let w = Work::with_main("engine", "update", UPDATE);
     let o = w.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = w.run(&["plan", "-detailed-exitcode", "-var", "v=two"]);
@@ -111,7 +75,7 @@ output "n" {
   value = length(terraform_data.r)
 }
 "#;
-    let w = Work::new("orphans", main);
+    let w = Work::with_main("engine", "orphans", main);
     let o = w.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = w.run(&["apply", "-auto-approve", "-var", "n=1"]);
@@ -140,7 +104,7 @@ resource "terraform_data" "independent" {
   input = "d"
 }
 "#;
-    let w = Work::new("failure", main);
+    let w = Work::with_main("engine", "failure", main);
     // A regular file where the provider needs a directory: creating the file fails.
     std::fs::write(w.path().join("not-a-dir"), "x").expect("writing a file");
     let o = w.run(&["apply", "-auto-approve"]);
@@ -176,7 +140,7 @@ output "o" {
   value = var.regoin
 }
 "#;
-    let w = Work::new("undeclared", main);
+    let w = Work::with_main("engine", "undeclared", main);
     let o = w.run(&["plan"]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(1), "{t}");
@@ -194,7 +158,7 @@ locals {
   c = local.a
 }
 "#;
-    let w = Work::new("cycle", main);
+    let w = Work::with_main("engine", "cycle", main);
     let o = w.run(&["validate"]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(1), "{t}");
@@ -229,7 +193,7 @@ resource "terraform_data" "kept" {
   }
 }
 "#;
-    let w = Work::new("lifecycle", v1);
+    let w = Work::with_main("engine", "lifecycle", v1);
     let o = w.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "{}", text(&o));
     // ignore_changes: a new value of b's input is not a change.
@@ -276,7 +240,7 @@ output "x" {
   value = terraform_data.x.output
 }
 "#;
-    let w = Work::new("cbd", main);
+    let w = Work::with_main("engine", "cbd", main);
     let o = w.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = w.run(&["apply", "-auto-approve", "-var", "t=2"]);
@@ -317,7 +281,7 @@ check "small" {
   }
 }
 "#;
-    let w = Work::new("conditions", main);
+    let w = Work::with_main("engine", "conditions", main);
     let o = w.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = w.run(&["plan", "-var", "n=5"]);
@@ -347,7 +311,7 @@ resource "terraform_data" "gone" {
   input = "g"
 }
 "#;
-    let w = Work::new("moved", v1);
+    let w = Work::with_main("engine", "moved", v1);
     let o = w.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "{}", text(&o));
     let v2 = r#"
@@ -407,7 +371,7 @@ resource "terraform_data" "fails" {
   }
 }
 "#;
-    let w = Work::new("provisioners", main);
+    let w = Work::with_main("engine", "provisioners", main);
     let o = w.run(&["apply", "-auto-approve"]);
     let t = text(&o);
     assert_eq!(o.status.code(), Some(1), "{t}");
@@ -450,7 +414,7 @@ resource "terraform_data" "after" {
   input = terraform_data.slow.id
 }
 "#;
-    let w = Work::new("ctrlc", main);
+    let w = Work::with_main("engine", "ctrlc", main);
     let child = Command::new(env!("CARGO_BIN_EXE_terrane"))
         .args(["apply", "-auto-approve", "-no-color"])
         .current_dir(w.path())
@@ -488,7 +452,7 @@ resource "terraform_data" "other" {
   input = "o"
 }
 "#;
-    let w = Work::new("target", main);
+    let w = Work::with_main("engine", "target", main);
     let o = w.run(&["apply", "-auto-approve", "-target=terraform_data.app"]);
     let t = text(&o);
     assert!(o.status.success(), "{t}");
@@ -510,7 +474,7 @@ resource "terraform_data" "a" {
   input = "item-${count.index}"
 }
 "#;
-    let w = Work::new("commands", main);
+    let w = Work::with_main("engine", "commands", main);
     let o = w.run(&["init"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = w.run(&["apply", "-auto-approve"]);
@@ -585,7 +549,7 @@ output "ids" {
   value = { for k, v in terraform_data.x : k => v.id }
 }
 "#;
-    let w = Work::new("import", main);
+    let w = Work::with_main("engine", "import", main);
     let o = w.run(&["plan"]);
     let t = text(&o);
     assert!(o.status.success(), "{t}");
@@ -601,14 +565,18 @@ output "ids" {
 
 #[test]
 fn remote_state_reads_another_stacks_outputs() {
-    let net = Work::new("remote-net", "output \"vpc\" {\n  value = \"vpc-123\"\n}\n");
+    let net = Work::with_main(
+        "engine",
+        "remote-net",
+        "output \"vpc\" {\n  value = \"vpc-123\"\n}\n",
+    );
     let o = net.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "{}", text(&o));
     let app_main = format!(
         "data \"terraform_remote_state\" \"net\" {{\n  backend = \"local\"\n  config = {{\n    path = {:?}\n  }}\n}}\noutput \"vpc\" {{\n  value = data.terraform_remote_state.net.outputs.vpc\n}}\n",
         net.path().to_string_lossy()
     );
-    let app = Work::new("remote-app", &app_main);
+    let app = Work::with_main("engine", "remote-app", &app_main);
     let o = app.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "{}", text(&o));
     let o = app.run(&["output", "-raw", "vpc"]);

@@ -3,59 +3,12 @@
 //! `show -json` / `-markdown` of a plan, `show -json` of the state, `plan -json` messages, and
 //! `show -json` compared with real Terraform's for the same `terraform_data` configuration.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "support/work.rs"]
+mod work;
+
+use work::{text, Work};
 
 use serde_json::Value as Json;
-
-struct Work(PathBuf);
-
-impl Work {
-    fn new(name: &str) -> Work {
-        let dir = std::env::temp_dir().join(format!("terrane-show-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("creating a temporary directory");
-        Work(dir)
-    }
-
-    fn write(&self, file: &str, text: &str) {
-        std::fs::write(self.0.join(file), text).expect("writing a file");
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_terrane"))
-            .args(args)
-            .arg("-no-color")
-            .current_dir(&self.0)
-            .output()
-            .expect("running terrane")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(o.status.success(), "terrane {args:?} failed:\n{}", text(&o));
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Work {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 const CONFIG: &str = r#"
 variable "v" {
@@ -73,7 +26,7 @@ output "o" {
 
 #[test]
 fn saved_plan_applies_exactly_and_refuses_when_stale() {
-    let w = Work::new("saved");
+    let w = Work::empty("show", "saved");
     w.write("main.tn", CONFIG);
     let plan = w.ok(&["plan", "-var=v=one", "-out=p.plan"]);
     assert!(plan.contains("Saved the plan to: p.plan"), "{plan}");
@@ -150,7 +103,7 @@ output "n" {
 
 #[test]
 fn apply_uses_the_data_sources_the_plan_read() {
-    let w = Work::new("data-reads");
+    let w = Work::empty("show", "data-reads");
     w.write("main.tn", COUNTED_READS);
     let reads = || {
         std::fs::read_to_string(w.path().join("reads"))
@@ -176,7 +129,7 @@ fn apply_uses_the_data_sources_the_plan_read() {
 
 #[test]
 fn show_json_markdown_and_plan_json() {
-    let w = Work::new("views");
+    let w = Work::empty("show", "views");
     w.write("main.tn", CONFIG);
     w.ok(&["apply", "-auto-approve", "-var=v=one"]);
     let state: Json = serde_json::from_str(&w.ok(&["show", "-json"])).expect("state JSON");

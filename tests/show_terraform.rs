@@ -146,8 +146,8 @@ fn show_json_matches_terraform() {
         eprintln!("skipped: ../shared does not exist, so real Terraform is not available");
         return;
     };
-    let tf = Work::new("tf-compare");
-    let tn = Work::new("tn-compare");
+    let tf = Work::empty("show", "tf-compare");
+    let tn = Work::empty("show", "tn-compare");
     tf.write("main.tf", BEFORE);
     tn.write("main.tn", BEFORE);
     terraform(&shared, tf.path(), &["init", "-no-color"]);
@@ -261,8 +261,8 @@ fn refresh_only_show_json_matches_terraform() {
         eprintln!("skipped: ../shared does not exist, so real Terraform is not available");
         return;
     };
-    let tf = Work::new("tf-refresh-only");
-    let tn = Work::new("tn-refresh-only");
+    let tf = Work::empty("show", "tf-refresh-only");
+    let tn = Work::empty("show", "tn-refresh-only");
     tf.write("main.tf", MOVED_BEFORE);
     tn.write("main.tn", MOVED_BEFORE);
     terraform(&shared, tf.path(), &["init", "-no-color"]);
@@ -340,8 +340,8 @@ fn relevant_attributes_match_terraform() {
     };
     let child = "variable \"text\" {}\n\nresource \"terraform_data\" \"inner\" {\n  input = var.text\n}\n\noutput \"echo\" {\n  value = terraform_data.inner.output\n}\n";
     let root = "resource \"terraform_data\" \"src\" {\n  input = \"a\"\n}\n\nresource \"terraform_data\" \"other\" {\n  input = terraform_data.src.id\n}\n\nlocals {\n  via_local = terraform_data.src.output\n}\n\nmodule \"child\" {\n  source = \"./child\"\n  text   = local.via_local\n}\n\noutput \"from_child\" {\n  value = module.child.echo\n}\n";
-    let tf = Work::new("tf-relevant");
-    let tn = Work::new("tn-relevant");
+    let tf = Work::empty("show", "tf-relevant");
+    let tn = Work::empty("show", "tn-relevant");
     for w in [&tf, &tn] {
         std::fs::create_dir_all(w.path().join("child")).expect("a module directory");
         w.write("child/main.tf", child);
@@ -378,8 +378,8 @@ fn compact_warnings_match_terraform() {
         return;
     };
     let config = "resource \"terraform_data\" \"a\" {\n  input = \"x\"\n}\n\nvariable \"v\" {\n  default = \"z\"\n}\n\ncheck \"first\" {\n  assert {\n    condition     = terraform_data.a.input == \"y\"\n    error_message = \"not y\"\n  }\n}\n\ncheck \"second\" {\n  assert {\n    condition     = var.v == \"y\"\n    error_message = \"never\"\n  }\n}\n";
-    let tf = Work::new("tf-compact");
-    let tn = Work::new("tn-compact");
+    let tf = Work::empty("show", "tf-compact");
+    let tn = Work::empty("show", "tn-compact");
     tf.write("main.tf", config);
     tn.write("main.tf", config);
     terraform(&shared, tf.path(), &["init", "-no-color"]);

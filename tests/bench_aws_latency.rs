@@ -246,11 +246,22 @@ fn proc_times(who: &str, first: usize) -> Duration {
 
 /// With `TERRANE_BENCH_TRACE` set: the timed apply's calls and resources on one time line
 /// (milliseconds since the apply process started).
-fn trace(began: SystemTime, stream: &str, log: &[(SystemTime, String)]) {
+fn trace(
+    began: SystemTime,
+    stream: &str,
+    log: &[(SystemTime, String)],
+    replies: &[(SystemTime, String)],
+) {
     let ms = |t: &SystemTime| t.duration_since(began).unwrap_or_default().as_secs_f64() * 1000.0;
     let mut lines: Vec<(f64, String)> = log
         .iter()
         .map(|(t, what)| (ms(t), format!("  call {what}")))
+        .chain(
+            replies
+                .iter()
+                .filter(|(t, _)| *t >= began)
+                .map(|(t, what)| (ms(t), format!("  back {what}"))),
+        )
         .collect();
     for (addr, s, e) in intervals(stream) {
         lines.push((ms(&s), format!("start {addr}")));
@@ -352,10 +363,11 @@ fn web_asg_rds_apply_with_50ms_latency() {
     let moto_cpu = cpu_time(moto.pid()).saturating_sub(moto_cpu_before);
     let terrane_cpu = children_cpu_time().saturating_sub(terrane_cpu_before);
     let timed_log: Vec<(SystemTime, String)> = proxy.log.lock().expect("log")[first..].to_vec();
+    let timed_replies: Vec<(SystemTime, String)> = proxy.replies.lock().expect("replies").clone();
     let timed_calls = timed_log.len();
     destroy(&sb, &dir);
     if std::env::var_os("TERRANE_BENCH_TRACE").is_some() {
-        trace(began, &timed_stream, &timed_log);
+        trace(began, &timed_stream, &timed_log, &timed_replies);
     }
 
     let total: usize = calls.values().sum();

@@ -225,6 +225,50 @@ fn refresh_only_plans_and_applies() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("Unsupported plan mode"));
 }
 
+/// A refresh-only plan neither adopts nor forgets what an interrupted create may have made (it
+/// adds no object to the state, as Terraform's adds none), and says so; the intent is still
+/// there for the next normal plan, which settles it.
+#[test]
+fn refresh_only_leaves_interrupted_creates_and_says_so() {
+    use terrane_state::{Backend, SqliteBackend};
+    let w = Work::new("refresh-only-intents");
+    w.write("main.tf", CONFIG);
+    w.ok(&["apply", "-auto-approve"]);
+    let intents = || {
+        SqliteBackend::open(&w.0)
+            .expect("state")
+            .read("default")
+            .expect("read")
+            .intents
+    };
+    {
+        let b = SqliteBackend::open(&w.0).expect("state");
+        let mut cs = b.begin("default", "apply").expect("change set");
+        cs.record_intent(&terrane_state::NewIntent {
+            address: "terraform_data.gone",
+            token: "tok-gone",
+            provider: "provider[\"terraform.io/builtin/terraform\"]",
+            config: None,
+        })
+        .expect("intent");
+        // The run dies here.
+    }
+    let o = w.run_with(&["apply", "-refresh-only", "-auto-approve"], "");
+    assert!(o.status.success(), "{}", text(&o));
+    let all = text(&o);
+    assert!(
+        all.contains("Interrupted creates left as they are")
+            && all.contains("records 1 create that a crash or a timeout interrupted")
+            && all.contains("terraform_data.gone"),
+        "{all}"
+    );
+    assert_eq!(intents().len(), 1);
+    // The normal plan looks for the object (a builtin one never carries the token) and the
+    // apply clears the intent.
+    w.ok(&["apply", "-auto-approve"]);
+    assert!(intents().is_empty());
+}
+
 #[test]
 fn compact_warnings_summarize() {
     let w = Work::new("compact");

@@ -259,7 +259,14 @@ fn intents_a_crash_left_are_settled_by_apply_and_destroy() {
         let b = SqliteBackend::open(d).expect("state");
         let mut cs = b.begin("default", "apply").expect("change set");
         for a in addrs {
-            cs.record_intent(a, &format!("tok-{a}")).expect("intent");
+            let token = format!("tok-{a}");
+            cs.record_intent(&terrane_state::NewIntent {
+                address: a,
+                token: &token,
+                provider: "",
+                config: None,
+            })
+            .expect("intent");
         }
         // The run dies here: no finish.
     };

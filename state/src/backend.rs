@@ -18,7 +18,9 @@
 use std::time::Duration;
 
 use crate::error::Result;
-use crate::record::{LockInfo, Outputs, ResourceRecord, ResourceSummary, Snapshot, VersionInfo};
+use crate::record::{
+    LockInfo, NewIntent, Outputs, ResourceRecord, ResourceSummary, Snapshot, VersionInfo,
+};
 
 /// A state store holding any number of named workspaces.
 pub trait Backend: Send + Sync {
@@ -102,9 +104,10 @@ pub trait ChangeSet: Send {
     /// Removes the record at `(address, deposed)`; removing a missing record does nothing.
     fn remove_resource(&mut self, address: &str, deposed: Option<&str>) -> Result<()>;
 
-    /// Records, before a create call, that `address` is being created with `token` (the
-    /// idempotency token or tag the provider call carries). Replaces an earlier intent.
-    fn record_intent(&mut self, address: &str, token: &str) -> Result<()>;
+    /// Records, before a create call, that `intent.address` is being created with
+    /// `intent.token` (the idempotency token or tag the provider call carries), through
+    /// `intent.provider`, from `intent.config`. Replaces an earlier intent.
+    fn record_intent(&mut self, intent: &NewIntent<'_>) -> Result<()>;
 
     /// Removes the intent at `address` (the create failed, or the engine resolved it).
     fn clear_intent(&mut self, address: &str) -> Result<()>;

@@ -24,7 +24,9 @@ use crate::address::ResourceAddress;
 use crate::backend::{Backend, LockGuard};
 use crate::crypto::EncryptionKey;
 use crate::error::{Result, StateError};
-use crate::record::{LockInfo, OutputValue, Outputs, ResourceRecord, ResourceStatus, Snapshot};
+use crate::record::{
+    LockInfo, NewIntent, OutputValue, Outputs, ResourceRecord, ResourceStatus, Snapshot,
+};
 
 /// Opens one store (each call reaches the same store, as a new process would) with a key or
 /// none.
@@ -114,6 +116,25 @@ fn outputs(v: &str) -> Outputs {
         },
     );
     o
+}
+
+/// An intent without provider or configuration.
+fn bare_intent<'a>(address: &'a str, token: &'a str) -> NewIntent<'a> {
+    NewIntent {
+        address,
+        token,
+        provider: "",
+        config: None,
+    }
+}
+
+/// A create's configuration with a secret in it.
+fn intent_config() -> Value {
+    Value::object_from([
+        ("name", Value::string("db")),
+        ("password", Value::string("hunter2")),
+        ("port", Value::null(Type::Number)),
+    ])
 }
 
 fn addresses(s: &Snapshot) -> Vec<String> {
@@ -289,12 +310,19 @@ pub fn writes_are_durable_before_finish(o: &Opener) {
 pub fn intents(o: &Opener) {
     let b = open(o);
     let mut cs = b.begin("default", "apply").expect("begin");
-    cs.record_intent("aws_instance.a", "token-a")
+    cs.record_intent(&bare_intent("aws_instance.a", "token-a"))
         .expect("intent");
-    cs.record_intent("aws_instance.b", "token-b")
+    cs.record_intent(&bare_intent("aws_instance.b", "token-b"))
         .expect("intent");
-    cs.record_intent("aws_instance.b", "token-b2")
-        .expect("replace intent");
+    let config = intent_config();
+    let west = "provider[\"registry.terraform.io/hashicorp/aws\"].west";
+    cs.record_intent(&NewIntent {
+        address: "aws_instance.b",
+        token: "token-b2",
+        provider: west,
+        config: Some(&config),
+    })
+    .expect("replace intent");
     let s = open(o).read("default").expect("read");
     let got: Vec<(&str, &str)> = s
         .intents
@@ -309,6 +337,13 @@ pub fn intents(o: &Opener) {
         ]
     );
     assert_eq!(s.intents[0].operation, "apply");
+    assert_eq!(
+        (s.intents[0].provider.as_str(), &s.intents[0].config),
+        ("", &None)
+    );
+    // The provider and the configuration read back exactly (null attributes with their type).
+    assert_eq!(s.intents[1].provider, west);
+    assert_eq!(s.intents[1].config, Some(config));
     cs.put_resource(&sample_record("aws_instance.a", "i-1"))
         .expect("put");
     cs.clear_intent("aws_instance.missing")
@@ -512,12 +547,22 @@ pub fn encryption(o: &Opener) {
     let mut cs = b.begin("default", "apply").expect("begin");
     cs.put_resource(&r).expect("put");
     cs.set_outputs(&outputs("x")).expect("outputs");
+    let config = intent_config();
+    cs.record_intent(&NewIntent {
+        address: "aws_db_instance.next",
+        token: "token-next",
+        provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        config: Some(&config),
+    })
+    .expect("intent");
     cs.finish().expect("finish");
     drop(b);
 
     let b = o(Some(key.clone())).expect("reopen with key");
     let s = b.read("default").expect("read with key");
     assert_eq!(s.resources, vec![r.clone()]);
+    // An intent's configuration (which may hold secrets) is sealed like attributes.
+    assert_eq!(s.intents[0].config, Some(config));
     assert_eq!(s.outputs, outputs("x"));
     assert_eq!(
         b.list("default").expect("list")[0].id.as_deref(),

@@ -48,7 +48,7 @@ pub use backend::{Backend, ChangeSet, LockGuard};
 pub use crypto::{EncryptionKey, KEY_ENV};
 pub use error::{Result, StateError};
 pub use record::{
-    default_who, IndexKey, Intent, LockInfo, Mode, OutputValue, Outputs, ResourceRecord,
+    default_who, IndexKey, Intent, LockInfo, Mode, NewIntent, OutputValue, Outputs, ResourceRecord,
     ResourceStatus, ResourceSummary, Snapshot, VersionInfo, TERRANE_VERSION,
 };
 pub use sqlite::SqliteBackend;

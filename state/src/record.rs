@@ -239,9 +239,25 @@ pub type Outputs = BTreeMap<String, OutputValue>;
 pub struct Intent {
     pub address: String,
     pub token: String,
+    /// The provider configuration the create was made with, as records name it
+    /// (`provider["registry.terraform.io/hashicorp/aws"].west`); empty for an intent written
+    /// before intents recorded it.
+    pub provider: String,
+    /// The create's configuration (wholly known, no marks), for finding the object of a type
+    /// that cannot carry the token after the configuration no longer has the address.
+    pub config: Option<Value>,
     /// The operation that wrote it (e.g. "apply").
     pub operation: String,
     pub created: DateTime<Utc>,
+}
+
+/// What the engine records before a create call (see [`Intent`]).
+#[derive(Clone, Copy, Debug)]
+pub struct NewIntent<'a> {
+    pub address: &'a str,
+    pub token: &'a str,
+    pub provider: &'a str,
+    pub config: Option<&'a Value>,
 }
 
 /// A workspace's state at one serial.

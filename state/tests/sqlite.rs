@@ -16,6 +16,23 @@ fn write_one(b: &SqliteBackend, address: &str) {
     cs.finish().expect("finish");
 }
 
+/// An intent whose create's configuration holds a secret.
+fn write_intent(b: &SqliteBackend, address: &str, secret: &str) {
+    let config = terrane_dsl::value::Value::object_from([(
+        "password",
+        terrane_dsl::value::Value::string(secret),
+    )]);
+    let mut cs = b.begin("default", "apply").expect("begin");
+    cs.record_intent(&terrane_state::NewIntent {
+        address,
+        token: "tok",
+        provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        config: Some(&config),
+    })
+    .expect("intent");
+    cs.finish().expect("finish");
+}
+
 #[test]
 fn opens_in_the_working_directory_with_private_modes() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -96,6 +113,7 @@ INSERT INTO resources (workspace_id, address, deposed, serial_from, mode, module
     CAST('{"id":"i-123","ami":"ami-1"}' AS BLOB),
     CAST('["object",{"ami":"string","id":"string"}]' AS BLOB), CAST('[]' AS BLOB), NULL,
     x'00');
+INSERT INTO intents VALUES (1, 'aws_instance.web[1]', 'tok-1', 'apply', '2026-01-01T00:00:00Z');
 "#;
 
 #[test]
@@ -115,6 +133,13 @@ fn migrates_a_version_1_database() {
     assert_eq!(r.id(), Some("i-123"));
     assert_eq!(r.identity_schema_version, 0);
     assert_eq!(r.identity, None);
+    // An intent written before version 4 reads back with no provider or configuration.
+    assert_eq!(s.intents.len(), 1);
+    assert_eq!(
+        (s.intents[0].token.as_str(), s.intents[0].provider.as_str()),
+        ("tok-1", "")
+    );
+    assert_eq!(s.intents[0].config, None);
     // The migrated store takes new writes, with the new columns.
     let mut rec = r.clone();
     rec.identity = Some(r#"{"id":"i-123"}"#.into());
@@ -136,7 +161,7 @@ fn migrates_a_version_1_database() {
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows");
-    assert_eq!(applied, [1, 2, 3]);
+    assert_eq!(applied, [1, 2, 3, 4]);
     // Version 3 rebuilt `resources` with its constraints, as comparisons.
     let raw = Connection::open(&path).expect("raw");
     let sql: String = raw
@@ -202,11 +227,13 @@ fn encrypted_stores_hold_no_plain_secret() {
     let b = SqliteBackend::open_with(&path, Some(key)).expect("open");
     assert!(b.is_encrypted());
     write_one(&b, "aws_db_instance.db");
+    write_intent(&b, "aws_db_instance.next", "correct-horse");
     drop(b);
     let plain_dir = tempfile::tempdir().expect("temp dir");
     let plain_path = plain_dir.path().join("state.db");
     let p = SqliteBackend::open_with(&plain_path, None).expect("open");
     write_one(&p, "aws_db_instance.db");
+    write_intent(&p, "aws_db_instance.next", "correct-horse");
     drop(p);
     // Checkpoint the WAL into the file so every committed byte is in one place.
     let file_bytes = |path: &Path| {
@@ -225,6 +252,9 @@ fn encrypted_stores_hold_no_plain_secret() {
         !has(&file_bytes(&path), b"hunter2"),
         "the encrypted store hides it"
     );
+    // The same for an intent's configuration.
+    assert!(has(&file_bytes(&plain_path), b"correct-horse"));
+    assert!(!has(&file_bytes(&path), b"correct-horse"));
 }
 
 #[test]

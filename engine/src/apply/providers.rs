@@ -15,7 +15,7 @@ use terrane_state::ResourceRecord;
 
 use crate::graph::Node;
 use crate::source::Diags;
-use crate::walk::{walk, Phase, WalkInput};
+use crate::walk::{recorded_provider, walk, Phase, Recorded, WalkInput};
 
 /// The configured providers of one apply's destroys.
 pub struct DestroyProviders {
@@ -77,32 +77,10 @@ impl DestroyProviders {
                 }
             }
         }
-        let parsed = crate::addrs::parse_provider_config_address(&rec.provider);
-        let (module, source, alias) = parsed
-            .unwrap_or_else(|| (crate::addrs::ModulePath::root(), rec.provider.clone(), None));
-        let factory = registry::find_by_source(&source)
-            .or_else(|| {
-                registry::find_by_local_name(registry::implied_provider_name(&rec.type_name))
-            })
-            .ok_or_else(|| format!("no provider {} to destroy it with", rec.provider))?;
-        let found = self.configured.iter().find(|(node, p)| match node {
-            Node::Provider(m, pref) => {
-                *m == module
-                    && pref.alias == alias
-                    && registry::find_by_local_name(p.name()).map(|f| f.source)
-                        == Some(factory.source)
-            }
-            _ => false,
-        });
-        if let Some((_, p)) = found {
-            return Ok(Arc::clone(p));
-        }
-        if alias.is_some() || !module.is_root() {
-            return Err(format!(
-                "its provider configuration {} is no longer in the configuration; add the provider block back to destroy it",
-                rec.provider
-            ));
-        }
+        let factory = match recorded_provider(&self.configured, &rec.provider, &rec.type_name)? {
+            Recorded::Configured(p) => return Ok(p),
+            Recorded::Unconfigured(f) => f,
+        };
         if let Some(p) = self.unconfigured.get(factory.source) {
             return Ok(Arc::clone(p));
         }

@@ -82,6 +82,10 @@ impl<'a, 'w> Walker<'a, 'w> {
     /// planned for destruction; an intent whose object is not found is to be cleared.
     pub(crate) async fn settle_orphan_intents(&mut self) {
         let opts = &self.input.options;
+        if opts.phase == Phase::Plan && opts.refresh_only && !opts.destroy && !self.stopping {
+            self.warn_unsettled_intents();
+            return;
+        }
         if opts.phase != Phase::Plan
             || (opts.refresh_only && !opts.destroy)
             || self.stopping
@@ -112,18 +116,31 @@ impl<'a, 'w> Walker<'a, 'w> {
             {
                 continue;
             }
-            let Some((provider, provider_addr)) = self.orphan_provider(&addr) else {
-                self.error(Diag::bare(Diagnostic::error(
-                    "Provider not available",
-                    format!(
-                        "{addr}: an interrupted create left an intent, and there is no provider to look for its object with."
-                    ),
-                    terrane_dsl::syntax::Span::empty(0),
-                )));
-                continue;
+            let (provider, provider_addr) = match self.orphan_provider(&addr, &intent.provider) {
+                Ok(found) => found,
+                Err(why) => {
+                    self.error(Diag::bare(Diagnostic::error(
+                        "Provider not available",
+                        format!(
+                            "{addr}: an interrupted create left an intent, and {why} to look for its object with."
+                        ),
+                        terrane_dsl::syntax::Span::empty(0),
+                    )));
+                    continue;
+                }
             };
             let type_name = addr.resource.type_name.clone();
-            match provider.find_by_token(&type_name, &intent.token).await {
+            let found = match provider.find_by_token(&type_name, &intent.token).await {
+                // A type that cannot carry the token: by the configuration of the create.
+                Ok(None) => match &intent.config {
+                    Some(c) if c.is_wholly_known() && !c.is_null() => {
+                        provider.find_by_config(&type_name, c.clone()).await
+                    }
+                    _ => Ok(None),
+                },
+                other => other,
+            };
+            match found {
                 Ok(Some(v)) => {
                     let reason = if destroy {
                         None
@@ -154,6 +171,35 @@ impl<'a, 'w> Walker<'a, 'w> {
         }
     }
 
+    /// A refresh-only plan updates the objects the state has, as Terraform's does: it adds
+    /// none. The objects interrupted creates may have made are neither adopted nor cleared
+    /// then, and the plan says so.
+    fn warn_unsettled_intents(&mut self) {
+        let pending: Vec<&str> = self
+            .input
+            .prior
+            .intents
+            .iter()
+            .filter(|i| !self.prior_by_addr.contains_key(&i.address))
+            .map(|i| i.address.as_str())
+            .collect();
+        if pending.is_empty() {
+            return;
+        }
+        let mut d = Diagnostic::error(
+            "Interrupted creates left as they are",
+            format!(
+                "The state records {} create{} that a crash or a timeout interrupted before the object was recorded: {}. A refresh-only plan only updates the objects the state already has, so it neither adopts what those creates made nor forgets them; a normal plan or apply (or a destroy) does.",
+                pending.len(),
+                if pending.len() == 1 { "" } else { "s" },
+                pending.join(", ")
+            ),
+            terrane_dsl::syntax::Span::empty(0),
+        );
+        d.severity = terrane_dsl::Severity::Warning;
+        self.out.diags.0.push(Diag::bare(d));
+    }
+
     /// Why an instance the configuration no longer has is destroyed.
     fn orphan_reason(&self, addr: &ResourceInstance) -> Reason {
         let expansion = self
@@ -168,11 +214,26 @@ impl<'a, 'w> Walker<'a, 'w> {
         }
     }
 
-    /// The provider to look for an orphaned intent's object with: the configured default
-    /// provider of its type's local name (in its module, else the root), else one configured
-    /// from the environment alone (as destroys of records whose configuration is gone); and
-    /// its address as the state records it.
-    fn orphan_provider(&self, addr: &ResourceInstance) -> Option<(Arc<dyn Provider>, String)> {
+    /// The provider to look for an orphaned intent's object with, and its address as the state
+    /// records it: the provider configuration the intent recorded (module and alias; an error
+    /// when that configuration is gone); for an intent that recorded none (written by an older
+    /// terrane), the configured default provider of its type's local name (in its module, else
+    /// the root), else one configured from the environment alone (as destroys of records
+    /// whose configuration is gone).
+    fn orphan_provider(
+        &self,
+        addr: &ResourceInstance,
+        recorded: &str,
+    ) -> Result<(Arc<dyn Provider>, String), String> {
+        if !recorded.is_empty() {
+            use super::recorded::{recorded_provider, Recorded};
+            let provider =
+                match recorded_provider(&self.providers, recorded, &addr.resource.type_name)? {
+                    Recorded::Configured(p) => p,
+                    Recorded::Unconfigured(f) => (f.make)(Arc::clone(&self.input.host)),
+                };
+            return Ok((provider, recorded.to_string()));
+        }
         let name = terrane_provider::registry::implied_provider_name(&addr.resource.type_name);
         let pref = ProviderRef {
             name: name.to_string(),
@@ -191,12 +252,13 @@ impl<'a, 'w> Walker<'a, 'w> {
         let factory = source
             .as_deref()
             .and_then(terrane_provider::registry::find_by_source)
-            .or_else(|| terrane_provider::registry::find_by_local_name(name))?;
+            .or_else(|| terrane_provider::registry::find_by_local_name(name))
+            .ok_or_else(|| "there is no provider".to_string())?;
         let provider = match configured {
             Some(p) => Arc::clone(p),
             None => (factory.make)(Arc::clone(&self.input.host)),
         };
-        Some((provider, super::resource::provider_address(factory.source)))
+        Ok((provider, super::resource::provider_address(factory.source)))
     }
 }
 

@@ -17,6 +17,7 @@ pub mod job;
 pub(crate) mod nodes;
 mod outcome;
 pub mod provision;
+mod recorded;
 pub mod resource;
 pub mod scope;
 pub mod timeouts;
@@ -438,6 +439,7 @@ impl<'a, 'w> Walker<'a, 'w> {
 }
 
 pub use intents::adopted_dependencies;
+pub use recorded::{recorded_provider, Recorded};
 pub use resource::restore_marks;
 
 /// Whether the walk's values include `addr` (an instance the configuration still has).

@@ -371,7 +371,17 @@ impl<'a, 'w> Walker<'a, 'w> {
                 {
                     let t = new_token();
                     if let Some(state) = self.state.as_deref_mut() {
-                        if let Err(e) = state.record_intent(&addr_s, &t) {
+                        // The configuration, for finding the object by it should the address
+                        // leave the configuration before the intent is settled.
+                        let plain = (config.is_wholly_known() && !config.is_null())
+                            .then(|| config.clone().unmark_deep().0);
+                        let intent = terrane_state::NewIntent {
+                            address: &addr_s,
+                            token: &t,
+                            provider: &provider_addr,
+                            config: plain.as_ref(),
+                        };
+                        if let Err(e) = state.record_intent(&intent) {
                             self.error(Diag::at(
                                 rc.file,
                                 Diagnostic::error(

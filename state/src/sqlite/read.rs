@@ -8,7 +8,7 @@ use super::write::find_workspace;
 use crate::crypto::EncryptionKey;
 use crate::error::{Result, StateError};
 use crate::record::{
-    Intent, Outputs, ResourceRecord, ResourceStatus, ResourceSummary, Snapshot, VersionInfo,
+    Outputs, ResourceRecord, ResourceStatus, ResourceSummary, Snapshot, VersionInfo,
     TERRANE_VERSION,
 };
 
@@ -76,18 +76,13 @@ pub fn current(
     let terrane_version = writer_version(conn, ws.id, to_i64(ws.serial)?)?
         .map_or_else(|| TERRANE_VERSION.to_string(), |(v, _)| v);
     let mut stmt = conn.prepare_cached(
-        "SELECT address, token, operation, created FROM intents WHERE workspace_id = ?1 \
-         ORDER BY address",
+        "SELECT address, token, operation, created, provider, encrypted, config, config_type \
+         FROM intents WHERE workspace_id = ?1 ORDER BY address",
     )?;
     let mut q = stmt.query(params![ws.id])?;
     let mut intents = Vec::new();
     while let Some(r) = q.next()? {
-        intents.push(Intent {
-            address: r.get(0)?,
-            token: r.get(1)?,
-            operation: r.get(2)?,
-            created: parse_time(&r.get::<_, String>(3)?)?,
-        });
+        intents.push(rows::decode_intent(r, key)?);
     }
     Ok(Snapshot {
         lineage: ws.lineage,

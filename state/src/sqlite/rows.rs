@@ -8,7 +8,7 @@ use rusqlite::{Row, ToSql};
 use crate::codec;
 use crate::crypto::{Digester, EncryptionKey};
 use crate::error::{Result, StateError};
-use crate::record::{Mode, OutputValue, ResourceRecord, ResourceStatus};
+use crate::record::{Intent, Mode, NewIntent, OutputValue, ResourceRecord, ResourceStatus};
 
 /// The columns of a `resources` row, in [`RESOURCE_COLUMNS`] order after the bookkeeping ones.
 /// Borrows what it can from the record: encoding runs on every write.
@@ -252,6 +252,49 @@ pub fn decode_output(row: &Row<'_>, key: Option<&EncryptionKey>) -> Result<(Stri
             sensitive: row.get(1)?,
         },
     ))
+}
+
+/// An intent's configuration as `(JSON, type JSON)`, sealed when `key` is given.
+pub fn encode_intent_config(
+    intent: &NewIntent<'_>,
+    key: Option<&EncryptionKey>,
+) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+    let Some(config) = intent.config else {
+        return Ok(None);
+    };
+    let (v, t) = codec::encode_value(config, &format!("{}'s configuration", intent.address))?;
+    Ok(Some((
+        seal(key, "config", v.into_bytes())?,
+        seal(key, "config_type", t.into_bytes())?,
+    )))
+}
+
+/// Decodes an intent from `(address, token, operation, created, provider, encrypted, config,
+/// config_type)` columns.
+pub fn decode_intent(row: &Row<'_>, key: Option<&EncryptionKey>) -> Result<Intent> {
+    let address: String = row.get(0)?;
+    let what = format!("the intent of {address}");
+    let encrypted: bool = row.get(5)?;
+    let config = match (
+        row.get::<_, Option<Vec<u8>>>(6)?,
+        row.get::<_, Option<Vec<u8>>>(7)?,
+    ) {
+        (Some(v), Some(t)) => {
+            let v = open_field(key, encrypted, "config", v, &what)?;
+            let t = open_field(key, encrypted, "config_type", t, &what)?;
+            Some(codec::decode_value(&v, &t, &what)?)
+        }
+        _ => None,
+    };
+    let created: String = row.get(3)?;
+    Ok(Intent {
+        token: row.get(1)?,
+        operation: row.get(2)?,
+        created: super::parse_time(&created)?,
+        provider: row.get(4)?,
+        config,
+        address,
+    })
 }
 
 /// The bound parameters of a resource row insert: `workspace_id, serial_from`, then the

@@ -1,6 +1,6 @@
 //! The SQLite schema and its migrations.
 //!
-//! Tables (schema version 3):
+//! Tables (schema version 4):
 //! - `schema_version(version, applied, terrane_version)`: one row per migration applied. A
 //!   database whose highest version is above [`SCHEMA_VERSION`] was written by a newer terrane
 //!   and is refused rather than misread.
@@ -17,7 +17,8 @@
 //!   (closed rows only) finds the rows a version closed. Reading an old version scans the
 //!   workspace's rows: history reads are rare, writes are not.
 //! - `outputs(...)`: the same scheme for root outputs.
-//! - `intents(workspace_id, address, token, operation, created)`: unconfirmed create calls.
+//! - `intents(workspace_id, address, token, operation, created, provider, encrypted, config,
+//!   config_type)`: unconfirmed create calls.
 //! - `locks(workspace, id, who, operation, created, version, path)`: held locks.
 //!
 //! Foreign keys tie versions to workspaces and record rows to the versions that bound them;
@@ -31,7 +32,7 @@ use crate::error::{Result, StateError};
 use crate::record::TERRANE_VERSION;
 
 /// The schema version this terrane writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Version 1: the first layout.
 pub const V1: &str = r#"
@@ -199,8 +200,20 @@ CREATE INDEX resources_to ON resources(workspace_id, serial_to, address, deposed
     WHERE serial_to IS NOT NULL;
 "#;
 
+/// Version 4: an intent records the provider configuration of its create and the create's
+/// configuration (JSON and type JSON, sealed as attributes are when the store has a key), so
+/// that an interrupted create whose address has left the configuration is looked for through
+/// the same provider configuration, and by its configuration for a type without tags.
+pub const V4: &str = r#"
+ALTER TABLE intents ADD COLUMN provider TEXT NOT NULL DEFAULT '';
+ALTER TABLE intents ADD COLUMN encrypted INTEGER NOT NULL DEFAULT 0
+    CHECK (encrypted = 0 OR encrypted = 1);
+ALTER TABLE intents ADD COLUMN config BLOB;
+ALTER TABLE intents ADD COLUMN config_type BLOB;
+"#;
+
 /// Every migration, in order: `MIGRATIONS[i]` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The highest schema version recorded in the database, 0 for a new database.
 pub fn current_version(conn: &Connection) -> Result<i64> {

@@ -10,7 +10,7 @@ use super::rows::{self, ResourceRow};
 use super::{now_text, SqliteBackend};
 use crate::backend::ChangeSet;
 use crate::error::{Result, StateError};
-use crate::record::{Outputs, Snapshot, VersionInfo, TERRANE_VERSION};
+use crate::record::{NewIntent, Outputs, Snapshot, VersionInfo, TERRANE_VERSION};
 
 /// A workspace row.
 pub struct Workspace {
@@ -474,16 +474,29 @@ impl ChangeSet for SqliteChangeSet<'_> {
         Ok(())
     }
 
-    fn record_intent(&mut self, address: &str, token: &str) -> Result<()> {
+    fn record_intent(&mut self, intent: &NewIntent<'_>) -> Result<()> {
         self.may_have_intents = true;
         let ws = self.ws;
+        let (config, config_type) = rows::encode_intent_config(intent, self.backend.key())?.unzip();
+        let encrypted = self.backend.key().is_some();
         self.write(|tx| {
             tx.prepare_cached(
-                "INSERT OR REPLACE INTO intents (workspace_id, address, token, operation, created) \
-                 SELECT ?1, ?2, ?3, operation, ?4 FROM versions \
+                "INSERT OR REPLACE INTO intents (workspace_id, address, token, operation, created, \
+                 provider, encrypted, config, config_type) \
+                 SELECT ?1, ?2, ?3, operation, ?4, ?6, ?7, ?8, ?9 FROM versions \
                  WHERE workspace_id = ?1 AND serial = ?5",
             )?
-            .execute(params![ws, address, token, now_text(), self.serial])?;
+            .execute(params![
+                ws,
+                intent.address,
+                intent.token,
+                now_text(),
+                self.serial,
+                intent.provider,
+                encrypted,
+                config,
+                config_type
+            ])?;
             Ok(())
         })
     }

@@ -264,6 +264,33 @@ async fn network_resources() {
         )
         .await;
     assert!(get_str(&rule, "id").unwrap().starts_with("sgrule-"));
+    // An interrupted create's rule (rules carry no tag) is found by its configuration: the
+    // same rule, and not one from another source or port.
+    let rule_config = |port: i64, source: &Value| {
+        t.h("aws_security_group_rule")
+            .config(vec![
+                ("type", Value::string("ingress")),
+                ("security_group_id", id(&sg2)),
+                ("protocol", Value::string("tcp")),
+                ("from_port", Value::int(port)),
+                ("to_port", Value::int(port)),
+                ("source_security_group_id", source.clone()),
+            ])
+            .unwrap()
+    };
+    let found =
+        t.p.find_by_config("aws_security_group_rule", rule_config(5432, &id(&sg)))
+            .await
+            .unwrap()
+            .expect("the rule, found by its configuration");
+    assert_eq!(get_str(&found, "id"), get_str(&rule, "id"));
+    for (port, source) in [(5433, id(&sg)), (5432, id(&sg2))] {
+        let other =
+            t.p.find_by_config("aws_security_group_rule", rule_config(port, &source))
+                .await
+                .unwrap();
+        assert!(other.is_none(), "{other:?}");
+    }
 
     let key = t
         .create(

@@ -235,4 +235,17 @@ impl ResourceType for SecurityGroupRule {
     ) -> Result<Option<Value>, ProviderError> {
         Ok(None)
     }
+
+    /// The rule an interrupted create of `config` authorized: every one of its atoms in the
+    /// group, in its direction.
+    async fn find_by_config(
+        &self,
+        aws: &Aws,
+        config: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        if atoms(config)?.is_empty() {
+            return Ok(None);
+        }
+        read(aws, config).await
+    }
 }

@@ -470,6 +470,18 @@ async fn apply_change(
     wait_insync(aws, &id, limit).await
 }
 
+/// Whether the record set `found` (as read) holds what `want` (a configuration with its
+/// `fqdn`) asks for: type, TTL, records and alias.
+fn same_record(found: &Value, want: &Value) -> bool {
+    let eq = |k: &str| match (found.get_attr(k), want.get_attr(k)) {
+        (Some(a), Some(b)) => a.raw_equals(b) || (a.is_null() && b.is_null()),
+        _ => false,
+    };
+    ["ttl", "records", "alias"].iter().all(|k| eq(k))
+        && get_str(found, "type").is_some()
+        && get_str(found, "type") == get_str(want, "type")
+}
+
 #[async_trait]
 impl ResourceType for Record {
     fn name(&self) -> &'static str {
@@ -505,17 +517,8 @@ impl ResourceType for Record {
         if let Err(e) = apply_change(aws, &zone, action, record_xml(planned, &fqdn), limit).await {
             // A CREATE repeated after an answer that was lost finds its own record: the same
             // record set is this create's.
-            let ty = need(planned, "type")?;
             let existing = read(aws, &with_fqdn).await.ok().flatten();
-            let same = existing.as_ref().is_some_and(|x| {
-                let want = with_attrs(planned, [("fqdn", Value::string(&fqdn))]);
-                let eq = |k: &str| match (x.get_attr(k), want.get_attr(k)) {
-                    (Some(a), Some(b)) => a.raw_equals(b) || (a.is_null() && b.is_null()),
-                    _ => false,
-                };
-                ["ttl", "records", "alias"].iter().all(|k| eq(k)) && get_str(x, "type") == Some(ty)
-            });
-            if !same {
+            if !existing.is_some_and(|x| same_record(&x, &with_fqdn)) {
                 return Err(e.into());
             }
         }
@@ -567,6 +570,27 @@ impl ResourceType for Record {
         _token: &str,
     ) -> Result<Option<Value>, ProviderError> {
         Ok(None)
+    }
+
+    /// The record set an interrupted create of `config` made: the one its name, type and set
+    /// identifier name, when it holds what the configuration asks for (one with other values
+    /// is someone else's).
+    async fn find_by_config(
+        &self,
+        aws: &Aws,
+        config: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(zone) = get_str(config, "zone_id").map(bare_zone_id) else {
+            return Ok(None);
+        };
+        let zn = match zone_name(aws, zone).await {
+            Ok(zn) => zn,
+            Err(e) if e.is("NoSuchHostedZone") => return Ok(None),
+            Err(e) => return Err(fail(format!("reading Route 53 Hosted Zone ({zone})"))(e)),
+        };
+        let fqdn = expand(need(config, "name")?, &zn);
+        let want = with_attrs(config, [("fqdn", Value::string(&fqdn))]);
+        Ok(read(aws, &want).await?.filter(|x| same_record(x, &want)))
     }
 }
 

@@ -129,6 +129,22 @@ async fn public_zone_with_records() {
     // refusal is not checked here.)
     let twice = r.create(&www_c).await.unwrap();
     assert!(twice.raw_equals(&www), "{twice:?}");
+    // After an interrupted create, the record set is found by its configuration (record sets
+    // carry no token) when it holds what the configuration asks for; not one with other
+    // records (someone else's), nor one of another name.
+    let found = p
+        .find_by_config("aws_route53_record", www_c.clone())
+        .await
+        .unwrap()
+        .expect("the record set, found by its configuration");
+    assert_eq!(get_str(&found, "id"), get_str(&www, "id"));
+    for other in [
+        with_attr(&www_c, "records", strings(&["192.0.2.3"])),
+        with_attr(&www_c, "name", Value::string("ftp")),
+    ] {
+        let got = p.find_by_config("aws_route53_record", other).await.unwrap();
+        assert!(got.is_none(), "{got:?}");
+    }
     let clash = with_attr(&www_c, "records", strings(&["192.0.2.9"]));
     let plan = r
         .plan(

@@ -491,3 +491,148 @@ async fn launch_template_and_group() {
     gone(&h, &v3).await;
     h.destroy(&v3).await.unwrap();
 }
+
+/// What moto's DescribeTargetHealth says of each target of `arn`: (id, state, reason), sorted.
+async fn target_health(moto: &Moto, arn: &str) -> Vec<(String, String, String)> {
+    let r = crate::testing::query(
+        &moto.client(),
+        &crate::client::endpoint::ELBV2,
+        "DescribeTargetHealth",
+        Params::new().set("TargetGroupArn", arn),
+    )
+    .await;
+    let mut out: Vec<(String, String, String)> = r
+        .items("TargetHealthDescriptions")
+        .iter()
+        .map(|d| {
+            let t = |p: &[&str]| d.text_at(p).unwrap_or_default().to_string();
+            (
+                t(&["Target", "Id"]),
+                t(&["TargetHealth", "State"]),
+                t(&["TargetHealth", "Reason"]),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The ELB capacity wait counts target groups: a create with `min_elb_capacity` waits for
+/// the group's instances to be healthy in its target group (moto registers them and says
+/// `healthy` at once); the wait for two times out while one instance, stopped behind the
+/// group's back, is `unused` in the target group although Auto Scaling still calls it
+/// healthy and InService, and the wait for one is satisfied.
+#[tokio::test]
+async fn elb_capacity_counts_target_groups() {
+    let kit = Kit::start(&[]).await;
+    let (moto, p) = (&kit.moto, kit.provider());
+    let c = moto.client();
+    let ec2 = |action: &'static str, params: Params| {
+        let c = c.clone();
+        async move {
+            c.ec2(action, &params)
+                .await
+                .unwrap_or_else(|e| panic!("{action}: {e}"))
+        }
+    };
+    let vpc = ec2("CreateVpc", Params::new().set("CidrBlock", "10.7.0.0/16")).await;
+    let vpc = vpc.text_at(&["vpc", "vpcId"]).unwrap().to_string();
+    let subnet = ec2(
+        "CreateSubnet",
+        Params::new()
+            .set("VpcId", &vpc)
+            .set("CidrBlock", "10.7.1.0/24")
+            .set("AvailabilityZone", "us-east-1a"),
+    )
+    .await;
+    let subnet = subnet.text_at(&["subnet", "subnetId"]).unwrap().to_string();
+    let tg = crate::testing::query(
+        &c,
+        &crate::client::endpoint::ELBV2,
+        "CreateTargetGroup",
+        Params::new()
+            .set("Name", "web-tg")
+            .set("Protocol", "HTTP")
+            .set("Port", "80")
+            .set("VpcId", &vpc)
+            .set("TargetType", "instance"),
+    )
+    .await;
+    let arn = tg.items("TargetGroups")[0]
+        .text_of("TargetGroupArn")
+        .unwrap()
+        .to_string();
+    let ami = some_ami(moto).await;
+    let lc = launch_configuration(&p, &ami, "tg-lc").await;
+
+    let h = Harness::new(p.clone(), "aws_autoscaling_group");
+    let config = h
+        .config(vec![
+            ("name", Value::string("tg-web")),
+            ("min_size", Value::int(2)),
+            ("max_size", Value::int(3)),
+            ("desired_capacity", Value::int(2)),
+            ("launch_configuration", Value::string("tg-lc")),
+            ("vpc_zone_identifier", strings(&[&subnet])),
+            ("target_group_arns", strings(&[&arn])),
+            ("min_elb_capacity", Value::int(2)),
+            ("wait_for_capacity_timeout", Value::string("1m")),
+        ])
+        .unwrap();
+    let state = create(&h, &config).await;
+    assert_eq!(
+        terrane_provider::values::get_string_list(&state, "target_group_arns").unwrap(),
+        [arn.as_str()]
+    );
+    let health = target_health(moto, &arn).await;
+    assert_eq!(health.len(), 2, "{health:?}");
+    assert!(health.iter().all(|(_, s, _)| s == "healthy"), "{health:?}");
+    no_drift(&h, &state, &config).await;
+
+    // Stopped through EC2, an instance stays healthy and InService to Auto Scaling (moto
+    // does no EC2 health checks) but moto's target group reports it `unused`.
+    let stopped = health[0].0.clone();
+    ec2("StopInstances", Params::new().set("InstanceId.1", &stopped)).await;
+    let health = target_health(moto, &arn).await;
+    assert!(
+        health
+            .iter()
+            .any(|(id, s, r)| *id == stopped && s == "unused" && r == "Target.InvalidState"),
+        "{health:?}"
+    );
+    // The provider's capacity change cannot be driven from here: moto's
+    // UpdateAutoScalingGroup registers every instance of the group in its target groups
+    // again and refuses a stopped one (InvalidTarget). So the waiter is asked directly.
+    let aws = crate::common::Aws {
+        client: moto.client(),
+        default_tags: Default::default(),
+        ignore_keys: Vec::new(),
+        ignore_prefixes: Vec::new(),
+        skip_account_id: false,
+        account: tokio::sync::OnceCell::new(),
+    };
+    let wait = |want_elb: i64| {
+        crate::autoscaling::group_api::wait_capacity(
+            &aws,
+            "tg-web",
+            2,
+            Some(want_elb),
+            std::time::Duration::from_secs(2),
+        )
+    };
+    let err = wait(2).await.unwrap_err();
+    assert!(
+        err.detail
+            .contains("2 healthy instances InService, want 2; 1 of them healthy in every target group, want 2"),
+        "{err:?}"
+    );
+    let el = wait(1).await.unwrap();
+    assert_eq!(el.text_of("AutoScalingGroupName"), Some("tg-web"));
+
+    gone(&h, &state).await;
+    h.destroy(&state).await.unwrap();
+    Harness::new(p.clone(), "aws_launch_configuration")
+        .destroy(&lc)
+        .await
+        .unwrap();
+}

@@ -1,9 +1,11 @@
 //! `aws_autoscaling_group`: an Auto Scaling group with a launch configuration or a launch
 //! template. Only the name forces a new group; the rest changes in place
 //! (UpdateAutoScalingGroup, Attach/Detach of load balancers and target groups, tag calls).
-//! Create and capacity changes wait for the desired healthy instances
-//! (`wait_for_capacity_timeout`, "0" skips); delete drains the group unless `force_delete`
-//! and waits until it is gone. The token tag rides in the group's tags, not propagated.
+//! Create and capacity changes wait for the desired healthy instances, and with
+//! `wait_for_elb_capacity` (`min_elb_capacity` on create) for them in the group's load
+//! balancers and target groups (`wait_for_capacity_timeout`, "0" skips); delete drains the
+//! group unless `force_delete` and waits until it is gone. The token tag rides in the group's
+//! tags, not propagated.
 
 use std::time::Duration;
 

@@ -11,9 +11,10 @@ use terrane_provider::values::{
 };
 use terrane_provider::ProviderError;
 
+use super::lb_health::Balancers;
 use super::{member_texts, members};
 use crate::client::endpoint::AUTOSCALING;
-use crate::client::{endpoint, AwsError, Element, Idempotency, Params};
+use crate::client::{AwsError, Element, Idempotency, Params};
 use crate::common::{b, fail, n, s, string_set, Aws};
 use crate::ec2::instance_api::elements;
 use crate::tags::TOKEN_TAG;
@@ -345,28 +346,9 @@ pub fn capacity_timeout(planned: &Value) -> Option<Duration> {
     crate::common::parse_duration(t).filter(|d| !d.is_zero())
 }
 
-/// The instances of a classic load balancer that it reports `InService`.
-async fn elb_in_service(aws: &Aws, lb: &str) -> Result<Vec<String>, AwsError> {
-    let p = Params::new().set("LoadBalancerName", lb);
-    let r = aws
-        .call(
-            &endpoint::ELB,
-            "DescribeInstanceHealth",
-            &p,
-            Idempotency::Safe,
-        )
-        .await?;
-    Ok(r.items("InstanceStates")
-        .iter()
-        .filter(|i| i.text_of("State") == Some("InService"))
-        .filter_map(|i| i.text_of("InstanceId"))
-        .map(str::to_string)
-        .collect())
-}
-
 /// Waits until the group has `want` healthy `InService` instances and, with `want_elb`, that
-/// many of them `InService` in every classic load balancer of the group, for at most `limit`.
-/// Returns the group as last described.
+/// many of them `InService` in every classic load balancer and `healthy` in every target group
+/// of the group, for at most `limit`. Returns the group as last described.
 pub async fn wait_capacity(
     aws: &Aws,
     name: &str,
@@ -397,17 +379,11 @@ pub async fn wait_capacity(
             .filter_map(|i| i.text_of("InstanceId"))
             .map(str::to_string)
             .collect();
-        let mut have_elb = None;
-        if let Some(_w) = want_elb {
-            let mut ok = healthy.clone();
-            for lb in member_texts(&el, "LoadBalancerNames") {
-                let live = elb_in_service(aws, &lb).await.map_err(fail(format!(
-                    "reading load balancer ({lb}) instance health"
-                )))?;
-                ok.retain(|i| live.contains(i));
-            }
-            have_elb = Some(ok.len() as i64);
-        }
+        let balancers = Balancers::of(&el);
+        let have_elb = match want_elb {
+            Some(_) => Some(balancers.ready(aws, &healthy).await?),
+            None => None,
+        };
         let have = healthy.len() as i64;
         if have >= want && have_elb.zip(want_elb).is_none_or(|(h, w)| h >= w) {
             return Ok(el);
@@ -418,7 +394,7 @@ pub async fn wait_capacity(
                 format!(
                     "waiting for Auto Scaling Group ({name}) capacity satisfied: {have} healthy instances InService, want {want}{} (wait_for_capacity_timeout {limit:?}).",
                     match (have_elb, want_elb) {
-                        (Some(h), Some(w)) => format!("; {h} InService in the load balancers, want {w}"),
+                        (Some(h), Some(w)) => format!("; {h} of them {}, want {w}", balancers.condition()),
                         _ => String::new(),
                     }
                 ),

@@ -5,6 +5,7 @@
 pub mod group;
 pub mod group_api;
 pub mod launch_configuration;
+pub mod lb_health;
 pub mod policy;
 
 use terrane_dsl::value::{Type, Value};

@@ -102,6 +102,19 @@ pub const ELB: Service = Service {
     target_prefix: "",
 };
 
+/// Elastic Load Balancing v2 (application, network and gateway load balancers, target
+/// groups): the same host and signing name as Classic ELB, told apart by the API version.
+pub const ELBV2: Service = Service {
+    key: "elbv2",
+    env_suffix: "ELASTIC_LOAD_BALANCING_V2",
+    signing_name: "elasticloadbalancing",
+    host_prefix: "elasticloadbalancing",
+    global: false,
+    version: "2015-12-01",
+    protocol: Protocol::AwsQuery,
+    target_prefix: "",
+};
+
 pub const AUTOSCALING: Service = Service {
     key: "autoscaling",
     env_suffix: "AUTO_SCALING",
@@ -155,6 +168,7 @@ pub const ALL: &[Service] = &[
     ACM,
     EFS,
     ELB,
+    ELBV2,
     AUTOSCALING,
     CLOUDWATCH,
     RDS,
@@ -261,6 +275,35 @@ mod tests {
             e.resolve(&STS, "cn-north-1").0,
             "https://sts.cn-north-1.amazonaws.com.cn"
         );
+        assert_eq!(
+            e.resolve(&ELBV2, "eu-west-1").0,
+            "https://elasticloadbalancing.eu-west-1.amazonaws.com"
+        );
+    }
+
+    #[test]
+    fn elbv2_has_its_own_key_and_variable() {
+        let vars: BTreeMap<&str, &str> = [
+            (
+                "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING",
+                "http://127.0.0.1:6000",
+            ),
+            (
+                "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
+                "http://127.0.0.1:7000",
+            ),
+        ]
+        .into();
+        let e = Endpoints::from_env(BTreeMap::new(), ALL, |n| vars.get(n).map(|s| s.to_string()));
+        assert_eq!(e.resolve(&ELB, "us-east-1").0, "http://127.0.0.1:6000");
+        assert_eq!(e.resolve(&ELBV2, "us-east-1").0, "http://127.0.0.1:7000");
+        let e = Endpoints::from_env(
+            [("elbv2".to_string(), "http://localhost:8000".to_string())].into(),
+            ALL,
+            |_| None,
+        );
+        assert_eq!(e.resolve(&ELBV2, "us-east-1").0, "http://localhost:8000");
+        assert!(!e.is_custom(&ELB));
     }
 
     #[test]

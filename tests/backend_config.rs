@@ -113,6 +113,11 @@ fn validation_rules_hold_before_a_variable_names_the_state() {
         assert!(t.contains("Invalid value for variable"), "{t}");
         assert!(t.contains("env must be dev or prod."), "{t}");
         assert_eq!(t.matches("env must be dev or prod.").count(), 1, "{t}");
+        // The rule is named with its place, as Terraform names it.
+        assert!(
+            t.contains("This was checked by the validation rule at main.tn:4,3-13."),
+            "{t}"
+        );
         assert!(
             !w.path().join("state-bogus.db").exists(),
             "{args:?} made a state"

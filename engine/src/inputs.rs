@@ -316,14 +316,14 @@ fn finalize(
     };
     if value.is_null() && !var.nullable {
         let (file, span) = place(var, range);
-        diags.0.push(Diag {
+        diags.0.push(Diag::in_file(
             file,
-            diag: Diagnostic::error(
+            Diagnostic::error(
                 "Required variable not set",
                 format!("Unsuitable value for var.{} set from outside of the configuration: required variable may not be set to null.", var.name),
                 span,
             ),
-        });
+        ));
         return None;
     }
     match convert_to_constraint(&value, &var.constraint) {
@@ -337,21 +337,18 @@ fn finalize(
         }
         Err(e) => {
             let (file, span) = place(var, range);
-            let decl = sources.get(var.decl.file);
-            let index = terrane_dsl::line_index::LineIndex::new(&decl.text);
-            let s = index.position(&decl.text, var.decl.span.start);
-            let end = index.position(&decl.text, var.decl.span.end);
-            diags.0.push(Diag {
+            let declared = crate::source::place(sources.get(var.decl.file), var.decl.span);
+            diags.0.push(Diag::in_file(
                 file,
-                diag: Diagnostic::error(
+                Diagnostic::error(
                     "Invalid value for input variable",
                     format!(
-                        "The given value is not suitable for var.{} declared at {}:{},{}-{}: {e}.",
-                        var.name, decl.name, s.line, s.column, end.column
+                        "The given value is not suitable for var.{} declared at {declared}: {e}.",
+                        var.name
                     ),
                     span,
                 ),
-            });
+            ));
             None
         }
     }

@@ -1,6 +1,7 @@
 //! The configuration's source files, by id, and diagnostics located in one of them: what every
 //! phase reports and the renderers show with the span underlined.
 
+use terrane_dsl::syntax::Span;
 use terrane_dsl::Diagnostic;
 
 /// A source file as the renderers need it: its name as shown to the user and its text.
@@ -40,6 +41,16 @@ impl Sources {
 pub struct Diag {
     pub file: Option<FileId>,
     pub diag: Diagnostic,
+    /// A failed variable validation: its rule, named with its place when the diagnostic is
+    /// shown (see [`Diag::shown`]).
+    pub rule: Option<CheckedBy>,
+}
+
+/// The validation rule that a variable's value failed: where its `validation` block is.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckedBy {
+    pub file: Option<FileId>,
+    pub span: Span,
 }
 
 impl Diag {
@@ -47,16 +58,67 @@ impl Diag {
         Diag {
             file: Some(file),
             diag,
+            rule: None,
+        }
+    }
+
+    /// A diagnostic in `file`, or about no file.
+    pub fn in_file(file: Option<FileId>, diag: Diagnostic) -> Diag {
+        Diag {
+            file,
+            diag,
+            rule: None,
         }
     }
 
     /// A diagnostic about no source file.
     pub fn bare(diag: Diagnostic) -> Diag {
-        Diag { file: None, diag }
+        Diag {
+            file: None,
+            diag,
+            rule: None,
+        }
+    }
+
+    /// The diagnostic as shown: a failed validation's detail ends naming the rule that checked
+    /// it and where it is, as Terraform's does (`This was checked by the validation rule at
+    /// main.tf:4,3-13.`).
+    pub fn shown(&self, sources: &Sources) -> Diagnostic {
+        let mut d = self.diag.clone();
+        if let Some(rule) = self.rule {
+            let at = rule
+                .file
+                .and_then(|f| sources.try_get(f))
+                .map_or_else(|| "the configuration".to_string(), |f| place(f, rule.span));
+            d.detail = format!(
+                "{}\n\nThis was checked by the validation rule at {at}.",
+                d.detail
+            );
+        }
+        d
     }
 
     pub fn is_error(&self) -> bool {
         self.diag.is_error()
+    }
+}
+
+/// Where `span` is in `file`, as Terraform writes ranges in messages: `main.tf:3,1-15`, or
+/// `main.tf:3,1-5,2` across lines.
+pub fn place(file: &SourceFile, span: Span) -> String {
+    let index = terrane_dsl::line_index::LineIndex::new(&file.text);
+    let start = index.position(&file.text, span.start);
+    let end = index.position(&file.text, span.end);
+    if start.line == end.line {
+        format!(
+            "{}:{},{}-{}",
+            file.name, start.line, start.column, end.column
+        )
+    } else {
+        format!(
+            "{}:{},{}-{},{}",
+            file.name, start.line, start.column, end.line, end.column
+        )
     }
 }
 
@@ -71,6 +133,17 @@ impl Diags {
 
     pub fn extend_in(&mut self, file: FileId, diags: impl IntoIterator<Item = Diagnostic>) {
         self.0.extend(diags.into_iter().map(|d| Diag::at(file, d)));
+    }
+
+    /// Each failed validation's detail completed with its rule's place ([`Diag::shown`]), for
+    /// renderers that take the diagnostics as they are.
+    pub fn name_rules(&mut self, sources: &Sources) {
+        for d in &mut self.0 {
+            if d.rule.is_some() {
+                d.diag = d.shown(sources);
+                d.rule = None;
+            }
+        }
     }
 
     pub fn has_errors(&self) -> bool {

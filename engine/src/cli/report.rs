@@ -20,27 +20,24 @@ pub fn human(sources: &Sources, diags: &Diags, color: bool) {
     let mut err = std::io::stderr().lock();
     let mut seen = std::collections::HashSet::new();
     for d in &diags.0 {
+        let shown = d.shown(sources);
         let key = (
             d.file,
-            d.diag.span,
-            d.diag.summary.clone(),
-            d.diag.detail.clone(),
+            shown.span,
+            shown.summary.clone(),
+            shown.detail.clone(),
         );
         if !seen.insert(key) {
             continue;
         }
         let text = match d.file {
-            Some(f) => diagnostics::human(&d.diag, sources.get(f), color),
+            Some(f) => diagnostics::human(&shown, sources.get(f), color),
             None => {
-                let kind = if d.diag.is_error() {
-                    "Error"
-                } else {
-                    "Warning"
-                };
+                let kind = if shown.is_error() { "Error" } else { "Warning" };
                 format!(
                     "{kind}: {}\n\n  {}\n",
-                    d.diag.summary,
-                    d.diag.detail.replace('\n', "\n  ")
+                    shown.summary,
+                    shown.detail.replace('\n', "\n  ")
                 )
             }
         };
@@ -52,12 +49,14 @@ pub fn human(sources: &Sources, diags: &Diags, color: bool) {
 /// Terraform's `validate -json` document for `diags`.
 pub fn json(sources: &Sources, diags: &Diags) -> String {
     let none = no_file();
+    let shown: Vec<terrane_dsl::Diagnostic> = diags.0.iter().map(|d| d.shown(sources)).collect();
     let entries: Vec<Entry<'_>> = diags
         .0
         .iter()
-        .map(|d| Entry {
+        .zip(&shown)
+        .map(|(d, diag)| Entry {
             file: d.file.map_or(&none, |f| sources.get(f)),
-            diag: &d.diag,
+            diag,
             context: None,
         })
         .collect();

@@ -33,7 +33,8 @@ pub fn run(args: ValidateArgs, global: &Global) -> i32 {
         eprintln!("Error: cannot read the configuration directory: {err}");
         return 1;
     }
-    let (sources, diags) = check(dir);
+    let (sources, mut diags) = check(dir);
+    diags.name_rules(&sources);
     let files: Vec<SourceFile> = (0..)
         .map_while(|i| sources.try_get(crate::source::FileId(i)).cloned())
         .collect();

@@ -100,11 +100,7 @@ pub fn header(block: &Block, file: FileId) -> DeclRange {
 
 /// Where a declaration is, as Terraform writes it in messages: `main.tf:3,1-15`.
 pub fn place(sources: &Sources, decl: DeclRange) -> String {
-    let f = sources.get(decl.file);
-    let index = terrane_dsl::line_index::LineIndex::new(&f.text);
-    let start = index.position(&f.text, decl.span.start);
-    let end = index.position(&f.text, decl.span.end);
-    format!("{}:{},{}-{}", f.name, start.line, start.column, end.column)
+    crate::source::place(sources.get(decl.file), decl.span)
 }
 
 /// Reports a second declaration of the same name.

@@ -128,14 +128,14 @@ impl<'a, 'w> Walker<'a, 'w> {
                 };
                 if raw.is_null() && !var.nullable {
                     let (file, span) = at.unwrap_or((Some(var.decl.file), var.decl.span));
-                    self.error(Diag {
+                    self.error(Diag::in_file(
                         file,
-                        diag: Diagnostic::error(
+                        Diagnostic::error(
                             "Invalid value for input variable",
                             format!("The given value is not suitable for var.{name}: required variable may not be set to null."),
                             span,
                         ),
-                    });
+                    ));
                     ok = false;
                     continue;
                 }
@@ -150,14 +150,14 @@ impl<'a, 'w> Walker<'a, 'w> {
                     }
                     Err(e) => {
                         let (file, span) = at.unwrap_or((Some(var.decl.file), var.decl.span));
-                        self.error(Diag {
+                        self.error(Diag::in_file(
                             file,
-                            diag: Diagnostic::error(
+                            Diagnostic::error(
                                 "Invalid value for input variable",
                                 format!("The given value is not suitable for var.{name}: {e}."),
                                 span,
                             ),
-                        });
+                        ));
                         ok = false;
                         continue;
                     }
@@ -560,25 +560,17 @@ pub(crate) fn check_conditions(
             .unwrap_or_else(|| "The condition evaluated to false.".to_string());
         out.push(Diag {
             file: at.0,
-            diag: Diagnostic::error(
-                summary,
-                format!(
-                    "{msg}\n\nThis was checked by the {} rule at the configuration.",
-                    c_kind(summary)
-                ),
-                at.1,
-            ),
+            diag: Diagnostic::error(summary, msg, at.1),
+            // Terraform names a variable's validation rule (its block), not other conditions.
+            rule: summary
+                .contains("variable")
+                .then_some(crate::source::CheckedBy {
+                    file: Some(c.decl.file),
+                    span: c.decl.span,
+                }),
         });
     }
     (ok, out)
-}
-
-fn c_kind(summary: &str) -> &'static str {
-    if summary.contains("variable") {
-        "validation"
-    } else {
-        "condition"
-    }
 }
 
 /// Runs `configure` on the current runtime from synchronous code.

@@ -284,6 +284,31 @@ async fn network_resources() {
             .unwrap()
             .expect("the rule, found by its configuration");
     assert_eq!(get_str(&found, "id"), get_str(&rule, "id"));
+    // Imported by Terraform's id; a rule that is not there is a clear error.
+    let imported = t
+        .h("aws_security_group_rule")
+        .import(&format!(
+            "{}_ingress_tcp_5432_5432_{}",
+            get_str(&sg2, "id").unwrap(),
+            get_str(&sg, "id").unwrap()
+        ))
+        .await
+        .unwrap();
+    assert_eq!(get_str(&imported[0], "id"), get_str(&rule, "id"));
+    let missing = t
+        .h("aws_security_group_rule")
+        .import(&format!(
+            "{}_ingress_tcp_5433_5433_10.0.0.0/8",
+            get_str(&sg2, "id").unwrap()
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        missing
+            .to_string()
+            .contains("Cannot import non-existent remote object"),
+        "{missing}"
+    );
     for (port, source) in [(5433, id(&sg)), (5432, id(&sg2))] {
         let other =
             t.p.find_by_config("aws_security_group_rule", rule_config(port, &source))

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use terrane_dsl::value::{Type, Value};
-use terrane_provider::values::{get_str, with_attr, with_attrs};
+use terrane_provider::values::{get_str, object_for, string_list, with_attr, with_attrs};
 use terrane_provider::{
     ApplyError, AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ProviderDiagnostic,
     ProviderError, ResourceSchema,
@@ -60,6 +60,78 @@ fn rule_id(v: &Value, atoms: &[Atom]) -> String {
         ));
     }
     format!("sgrule-{}", super::route::crc32(&key))
+}
+
+/// The rule an import id names (see `import`), as a state without computed attributes.
+fn parse_import_id(id: &str) -> Result<Value, ProviderError> {
+    let invalid = |why: &str| {
+        ProviderError::new(
+            "Invalid import id",
+            format!("{id:?} is not SECURITYGROUPID_TYPE_PROTOCOL_FROMPORT_TOPORT_SOURCE[_SOURCE]*: {why}."),
+        )
+    };
+    let parts: Vec<&str> = id.split('_').collect();
+    let [group, ty, protocol, from, to, sources @ ..] = parts.as_slice() else {
+        return Err(invalid("too few parts"));
+    };
+    if sources.is_empty() {
+        return Err(invalid("no source"));
+    }
+    if !group.starts_with("sg-") {
+        return Err(invalid("the first part is not a security group id"));
+    }
+    if *ty != "ingress" && *ty != "egress" {
+        return Err(invalid("the type is neither ingress nor egress"));
+    }
+    let port = |p: &str| {
+        p.parse::<i64>()
+            .map_err(|_| invalid("a port is not a number"))
+    };
+    let (from, to) = (port(from)?, port(to)?);
+    let protocol = if protocol.eq_ignore_ascii_case("all") {
+        "-1"
+    } else {
+        protocol
+    };
+    let (mut v4, mut v6, mut lists, mut groups, mut own) = (vec![], vec![], vec![], vec![], false);
+    for s in sources {
+        match *s {
+            "self" => own = true,
+            s if s.starts_with("sg-") || s.contains("/sg-") => groups.push(s.to_string()),
+            s if s.starts_with("pl-") => lists.push(s.to_string()),
+            s if s.contains(':') => v6.push(s.to_string()),
+            s if s.contains('/') => v4.push(s.to_string()),
+            _ => return Err(invalid(&format!("{s:?} is not a source"))),
+        }
+    }
+    if groups.len() > 1 || (own && !groups.is_empty()) {
+        return Err(invalid("a rule has at most one source security group"));
+    }
+    let list = |items: Vec<String>| {
+        if items.is_empty() {
+            Value::null(Type::list(Type::String))
+        } else {
+            string_list(items)
+        }
+    };
+    Ok(object_for(
+        &block(),
+        [
+            ("type", Value::string(*ty)),
+            ("security_group_id", Value::string(*group)),
+            ("protocol", Value::string(protocol)),
+            ("from_port", Value::int(from)),
+            ("to_port", Value::int(to)),
+            ("cidr_blocks", list(v4)),
+            ("ipv6_cidr_blocks", list(v6)),
+            ("prefix_list_ids", list(lists)),
+            (
+                "source_security_group_id",
+                crate::common::s(groups.first().map(String::as_str)),
+            ),
+            ("self", Value::bool(own)),
+        ],
+    ))
 }
 
 async fn read(aws: &Aws, prior: &Value) -> Result<Option<Value>, ProviderError> {
@@ -216,16 +288,27 @@ impl ResourceType for SecurityGroupRule {
         read(aws, state).await
     }
 
+    /// Terraform's import id: `GROUP_TYPE_PROTOCOL_FROM_TO_SOURCE[_SOURCE...]`, each source a
+    /// CIDR block, an IPv6 CIDR block, a prefix list (`pl-`), a security group (`sg-`) or
+    /// `self` (`sg-0a1b_ingress_tcp_22_22_10.0.0.0/8_10.1.0.0/16`).
     async fn import(
         &self,
-        _aws: &Aws,
+        aws: &Aws,
         _block: &BlockSchema,
         id: &str,
     ) -> Result<Vec<Value>, ProviderError> {
-        Err(ProviderError::new(
-            "Not supported yet",
-            format!("Importing aws_security_group_rule ({id}) is not supported yet."),
-        ))
+        let wanted = parse_import_id(id)?;
+        match read(aws, &wanted).await? {
+            Some(v) => Ok(vec![v]),
+            None => Err(ProviderError::new(
+                "Cannot import non-existent remote object",
+                format!(
+                    "Security group {} has no {} rule {id:?}.",
+                    need(&wanted, "security_group_id")?,
+                    need(&wanted, "type")?
+                ),
+            )),
+        }
     }
 
     async fn find_by_token(
@@ -247,5 +330,47 @@ impl ResourceType for SecurityGroupRule {
             return Ok(None);
         }
         read(aws, config).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use terrane_provider::values::{get_bool, get_i64, get_string_list};
+
+    #[test]
+    fn import_ids_as_terraform_writes_them() {
+        let v = parse_import_id("sg-0a1b_ingress_tcp_22_22_10.0.0.0/8_10.1.0.0/16").unwrap();
+        assert_eq!(get_str(&v, "security_group_id"), Some("sg-0a1b"));
+        assert_eq!(get_str(&v, "type"), Some("ingress"));
+        assert_eq!(get_str(&v, "protocol"), Some("tcp"));
+        assert_eq!(get_i64(&v, "from_port").unwrap(), Some(22));
+        assert_eq!(
+            get_string_list(&v, "cidr_blocks").unwrap(),
+            ["10.0.0.0/8", "10.1.0.0/16"]
+        );
+        assert!(v.get_attr("ipv6_cidr_blocks").unwrap().is_null());
+        let v = parse_import_id("sg-0a1b_egress_all_0_65536_self").unwrap();
+        assert_eq!(get_str(&v, "protocol"), Some("-1"));
+        assert_eq!(get_bool(&v, "self"), Some(true));
+        let v = parse_import_id("sg-0a1b_ingress_6_80_80_sg-0c2d").unwrap();
+        assert_eq!(get_str(&v, "source_security_group_id"), Some("sg-0c2d"));
+        let v = parse_import_id("sg-0a1b_ingress_tcp_443_443_pl-12ab_2001:db8::/32").unwrap();
+        assert_eq!(get_string_list(&v, "prefix_list_ids").unwrap(), ["pl-12ab"]);
+        assert_eq!(
+            get_string_list(&v, "ipv6_cidr_blocks").unwrap(),
+            ["2001:db8::/32"]
+        );
+        for bad in [
+            "sg-0a1b_ingress_tcp_22_22",
+            "sg-0a1b_sideways_tcp_22_22_10.0.0.0/8",
+            "vpc-1_ingress_tcp_22_22_10.0.0.0/8",
+            "sg-0a1b_ingress_tcp_ssh_22_10.0.0.0/8",
+            "sg-0a1b_ingress_tcp_22_22_anywhere",
+            "sg-0a1b_ingress_tcp_22_22_sg-1_sg-2",
+        ] {
+            let e = parse_import_id(bad).unwrap_err();
+            assert_eq!(e.summary, "Invalid import id", "{bad}");
+        }
     }
 }

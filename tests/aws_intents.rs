@@ -75,16 +75,8 @@ fn an_interrupted_create_is_adopted_not_repeated() {
         .map(|(_, v)| v)
         .collect();
     assert_eq!(vpcs, vec![id.clone()], "a second VPC was made");
-    let o = w.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "changes after adoption:\n{}",
-        text(&o)
-    );
-    let o = w.run(&["destroy", "-auto-approve"]);
-    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
-    assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
+    w.assert_no_changes("after adoption");
+    w.destroy_leaving_nothing(&client);
 }
 
 /// No orphans at destroy either: what interrupted creates left (an association whose record
@@ -186,12 +178,7 @@ fn a_create_timeout_abandons_the_call_and_keeps_its_intent() {
     let proxy = FaultProxy::with_latency(&moto.endpoint, 0, 0, std::time::Duration::from_secs(2));
     let main = "resource \"aws_vpc\" \"slow\" {\n  cidr_block = \"10.40.0.0/16\"\n  timeouts {\n    create = \"1s\"\n  }\n}\nresource \"aws_vpc\" \"other\" {\n  cidr_block = \"10.41.0.0/16\"\n}\n";
     let mut w = Work::with(&moto, "timeout", main);
-    let direct = w.env.clone();
-    for (k, v) in w.env.iter_mut() {
-        if *k == "AWS_ENDPOINT_URL" {
-            *v = proxy.url.clone();
-        }
-    }
+    let direct = w.through(&proxy.url);
     let o = w.run(&["apply", "-auto-approve"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let t = text(&o);
@@ -297,12 +284,7 @@ fn an_orphaned_intent_is_found_by_its_configuration_through_its_provider() {
 
     // The rule's create, behind a proxy that delays every call by two seconds, times out.
     let proxy = FaultProxy::with_latency(&moto.endpoint, 0, 0, std::time::Duration::from_secs(2));
-    let direct = w.env.clone();
-    for (k, v) in w.env.iter_mut() {
-        if *k == "AWS_ENDPOINT_URL" {
-            *v = proxy.url.clone();
-        }
-    }
+    let direct = w.through(&proxy.url);
     std::fs::write(w.dir.join("main.tf"), format!("{WEST2_GROUP}{WEST2_RULE}")).expect("write");
     let o = w.run(&["apply", "-auto-approve", "-refresh=false"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));

@@ -136,13 +136,7 @@ fn network_plan_apply_noop_destroy_against_moto() {
     let out = w.run(&["output", "-raw", "account"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "123456789012");
 
-    let o = w.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "the second plan shows changes:\n{}",
-        text(&o)
-    );
+    w.assert_no_changes("in the second plan");
     assert!(!leftovers(&moto.client()).is_empty());
 
     let o = w.run(&["destroy", "-auto-approve"]);
@@ -183,16 +177,8 @@ fn import_without_a_provider_block() {
     );
     let o = w.run(&["import", "aws_vpc.x", &id]);
     assert!(o.status.success(), "import failed:\n{}", text(&o));
-    let o = w.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "changes after import:\n{}",
-        text(&o)
-    );
-    let o = w.run(&["destroy", "-auto-approve"]);
-    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
-    assert_eq!(leftovers(&client), Vec::<(String, String)>::new());
+    w.assert_no_changes("after import");
+    w.destroy_leaving_nothing(&client);
 }
 
 /// Through a proxy that adds latency, throttles a share of the calls and fails a share after
@@ -206,11 +192,7 @@ fn network_converges_through_throttling_and_5xx() {
     let proxy =
         FaultProxy::with_latency(&moto.endpoint, 5, 7, std::time::Duration::from_millis(10));
     let mut w = Work::with(&moto, "faults", NETWORK);
-    for (k, v) in w.env.iter_mut() {
-        if *k == "AWS_ENDPOINT_URL" {
-            *v = proxy.url.clone();
-        }
-    }
+    w.through(&proxy.url);
     let o = w.run(&["apply", "-auto-approve"]);
     assert!(o.status.success(), "apply failed:\n{}", text(&o));
     let made = leftovers(&moto.client());
@@ -221,11 +203,8 @@ fn network_converges_through_throttling_and_5xx() {
     // The VPC's main table and the public one; the VPC's default group, web and db.
     assert_eq!(count("DescribeRouteTables"), 2, "{made:?}");
     assert_eq!(count("DescribeSecurityGroups"), 3, "{made:?}");
-    let o = w.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(o.status.code(), Some(0), "changes:\n{}", text(&o));
-    let o = w.run(&["destroy", "-auto-approve"]);
-    assert!(o.status.success(), "destroy failed:\n{}", text(&o));
-    assert_eq!(leftovers(&moto.client()), Vec::<(String, String)>::new());
+    w.assert_no_changes("after the apply");
+    w.destroy_leaving_nothing(&moto.client());
     assert!(proxy.throttled.load(Ordering::SeqCst) > 0);
     assert!(proxy.failed_after.load(Ordering::SeqCst) > 0);
 }
@@ -323,13 +302,7 @@ fn load_balancer_alarm_and_bucket_against_moto() {
         "{}",
         text(&o)
     );
-    let o = w.run(&["plan", "-detailed-exitcode"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "the second plan shows changes:\n{}",
-        text(&o)
-    );
+    w.assert_no_changes("in the second plan");
     let o = w.run(&["destroy", "-auto-approve"]);
     assert!(o.status.success(), "destroy failed:\n{}", text(&o));
     assert!(

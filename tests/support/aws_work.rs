@@ -34,6 +34,31 @@ impl Work {
         }
     }
 
+    /// Points the runs at `url` (a proxy in front of moto) instead of moto; returns the
+    /// environment as it was, to point them back.
+    pub fn through(&mut self, url: &str) -> Vec<(&'static str, String)> {
+        let direct = self.env.clone();
+        for (k, v) in self.env.iter_mut() {
+            if *k == "AWS_ENDPOINT_URL" {
+                *v = url.to_string();
+            }
+        }
+        direct
+    }
+
+    /// A plan now shows no changes (`-detailed-exitcode` gives 0); `when` says after what.
+    pub fn assert_no_changes(&self, when: &str) {
+        let o = self.run(&["plan", "-detailed-exitcode"]);
+        assert_eq!(o.status.code(), Some(0), "changes {when}:\n{}", text(&o));
+    }
+
+    /// Destroys everything; moto then holds nothing but its defaults.
+    pub fn destroy_leaving_nothing(&self, client: &Client) {
+        let o = self.run(&["destroy", "-auto-approve"]);
+        assert!(o.status.success(), "destroy failed:\n{}", text(&o));
+        assert_eq!(leftovers(client), Vec::<(String, String)>::new());
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         let mut c = Command::new(env!("CARGO_BIN_EXE_terrane"));
         c.args(args)

@@ -6,7 +6,7 @@
 #[path = "support/aws_work.rs"]
 mod support;
 
-use support::{leftovers, text, vpcs_in, Work};
+use support::{leftovers, text, vpc_made_outside, vpcs_in, Work};
 use terrane_provider_aws::client::Params;
 use terrane_provider_aws::testing::Moto;
 
@@ -28,27 +28,7 @@ fn an_interrupted_create_is_adopted_not_repeated() {
     use terrane_state::{Backend, SqliteBackend};
     let moto = Moto::start_blocking();
     let client = moto.client();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let made = rt
-        .block_on(
-            client.ec2_write(
-                "CreateVpc",
-                &Params::new()
-                    .set("CidrBlock", "10.30.0.0/16")
-                    .set("TagSpecification.1.ResourceType", "vpc")
-                    .set("TagSpecification.1.Tag.1.Key", "terrane:token")
-                    .set("TagSpecification.1.Tag.1.Value", "tok-crash"),
-                terrane_provider_aws::client::Idempotency::Unsafe,
-            ),
-        )
-        .expect("CreateVpc");
-    let id = made
-        .text_at(&["vpc", "vpcId"])
-        .expect("a VPC id")
-        .to_string();
+    let id = vpc_made_outside(&client, "10.30.0.0/16", Some("tok-crash"));
     let w = Work::with(
         &moto,
         "adopt",
@@ -119,22 +99,7 @@ resource "aws_route_table_association" "a" {
     // an address that is gone from the configuration since.
     let o = w.run(&["state", "rm", "aws_route_table_association.a"]);
     assert!(o.status.success(), "state rm failed:\n{}", text(&o));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    rt.block_on(
-        client.ec2_write(
-            "CreateVpc",
-            &Params::new()
-                .set("CidrBlock", "10.51.0.0/16")
-                .set("TagSpecification.1.ResourceType", "vpc")
-                .set("TagSpecification.1.Tag.1.Key", "terrane:token")
-                .set("TagSpecification.1.Tag.1.Value", "tok-gone"),
-            terrane_provider_aws::client::Idempotency::Unsafe,
-        ),
-    )
-    .expect("CreateVpc");
+    vpc_made_outside(&client, "10.51.0.0/16", Some("tok-gone"));
     let intents = || {
         let backend = SqliteBackend::open(&w.dir).expect("state");
         backend.read("default").expect("read").intents

@@ -6,7 +6,7 @@
 #[path = "support/aws_work.rs"]
 mod support;
 
-use support::{leftovers, text, vpcs_in, Work};
+use support::{leftovers, text, vpc_made_outside, vpcs_in, Work};
 use terrane_provider_aws::client::Params;
 use terrane_provider_aws::testing::Moto;
 
@@ -155,21 +155,7 @@ fn network_plan_apply_noop_destroy_against_moto() {
 fn import_without_a_provider_block() {
     let moto = Moto::start_blocking();
     let client = moto.client();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let made = rt
-        .block_on(client.ec2_write(
-            "CreateVpc",
-            &Params::new().set("CidrBlock", "10.9.0.0/16"),
-            terrane_provider_aws::client::Idempotency::Unsafe,
-        ))
-        .expect("CreateVpc");
-    let id = made
-        .text_at(&["vpc", "vpcId"])
-        .expect("a VPC id")
-        .to_string();
+    let id = vpc_made_outside(&client, "10.9.0.0/16", None);
     let w = Work::with(
         &moto,
         "import",

@@ -182,3 +182,29 @@ pub fn vpcs_in(moto: &Moto, region: &str) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Makes a VPC straight in moto (outside terrane), tagged with `token` as terrane tags what it
+/// creates when one is given; its id.
+pub fn vpc_made_outside(client: &Client, cidr: &str, token: Option<&str>) -> String {
+    let mut p = Params::new().set("CidrBlock", cidr);
+    if let Some(t) = token {
+        p = p
+            .set("TagSpecification.1.ResourceType", "vpc")
+            .set("TagSpecification.1.Tag.1.Key", "terrane:token")
+            .set("TagSpecification.1.Tag.1.Value", t);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let made = rt
+        .block_on(client.ec2_write(
+            "CreateVpc",
+            &p,
+            terrane_provider_aws::client::Idempotency::Unsafe,
+        ))
+        .expect("CreateVpc");
+    made.text_at(&["vpc", "vpcId"])
+        .expect("a VPC id")
+        .to_string()
+}

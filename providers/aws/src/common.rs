@@ -28,6 +28,20 @@ pub struct Aws {
 }
 
 impl Aws {
+    /// A provider context for tests: `client`, no tag settings; with `skip_account_id`, STS
+    /// is never asked (recorded responses have no STS).
+    #[cfg(test)]
+    pub fn for_tests(client: Client, skip_account_id: bool) -> Aws {
+        Aws {
+            client,
+            default_tags: BTreeMap::new(),
+            ignore_keys: Vec::new(),
+            ignore_prefixes: Vec::new(),
+            skip_account_id,
+            account: tokio::sync::OnceCell::new(),
+        }
+    }
+
     /// The account, ARN and user id of the caller (STS GetCallerIdentity, once).
     pub async fn caller(&self) -> Result<&(String, String, String), AwsError> {
         self.account

@@ -603,14 +603,7 @@ async fn elb_capacity_counts_target_groups() {
     // The provider's capacity change cannot be driven from here: moto's
     // UpdateAutoScalingGroup registers every instance of the group in its target groups
     // again and refuses a stopped one (InvalidTarget). So the waiter is asked directly.
-    let aws = crate::common::Aws {
-        client: moto.client(),
-        default_tags: Default::default(),
-        ignore_keys: Vec::new(),
-        ignore_prefixes: Vec::new(),
-        skip_account_id: false,
-        account: tokio::sync::OnceCell::new(),
-    };
+    let aws = crate::common::Aws::for_tests(moto.client(), false);
     let wait = |want_elb: i64| {
         crate::autoscaling::group_api::wait_capacity(
             &aws,

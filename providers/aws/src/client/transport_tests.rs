@@ -144,14 +144,7 @@ async fn retries_are_bounded_and_the_error_names_action_and_code() {
 async fn a_create_with_an_unknown_outcome_is_found_by_its_token_not_repeated() {
     // CreateVpc answers 500 (did it happen?); the lookup by token tag finds the VPC.
     let s = serve(vec![(500, INTERNAL), (200, VPCS)]).await;
-    let aws = crate::common::Aws {
-        client: client(&s.url, 5),
-        default_tags: Default::default(),
-        ignore_keys: vec![],
-        ignore_prefixes: vec![],
-        skip_account_id: true,
-        account: tokio::sync::OnceCell::new(),
-    };
+    let aws = crate::common::Aws::for_tests(client(&s.url, 5), true);
     let id = crate::ec2::vpc::DESCRIBE
         .create(
             &aws,

@@ -98,14 +98,7 @@ async fn file_system_and_mount_target_lifecycle() {
     no_drift(&fs_h, &state, &config).await;
 
     // Drift: a tag changed outside is seen.
-    let aws = crate::common::Aws {
-        client: moto.client(),
-        default_tags: BTreeMap::new(),
-        ignore_keys: Vec::new(),
-        ignore_prefixes: Vec::new(),
-        skip_account_id: false,
-        account: tokio::sync::OnceCell::new(),
-    };
+    let aws = crate::common::Aws::for_tests(moto.client(), false);
     let mut outside: BTreeMap<String, String> = all.clone();
     outside.insert("Name".into(), "changed".into());
     super::update_tags(&aws, &id, &all, &outside).await.unwrap();
@@ -417,14 +410,7 @@ async fn throughput_changes_in_place_with_update_file_system() {
         ..Endpoints::default()
     };
     let client = Client::new(creds, "us-east-1".into(), endpoints, RetryPolicy::default()).unwrap();
-    let aws = crate::common::Aws {
-        client,
-        default_tags: BTreeMap::new(),
-        ignore_keys: Vec::new(),
-        ignore_prefixes: Vec::new(),
-        skip_account_id: true,
-        account: tokio::sync::OnceCell::new(),
-    };
+    let aws = crate::common::Aws::for_tests(client, true);
     let block = super::file_system::block();
     let prior = object_for(
         &block,

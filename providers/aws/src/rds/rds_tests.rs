@@ -479,14 +479,7 @@ async fn recorded(
         },
     )
     .unwrap();
-    let aws = crate::common::Aws {
-        client,
-        default_tags: Default::default(),
-        ignore_keys: Vec::new(),
-        ignore_prefixes: Vec::new(),
-        skip_account_id: true,
-        account: Default::default(),
-    };
+    let aws = crate::common::Aws::for_tests(client, true);
     (aws, bodies)
 }
 

@@ -15,14 +15,7 @@ use crate::testing::{adopts, gone, no_drift, plan_as_engine, tags, Kit, Moto};
 
 /// The provider context of a client (for the module's own helpers).
 fn aws(moto: &Moto) -> crate::common::Aws {
-    crate::common::Aws {
-        client: moto.client(),
-        default_tags: Default::default(),
-        ignore_keys: Vec::new(),
-        ignore_prefixes: Vec::new(),
-        skip_account_id: false,
-        account: tokio::sync::OnceCell::new(),
-    }
+    crate::common::Aws::for_tests(moto.client(), false)
 }
 
 fn versioning(h: &Harness, status: &str) -> Value {

@@ -55,6 +55,9 @@ pub fn relevant_attributes(config: &Config, plan: &Plan) -> Vec<ResourceAttr> {
     }
     let mut visited: HashSet<String> = HashSet::new();
     let mut found: Vec<ResourceAttr> = Vec::new();
+    // What `found` holds, as (address, path text): a lookup, not a scan (thousands of
+    // resources refer to each other in large configurations).
+    let mut seen: HashSet<(String, String)> = HashSet::new();
     while let Some((inst, t)) = queue.pop() {
         let Some(module) = config.module(&inst.module()) else {
             continue;
@@ -149,17 +152,13 @@ pub fn relevant_attributes(config: &Config, plan: &Plan) -> Vec<ResourceAttr> {
                     resource: address,
                     attr,
                 };
-                if !found.contains(&ra) {
+                if seen.insert((ra.resource.clone(), ra.attr.to_string())) {
                     found.push(ra);
                 }
             }
         }
     }
-    found.sort_by(|a, b| {
-        a.resource
-            .cmp(&b.resource)
-            .then_with(|| a.attr.to_string().cmp(&b.attr.to_string()))
-    });
+    found.sort_by_cached_key(|a| (a.resource.clone(), a.attr.to_string()));
     found
 }
 

@@ -4,74 +4,16 @@
 //! apply that undoes the drift, `-refresh-only` plans and applies (fresh and saved: a new state
 //! serial, no object touched), and `-compact-warnings`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+#[path = "support/work.rs"]
+mod support;
 
 use serde_json::Value as Json;
+use support::{text, Work};
 
-struct Work(PathBuf);
-
-impl Work {
-    fn new(name: &str) -> Work {
-        let dir = std::env::temp_dir().join(format!("terrane-drift-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("creating a temporary directory");
-        Work(dir)
-    }
-
-    fn write(&self, file: &str, text: &str) {
-        std::fs::write(self.0.join(file), text).expect("writing a file");
-    }
-
-    fn read(&self, file: &str) -> Option<String> {
-        std::fs::read_to_string(self.0.join(file)).ok()
-    }
-
-    fn run_with(&self, args: &[&str], stdin: &str) -> Output {
-        use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_terrane"))
-            .args(args)
-            .arg("-no-color")
-            .current_dir(&self.0)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("running terrane");
-        let _ = child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes());
-        child.wait_with_output().expect("terrane finished")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run_with(args, "");
-        assert!(o.status.success(), "terrane {args:?} failed:\n{}", text(&o));
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn serial(&self) -> u64 {
-        let state: Json =
-            serde_json::from_str(&self.ok(&["state", "pull"])).expect("state pull is JSON");
-        state["serial"].as_u64().expect("a serial")
-    }
-}
-
-impl Drop for Work {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+/// The state's serial (from `state pull`).
+fn serial(w: &Work) -> u64 {
+    let state: Json = serde_json::from_str(&w.ok(&["state", "pull"])).expect("state pull is JSON");
+    state["serial"].as_u64().expect("a serial")
 }
 
 const CONFIG: &str = r#"
@@ -96,7 +38,7 @@ output "conf" {
 
 #[test]
 fn drift_is_shown_explained_and_undone() {
-    let w = Work::new("undo");
+    let w = Work::empty("drift", "undo");
     w.write("main.tf", CONFIG);
     w.ok(&["apply", "-auto-approve"]);
     // Nothing drifted: no section.
@@ -104,7 +46,7 @@ fn drift_is_shown_explained_and_undone() {
     assert!(plan.contains("No changes."), "{plan}");
     // The file changes outside terrane: local_file reads it as gone.
     w.write("conf.txt", "edited by hand");
-    std::fs::remove_file(w.0.join("quiet.txt")).expect("removing a file");
+    std::fs::remove_file(w.path().join("quiet.txt")).expect("removing a file");
     let plan = w.ok(&["plan", "-out=p.plan"]);
     assert!(
         plan.contains("Note: Objects have changed outside of terrane"),
@@ -162,13 +104,13 @@ fn drift_is_shown_explained_and_undone() {
     assert!(out.contains("Resources: 2 added"), "{out}");
     assert_eq!(w.read("conf.txt").as_deref(), Some("a=1"));
     assert_eq!(w.read("quiet.txt").as_deref(), Some("q"));
-    let o = w.run_with(&["plan", "-detailed-exitcode"], "");
+    let o = w.run_stdin(&["plan", "-detailed-exitcode"], "");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
 #[test]
 fn refresh_only_plans_and_applies() {
-    let w = Work::new("refresh-only");
+    let w = Work::empty("drift", "refresh-only");
     w.write("main.tf", CONFIG);
     w.ok(&["apply", "-auto-approve"]);
     let plan = w.ok(&["plan", "-refresh-only"]);
@@ -176,8 +118,8 @@ fn refresh_only_plans_and_applies() {
         plan.contains("No changes. Your infrastructure still matches the configuration."),
         "{plan}"
     );
-    std::fs::remove_file(w.0.join("quiet.txt")).expect("removing a file");
-    let o = w.run_with(&["plan", "-refresh-only", "-detailed-exitcode"], "");
+    std::fs::remove_file(w.path().join("quiet.txt")).expect("removing a file");
+    let o = w.run_stdin(&["plan", "-refresh-only", "-detailed-exitcode"], "");
     let plan = String::from_utf8_lossy(&o.stdout).into_owned();
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
@@ -188,8 +130,8 @@ fn refresh_only_plans_and_applies() {
     assert!(!plan.contains("will be created"), "{plan}");
     assert!(!plan.contains("Plan:"), "{plan}");
     // Declined: nothing written.
-    let before = w.serial();
-    let o = w.run_with(&["apply", "-refresh-only"], "no\n");
+    let before = serial(&w);
+    let o = w.run_stdin(&["apply", "-refresh-only"], "no\n");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         String::from_utf8_lossy(&o.stdout).contains(
@@ -198,7 +140,7 @@ fn refresh_only_plans_and_applies() {
         "{}",
         text(&o)
     );
-    assert_eq!(w.serial(), before);
+    assert_eq!(serial(&w), before);
     // A saved refresh-only plan: the JSON has the drift and no resource changes.
     w.ok(&["plan", "-refresh-only", "-out=r.plan"]);
     let doc: Json = serde_json::from_str(&w.ok(&["show", "-json", "r.plan"])).expect("JSON");
@@ -207,7 +149,7 @@ fn refresh_only_plans_and_applies() {
     assert_eq!(doc["applyable"], true);
     let out = w.ok(&["apply", "r.plan"]);
     assert!(out.contains("0 added, 0 changed, 0 destroyed"), "{out}");
-    assert_eq!(w.serial(), before + 1);
+    assert_eq!(serial(&w), before + 1);
     let list = w.ok(&["state", "list"]);
     assert!(!list.contains("local_file.quiet"), "{list}");
     // No object was touched: the file is still gone, and a normal plan creates it again.
@@ -215,12 +157,12 @@ fn refresh_only_plans_and_applies() {
     let plan = w.ok(&["plan"]);
     assert!(plan.contains("local_file.quiet will be created"), "{plan}");
     // The refresh-only mode excludes -destroy and -refresh=false.
-    let o = w.run_with(&["plan", "-refresh-only", "-destroy"], "");
+    let o = w.run_stdin(&["plan", "-refresh-only", "-destroy"], "");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Incompatible plan mode options"));
-    let o = w.run_with(&["plan", "-refresh-only", "-refresh=false"], "");
+    let o = w.run_stdin(&["plan", "-refresh-only", "-refresh=false"], "");
     assert_eq!(o.status.code(), Some(1));
-    let o = w.run_with(&["plan", "-refresh-only", "-replace=local_file.conf"], "");
+    let o = w.run_stdin(&["plan", "-refresh-only", "-replace=local_file.conf"], "");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Unsupported plan mode"));
 }
@@ -231,18 +173,18 @@ fn refresh_only_plans_and_applies() {
 #[test]
 fn refresh_only_leaves_interrupted_creates_and_says_so() {
     use terrane_state::{Backend, SqliteBackend};
-    let w = Work::new("refresh-only-intents");
+    let w = Work::empty("drift", "refresh-only-intents");
     w.write("main.tf", CONFIG);
     w.ok(&["apply", "-auto-approve"]);
     let intents = || {
-        SqliteBackend::open(&w.0)
+        SqliteBackend::open(w.path())
             .expect("state")
             .read("default")
             .expect("read")
             .intents
     };
     {
-        let b = SqliteBackend::open(&w.0).expect("state");
+        let b = SqliteBackend::open(w.path()).expect("state");
         let mut cs = b.begin("default", "apply").expect("change set");
         cs.record_intent(&terrane_state::NewIntent {
             address: "terraform_data.gone",
@@ -253,7 +195,7 @@ fn refresh_only_leaves_interrupted_creates_and_says_so() {
         .expect("intent");
         // The run dies here.
     }
-    let o = w.run_with(&["apply", "-refresh-only", "-auto-approve"], "");
+    let o = w.run_stdin(&["apply", "-refresh-only", "-auto-approve"], "");
     assert!(o.status.success(), "{}", text(&o));
     let all = text(&o);
     assert!(
@@ -271,7 +213,7 @@ fn refresh_only_leaves_interrupted_creates_and_says_so() {
 
 #[test]
 fn compact_warnings_summarize() {
-    let w = Work::new("compact");
+    let w = Work::empty("drift", "compact");
     w.write(
         "main.tf",
         r#"
@@ -292,7 +234,7 @@ check "first" {
         out.contains("\nWarnings:\n\n- Check block assertion failed\n  on main.tf line 8\n\nTo see the full warning notes, run terrane without -compact-warnings.\n"),
         "{out}"
     );
-    let o = w.run_with(&["plan"], "");
+    let o = w.run_stdin(&["plan"], "");
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("not y"),
         "{}",
@@ -302,7 +244,7 @@ check "first" {
 
 #[test]
 fn refresh_only_records_moves() {
-    let w = Work::new("moves");
+    let w = Work::empty("drift", "moves");
     w.write(
         "main.tf",
         "resource \"terraform_data\" \"a\" {\n  input = \"one\"\n}\n",
@@ -317,10 +259,10 @@ fn refresh_only_records_moves() {
         plan.contains("  # terraform_data.a has moved to terraform_data.b\n    resource \"terraform_data\" \"b\" {"),
         "{plan}"
     );
-    let o = w.run_with(&["apply", "-refresh-only"], "yes\n");
+    let o = w.run_stdin(&["apply", "-refresh-only"], "yes\n");
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(w.ok(&["state", "list"]).trim(), "terraform_data.b");
-    let o = w.run_with(&["plan", "-detailed-exitcode"], "");
+    let o = w.run_stdin(&["plan", "-detailed-exitcode"], "");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
 
@@ -328,8 +270,8 @@ fn refresh_only_records_moves() {
 /// attributes, and stop at resources (as Terraform's).
 #[test]
 fn relevant_attributes_follow_named_values() {
-    let w = Work::new("relevant");
-    std::fs::create_dir_all(w.0.join("child")).expect("a module directory");
+    let w = Work::empty("drift", "relevant");
+    std::fs::create_dir_all(w.path().join("child")).expect("a module directory");
     w.write(
         "child/main.tf",
         r#"
@@ -390,10 +332,10 @@ output "changing" {
 /// leaves the state.
 #[test]
 fn destroy_skips_what_is_already_gone() {
-    let w = Work::new("destroy");
+    let w = Work::empty("drift", "destroy");
     w.write("main.tf", CONFIG);
     w.ok(&["apply", "-auto-approve"]);
-    std::fs::remove_file(w.0.join("quiet.txt")).expect("removing a file");
+    std::fs::remove_file(w.path().join("quiet.txt")).expect("removing a file");
     let plan = w.ok(&["plan", "-destroy"]);
     assert!(
         plan.contains("Plan: 0 to add, 0 to change, 2 to destroy."),
@@ -420,7 +362,7 @@ fn destroy_skips_what_is_already_gone() {
 /// the outputs (as Terraform).
 #[test]
 fn targeted_destroy_takes_dependents_only() {
-    let w = Work::new("target");
+    let w = Work::empty("drift", "target");
     w.write("main.tf", CONFIG);
     w.ok(&["apply", "-auto-approve"]);
     let out = w.ok(&["destroy", "-target=local_file.conf", "-auto-approve"]);

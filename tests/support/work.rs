@@ -1,12 +1,13 @@
 //! Shared by the end-to-end tests that run the real `terrane` binary in a scratch directory
-//! (`engine.rs`, `show.rs`, `backend_config.rs`): the directory, removed on drop, and the
-//! binary run in it without colour and without `TF_WORKSPACE` from the caller's environment.
+//! (`engine.rs`, `show.rs`, `backend_config.rs`, `drift.rs`): the directory, removed on drop,
+//! and the binary run in it without colour and without `TF_WORKSPACE` from the caller's
+//! environment.
 
 // Each test crate that includes this module uses a part of it.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 pub struct Work(PathBuf);
 
@@ -41,6 +42,32 @@ impl Work {
             c.env(k, v);
         }
         c.output().expect("running terrane")
+    }
+
+    /// A run given `stdin` (answers to prompts).
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_terrane"))
+            .args(args)
+            .arg("-no-color")
+            .current_dir(&self.0)
+            .env_remove("TF_WORKSPACE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("running terrane");
+        let _ = child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes());
+        child.wait_with_output().expect("terrane finished")
+    }
+
+    /// A file's text, `None` when it is not there.
+    pub fn read(&self, file: &str) -> Option<String> {
+        std::fs::read_to_string(self.0.join(file)).ok()
     }
 
     pub fn run(&self, args: &[&str]) -> Output {

@@ -49,7 +49,7 @@ pub struct Diag {
 /// The validation rule that a variable's value failed: where its `validation` block is.
 #[derive(Clone, Copy, Debug)]
 pub struct CheckedBy {
-    pub file: Option<FileId>,
+    pub file: FileId,
     pub span: Span,
 }
 
@@ -86,9 +86,8 @@ impl Diag {
     pub fn shown(&self, sources: &Sources) -> Diagnostic {
         let mut d = self.diag.clone();
         if let Some(rule) = self.rule {
-            let at = rule
-                .file
-                .and_then(|f| sources.try_get(f))
+            let at = sources
+                .try_get(rule.file)
                 .map_or_else(|| "the configuration".to_string(), |f| place(f, rule.span));
             d.detail = format!(
                 "{}\n\nThis was checked by the validation rule at {at}.",

@@ -32,12 +32,18 @@ impl Work {
         std::fs::write(self.0.join(file), text).expect("writing a file");
     }
 
-    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    /// The binary, to run in the directory with `args`, without colour.
+    fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_terrane"));
         c.args(args)
             .arg("-no-color")
             .current_dir(&self.0)
             .env_remove("TF_WORKSPACE");
+        c
+    }
+
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut c = self.command(args);
         for (k, v) in env {
             c.env(k, v);
         }
@@ -47,11 +53,8 @@ impl Work {
     /// A run given `stdin` (answers to prompts).
     pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_terrane"))
-            .args(args)
-            .arg("-no-color")
-            .current_dir(&self.0)
-            .env_remove("TF_WORKSPACE")
+        let mut child = self
+            .command(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -22,25 +22,34 @@ use crate::graph::Node;
 use crate::plan::model::{Action, Reason, ResourceChange};
 use crate::source::Diag;
 
+/// The object an interrupted create made: found by its token, or (a type whose objects
+/// cannot carry it) by the create's configuration when that is wholly known.
+async fn find_made(
+    provider: &dyn Provider,
+    type_name: &str,
+    token: &str,
+    config: Option<&Value>,
+) -> Result<Option<Value>, ProviderError> {
+    if let Some(v) = provider.find_by_token(type_name, token).await? {
+        return Ok(Some(v));
+    }
+    match config {
+        Some(c) if c.is_wholly_known() && !c.is_null() => {
+            provider.find_by_config(type_name, c.clone()).await
+        }
+        _ => Ok(None),
+    }
+}
+
 impl Job {
-    /// The object an interrupted create of this instance made: found by its token, or (a type
-    /// whose objects cannot carry it) by its configuration when that is wholly known.
+    /// The object an interrupted create of this instance made (see [`find_made`]).
     pub(super) async fn find_interrupted(
         &self,
         type_name: &str,
         token: &str,
         config: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        if let Some(v) = self.provider.find_by_token(type_name, token).await? {
-            return Ok(Some(v));
-        }
-        if config.is_wholly_known() && !config.is_null() {
-            return self
-                .provider
-                .find_by_config(type_name, config.clone())
-                .await;
-        }
-        Ok(None)
+        find_made(&*self.provider, type_name, token, Some(config)).await
     }
 
     /// In a destroy plan's refresh: the interrupted create's object adopted and planned for
@@ -86,11 +95,7 @@ impl<'a, 'w> Walker<'a, 'w> {
             self.warn_unsettled_intents();
             return;
         }
-        if opts.phase != Phase::Plan
-            || (opts.refresh_only && !opts.destroy)
-            || self.stopping
-            || self.out.diags.has_errors()
-        {
+        if opts.phase != Phase::Plan || self.stopping || self.out.diags.has_errors() {
             return;
         }
         let targets = opts.targets.clone();
@@ -130,17 +135,14 @@ impl<'a, 'w> Walker<'a, 'w> {
                 }
             };
             let type_name = addr.resource.type_name.clone();
-            let found = match provider.find_by_token(&type_name, &intent.token).await {
-                // A type that cannot carry the token: by the configuration of the create.
-                Ok(None) => match &intent.config {
-                    Some(c) if c.is_wholly_known() && !c.is_null() => {
-                        provider.find_by_config(&type_name, c.clone()).await
-                    }
-                    _ => Ok(None),
-                },
-                other => other,
-            };
-            match found {
+            match find_made(
+                &*provider,
+                &type_name,
+                &intent.token,
+                intent.config.as_ref(),
+            )
+            .await
+            {
                 Ok(Some(v)) => {
                     let reason = if destroy {
                         None

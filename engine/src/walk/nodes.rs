@@ -565,7 +565,7 @@ pub(crate) fn check_conditions(
             rule: summary
                 .contains("variable")
                 .then_some(crate::source::CheckedBy {
-                    file: Some(c.decl.file),
+                    file: c.decl.file,
                     span: c.decl.span,
                 }),
         });
